@@ -1,0 +1,62 @@
+//! Slipway compiles `platform/platform.toml` into Kubernetes manifests and ArgoCD Applications.
+//!
+//! The pipeline is load -> resolve -> validate -> render -> emit; each stage is one module with one entry
+//! function. Only `load` and `emit` touch the file system; `cli` owns stdout, stderr and exit codes.
+//! A platform with any error renders nothing.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod quantity;
+pub mod render;
+pub mod resolve;
+pub mod resolved;
+pub mod schema;
+pub mod source;
+pub mod validate;
+
+use diagnostic::Diagnostic;
+use source::SourceFile;
+
+/// The result of compiling a platform: the files of `out/` if there was no error, and every diagnostic.
+#[derive(Debug)]
+pub struct Compiled {
+    pub files: Option<emit::Files>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The environments compiled, by name.
+    pub environments: Vec<String>,
+}
+
+impl Compiled {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Compiles every environment of the platform in `source`.
+pub fn compile(source: &SourceFile) -> Compiled {
+    match load::parse(source) {
+        Ok(platform) => compile_platform(&platform, source),
+        Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
+    }
+}
+
+/// Compiles an already loaded platform; spans point into `source`.
+pub fn compile_platform(platform: &model::Platform, source: &SourceFile) -> Compiled {
+    let (envs, mut diagnostics) = resolve::resolve(platform, source);
+    for env in &envs {
+        diagnostics.extend(validate::validate(env));
+    }
+    let diagnostics = diagnostic::consolidate(diagnostics);
+    let environments = envs.iter().map(|env| env.name.value.clone()).collect();
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Compiled { files: None, diagnostics, environments };
+    }
+    let mut files = emit::Files::new();
+    for env in &envs {
+        files.extend(emit::to_files(source.file_name(), &render::render(env)));
+    }
+    Compiled { files: Some(files), diagnostics, environments }
+}

@@ -1,0 +1,92 @@
+//! Load: takes the path of `platform.toml`, reads it (the only stage besides `emit` that touches the file
+//! system) and gives the `SourceFile` and the deserialised `model::Platform`, or located parse diagnostics.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::model;
+use crate::quantity::HELP_SEPARATOR;
+use crate::source::{SourceFile, Span};
+
+/// Reads the platform file. The error is an I/O message for the CLI (exit code 2).
+pub fn read(path: &Path) -> Result<SourceFile, String> {
+    std::fs::read_to_string(path)
+        .map(|text| SourceFile::new(path.display().to_string(), text))
+        .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
+}
+
+/// Parses and deserialises the platform. serde stops at the first type error, so at most one
+/// diagnostic comes back; semantic problems are all reported later by `resolve` and `validate`.
+pub fn parse(source: &SourceFile) -> Result<model::Platform, Vec<Diagnostic>> {
+    let deserializer = toml::de::Deserializer::parse(&source.text).map_err(|error| {
+        vec![
+            Diagnostic::error(Code::TomlSyntax, format!("invalid TOML: {}", error.message().trim()))
+                .with_label(span_of(&error, source), "here"),
+        ]
+    })?;
+    model::Platform::deserialize(deserializer).map_err(|error| vec![classify(&error, source)])
+}
+
+fn span_of(error: &toml::de::Error, source: &SourceFile) -> Span {
+    error.span().map_or_else(|| Span::new(source.text.len(), source.text.len()), Span::from)
+}
+
+/// Turns serde's one-line messages into coded diagnostics with a label and help.
+fn classify(error: &toml::de::Error, source: &SourceFile) -> Diagnostic {
+    let span = span_of(error, source);
+    let message = error.message().trim();
+    if let Some((message, help)) = message.split_once(HELP_SEPARATOR) {
+        return Diagnostic::error(Code::InvalidQuantity, message).with_label(span, "malformed").with_help(help);
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (key, expected) = split_expected(rest);
+        let help = did_you_mean(&key, expected.iter().map(String::as_str))
+            .unwrap_or_else(|| expected_help("the keys allowed here are", &expected));
+        return Diagnostic::error(Code::UnknownKey, format!("unknown key `{key}`"))
+            .with_label(span, "not a key of this table")
+            .with_help(help);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let (value, expected) = split_expected(rest);
+        let help = did_you_mean(&value, expected.iter().map(String::as_str))
+            .unwrap_or_else(|| expected_help("the allowed values are", &expected));
+        return Diagnostic::error(Code::WrongType, format!("unknown value `{value}`"))
+            .with_label(span, "not an allowed value")
+            .with_help(help);
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let key = rest.trim_matches('`');
+        return Diagnostic::error(Code::MissingKey, format!("missing required key `{key}`"))
+            .with_label(span, format!("this table needs `{key}`"))
+            .with_help(format!("add `{key} = ...` to this table"));
+    }
+    if message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.starts_with("invalid length")
+    {
+        let (found, expected) = message.split_once(", expected ").unwrap_or((message, ""));
+        let found = found.trim_start_matches("invalid type: ").trim_start_matches("invalid value: ");
+        let diagnostic = Diagnostic::error(Code::WrongType, format!("wrong type: found {found}"))
+            .with_label(span, format!("expected {expected}"));
+        return diagnostic;
+    }
+    Diagnostic::error(Code::WrongType, message.to_owned()).with_label(span, "here")
+}
+
+/// Splits "`imgae`, expected one of `image`, `runtime`" into the name and the expected names.
+fn split_expected(rest: &str) -> (String, Vec<String>) {
+    let (name, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
+    let expected =
+        expected.split('`').enumerate().filter(|(index, _)| index % 2 == 1).map(|(_, name)| name.to_owned()).collect();
+    (name.trim().trim_matches('`').to_owned(), expected)
+}
+
+fn expected_help(lead: &str, expected: &[String]) -> String {
+    if expected.is_empty() {
+        return "this table takes no keys".to_owned();
+    }
+    let names: Vec<String> = expected.iter().map(|name| format!("`{name}`")).collect();
+    format!("{lead} {}", names.join(", "))
+}

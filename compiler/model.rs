@@ -1,0 +1,410 @@
+//! The model: the typed shape of `platform.toml`, as deserialised by `load` and described by the JSON Schema.
+//!
+//! These are the only types that derive `Deserialize` and `JsonSchema`. Every table rejects unknown keys.
+//! Service settings are all optional because the same `ServiceSpec` is used for `[defaults.service]`,
+//! `[services.<name>]` and environment overlays; `resolve` merges them and fills in presets.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::quantity::{Cpu, Duration, Memory};
+use crate::source::Spanned;
+
+/// A whole platform: services, secrets and the environments they run in.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Platform {
+    pub platform: PlatformInfo,
+    /// Default capacity of every environment's cluster; each environment may override it.
+    #[serde(default)]
+    pub cluster: Cluster,
+    #[serde(default)]
+    pub argocd: ArgoCd,
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// Secrets the services may reference. Slipway never holds their values.
+    #[serde(default)]
+    pub secrets: IndexMap<Spanned<String>, Secret>,
+    #[serde(default)]
+    pub services: IndexMap<Spanned<String>, ServiceSpec>,
+    /// Environments, each an overlay deep-merged onto the base platform and compiled to `out/<env>/`.
+    #[serde(default)]
+    pub environments: IndexMap<Spanned<String>, Environment>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformInfo {
+    /// A DNS-1123 label; prefixes the ArgoCD project names.
+    pub name: Spanned<String>,
+    /// The Git repository ArgoCD syncs `out/` from.
+    pub repo: Spanned<String>,
+    /// The branch, tag or commit ArgoCD follows (default `main`).
+    pub revision: Option<Spanned<String>>,
+    /// Where the rendered output lives inside `repo` (default `out`).
+    pub path: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    pub nodes: Option<Spanned<u32>>,
+    /// Memory of each node.
+    pub memory: Option<Spanned<Memory>>,
+    /// CPU of each node.
+    pub cpu: Option<Spanned<Cpu>>,
+    /// What the OS and Kubernetes keep for themselves on each node.
+    pub reserved: Option<Amounts>,
+    /// Most pods a node runs (default 110).
+    pub max_pods: Option<Spanned<u32>>,
+    /// The Kubernetes API server ArgoCD deploys to (default `https://kubernetes.default.svc`).
+    pub server: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArgoCd {
+    /// The namespace ArgoCD runs in, where Applications are created (default `argocd`).
+    pub namespace: Option<Spanned<String>>,
+    /// ArgoCD's own footprint, counted against the budget.
+    pub resources: Option<Resources>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// Settings every service inherits unless it says otherwise.
+    pub service: Option<ServiceSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Secret {
+    /// The keys the secret holds; references to other keys are errors.
+    pub keys: Vec<Spanned<String>>,
+    pub description: Option<String>,
+}
+
+/// One overlay: any of these replaces or deep-merges into the base for this environment only.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    pub cluster: Option<Cluster>,
+    pub argocd: Option<ArgoCd>,
+    pub defaults: Option<Defaults>,
+    #[serde(default)]
+    pub services: IndexMap<Spanned<String>, ServiceSpec>,
+}
+
+/// A service a team builds. Every field is optional here; after merging, `image` is required.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// The container image with a tag, such as `ghcr.io/flowmind/account-service:1.4.2`.
+    pub image: Option<Spanned<String>>,
+    /// A preset of port, probes and resources: `node`, `java`, `python` or `go`.
+    pub runtime: Option<Spanned<Runtime>>,
+    pub namespace: Option<Spanned<String>>,
+    /// Replicas when not autoscaled (default 1).
+    pub replicas: Option<Spanned<u32>>,
+    pub ports: Option<Vec<Port>>,
+    pub command: Option<Vec<String>>,
+    pub args: Option<Vec<String>>,
+    /// Environment variables in order: a literal, `{ secret, key }`, or a string with `${...}` references.
+    pub env: Option<IndexMap<Spanned<String>, Spanned<EnvValue>>>,
+    /// Whole secrets or config maps exposed as environment variables.
+    pub env_from: Option<Vec<Spanned<EnvFrom>>>,
+    /// Plain configuration, rendered as a ConfigMap exposed as environment variables.
+    pub config: Option<BTreeMap<String, Spanned<String>>>,
+    pub resources: Option<Resources>,
+    pub liveness: Option<Probe>,
+    pub readiness: Option<Probe>,
+    pub startup: Option<Probe>,
+    pub autoscale: Option<Autoscale>,
+    pub security: Option<Security>,
+    pub service_account: Option<ServiceAccount>,
+    pub pod_annotations: Option<BTreeMap<String, String>>,
+    pub pod_labels: Option<BTreeMap<String, String>>,
+    pub node_selector: Option<BTreeMap<String, String>>,
+    pub tolerations: Option<Vec<Toleration>>,
+    /// Declared secrets of type `kubernetes.io/dockerconfigjson` used to pull the image.
+    pub image_pull_secrets: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Runtime {
+    Node,
+    Java,
+    Python,
+    Go,
+}
+
+impl fmt::Display for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Runtime::Node => "node",
+            Runtime::Java => "java",
+            Runtime::Python => "python",
+            Runtime::Go => "go",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Port {
+    /// An IANA service name: lowercase letters, digits and `-`, at most 15 characters.
+    pub name: Spanned<String>,
+    /// The container port.
+    pub port: Spanned<u16>,
+    /// The port the Kubernetes Service exposes (default: the container port).
+    pub service_port: Option<Spanned<u16>>,
+    #[serde(default)]
+    pub protocol: Protocol,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum Protocol {
+    #[default]
+    #[serde(rename = "TCP")]
+    Tcp,
+    #[serde(rename = "UDP")]
+    Udp,
+    #[serde(rename = "SCTP")]
+    Sctp,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+/// The value of one environment variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvValue {
+    /// A literal; `${...}` references in it are expanded by `resolve`. Numbers and booleans become strings.
+    Literal(String),
+    /// A key of a declared secret.
+    Secret { secret: Spanned<String>, key: Spanned<String> },
+}
+
+impl<'de> Deserialize<'de> for EnvValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnvValue;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, a number, a boolean or `{ secret = \"...\", key = \"...\" }`")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<EnvValue, E> {
+                Ok(EnvValue::Literal(value.to_owned()))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<EnvValue, E> {
+                Ok(EnvValue::Literal(value.to_string()))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<EnvValue, E> {
+                Ok(EnvValue::Literal(value.to_string()))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<EnvValue, E> {
+                Ok(EnvValue::Literal(value.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<EnvValue, A::Error> {
+                let reference = SecretKeyRef::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(EnvValue::Secret { secret: reference.secret, key: reference.key })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct SecretKeyRef {
+    /// A secret declared in `[secrets]`.
+    secret: Spanned<String>,
+    /// One of that secret's `keys`.
+    key: Spanned<String>,
+}
+
+impl JsonSchema for EnvValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EnvValue".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let reference = generator.subschema_for::<SecretKeyRef>();
+        schemars::json_schema!({
+            "description": "A literal (strings may hold `${...}` references) or a secret key reference.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "number" },
+                { "type": "boolean" },
+                reference
+            ]
+        })
+    }
+}
+
+/// A whole secret or config map exposed as environment variables.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum EnvFrom {
+    /// A secret declared in `[secrets]`.
+    Secret(Spanned<String>),
+    /// A ConfigMap created outside Slipway.
+    ConfigMap(Spanned<String>),
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    pub requests: Option<Amounts>,
+    pub limits: Option<Amounts>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Amounts {
+    pub memory: Option<Spanned<Memory>>,
+    pub cpu: Option<Spanned<Cpu>>,
+}
+
+/// A health probe: `path` for HTTP, `tcp = true` for a TCP connect, or `exec` for a command.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Probe {
+    /// `false` removes the probe, including one a runtime preset would add.
+    pub enabled: Option<bool>,
+    /// HTTP GET path.
+    pub path: Option<Spanned<String>>,
+    /// A declared port, by name or number (default: the first port).
+    pub port: Option<Spanned<PortRef>>,
+    /// Probe by opening a TCP connection to `port`.
+    pub tcp: Option<bool>,
+    /// Probe by running a command in the container.
+    pub exec: Option<Vec<String>>,
+    pub initial_delay: Option<Spanned<Duration>>,
+    pub period: Option<Spanned<Duration>>,
+    pub timeout: Option<Spanned<Duration>>,
+    pub failure_threshold: Option<Spanned<u32>>,
+    pub success_threshold: Option<Spanned<u32>>,
+}
+
+/// A port by its name (`"http"`) or number (`8080`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PortRef {
+    Name(String),
+    Number(u16),
+}
+
+impl fmt::Display for PortRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PortRef::Name(name) => f.write_str(name),
+            PortRef::Number(number) => write!(f, "{number}"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PortRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = PortRef;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a port name or a number from 1 to 65535")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<PortRef, E> {
+                Ok(PortRef::Name(value.to_owned()))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<PortRef, E> {
+                match u16::try_from(value) {
+                    Ok(number) if number > 0 => Ok(PortRef::Number(number)),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Signed(value), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl JsonSchema for PortRef {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PortRef".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A declared port, by name or number.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "integer", "minimum": 1, "maximum": 65535 }
+            ]
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Autoscale {
+    pub min: Option<Spanned<u32>>,
+    pub max: Option<Spanned<u32>>,
+    /// Target average CPU utilisation, in percent of requests.
+    pub cpu: Option<Spanned<u32>>,
+    /// Target average memory utilisation, in percent of requests.
+    pub memory: Option<Spanned<u32>>,
+}
+
+/// The container's security settings. Slipway meets Pod Security "restricted" unless told otherwise.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Security {
+    pub run_as_non_root: Option<Spanned<bool>>,
+    pub run_as_user: Option<Spanned<i64>>,
+    pub run_as_group: Option<Spanned<i64>>,
+    pub fs_group: Option<Spanned<i64>>,
+    /// Default `true`; `/tmp` is an emptyDir either way.
+    pub read_only_root_filesystem: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAccount {
+    /// Create a ServiceAccount named after the service (default `true`); otherwise `default` is used.
+    pub create: Option<bool>,
+    /// For example `eks.amazonaws.com/role-arn` for an IAM role.
+    pub annotations: Option<BTreeMap<String, String>>,
+    /// Mount the API token into pods (default `false`).
+    pub automount_token: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Toleration {
+    pub key: Option<String>,
+    /// `Exists` or `Equal`.
+    pub operator: Option<String>,
+    pub value: Option<String>,
+    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+    pub effect: Option<String>,
+    pub toleration_seconds: Option<i64>,
+}

@@ -1,0 +1,34 @@
+//! Labels: takes an environment and an object's owner, gives the Kubernetes recommended labels.
+
+use std::collections::BTreeMap;
+
+use crate::resolved;
+
+pub(super) const MANAGED_BY: &str = "slipway";
+
+/// The recommended labels of everything that belongs to `name` (a service or `platform`).
+pub(super) fn common(env: &resolved::Env, name: &str, version: Option<&str>) -> BTreeMap<String, String> {
+    let mut labels = selector(env, name);
+    labels.insert("app.kubernetes.io/part-of".to_owned(), env.platform.name.value.clone());
+    labels.insert("app.kubernetes.io/managed-by".to_owned(), MANAGED_BY.to_owned());
+    if let Some(version) = version.filter(|version| is_label_value(version)) {
+        labels.insert("app.kubernetes.io/version".to_owned(), version.to_owned());
+    }
+    labels
+}
+
+/// The labels that select a service's pods; they never change, because a selector is immutable.
+pub(super) fn selector(env: &resolved::Env, name: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/name".to_owned(), name.to_owned()),
+        ("app.kubernetes.io/instance".to_owned(), super::names::application(env, name)),
+    ])
+}
+
+/// Kubernetes label values: at most 63 characters of `[A-Za-z0-9._-]`, alphanumeric at both ends.
+fn is_label_value(value: &str) -> bool {
+    value.len() <= 63
+        && value.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-'))
+        && value.bytes().next().is_some_and(|byte| byte.is_ascii_alphanumeric())
+        && value.bytes().last().is_some_and(|byte| byte.is_ascii_alphanumeric())
+}

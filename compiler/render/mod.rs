@@ -1,0 +1,33 @@
+//! Render: takes one valid `resolved::Env`, gives every object of its `out/<env>/` tree as a `Manifest`.
+//! It cannot fail: anything that could go wrong is a `validate` check that ran before.
+
+mod argocd;
+mod labels;
+pub mod names;
+mod platform;
+mod workload;
+
+use crate::resolved;
+
+/// One object and the file it goes to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// Relative to `out/`, with `/` separators: `dev/services/api/deployment-api.yaml`.
+    pub path: String,
+    /// The part of the platform file it comes from, for the generated header: `services.api`.
+    pub origin: String,
+    /// The object, serialised once from its typed form.
+    pub object: serde_json::Value,
+}
+
+/// Renders one environment, objects sorted by path.
+pub fn render(env: &resolved::Env) -> Vec<Manifest> {
+    let mut manifests = Vec::new();
+    platform::render(env, &mut manifests);
+    for service in env.services.values() {
+        workload::render(env, service, &mut manifests);
+    }
+    argocd::render(env, &mut manifests);
+    manifests.sort_by(|a, b| a.path.cmp(&b.path));
+    manifests
+}

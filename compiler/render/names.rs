@@ -1,0 +1,24 @@
+//! Derived names: takes resolved names, gives the names of the objects Slipway creates from them.
+//! `validate` checks their length with the same functions, so what is checked is what is rendered.
+
+use crate::resolved;
+
+/// The ArgoCD Application of a service or of the platform objects: `<env>-<name>`.
+pub fn application(env: &resolved::Env, name: &str) -> String {
+    format!("{}-{name}", env.name.value)
+}
+
+/// The AppProject of an environment: `<platform>-<env>`.
+pub fn project(env: &resolved::Env) -> String {
+    format!("{}-{}", env.platform.name.value, env.name.value)
+}
+
+/// The root Application of an environment: `<env>-root`.
+pub fn root(env: &resolved::Env) -> String {
+    format!("{}-root", env.name.value)
+}
+
+/// The ConfigMap holding a service's `config`.
+pub fn config_map(service: &str) -> String {
+    format!("{service}-config")
+}

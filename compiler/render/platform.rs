@@ -1,0 +1,38 @@
+//! Platform objects: takes an environment, gives the Namespaces its services run in, labelled for
+//! Pod Security "restricted".
+
+use std::collections::BTreeSet;
+
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
+
+use super::{Manifest, labels, workload::to_value};
+use crate::resolved;
+
+/// The namespaces Slipway manages in `env`, sorted.
+pub(super) fn namespaces(env: &resolved::Env) -> BTreeSet<&str> {
+    env.services.values().map(|service| service.namespace.value.as_str()).collect()
+}
+
+pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
+    for namespace in namespaces(env) {
+        let mut labels = labels::common(env, "platform", None);
+        labels.insert("kubernetes.io/metadata.name".to_owned(), namespace.to_owned());
+        labels.insert("pod-security.kubernetes.io/enforce".to_owned(), "restricted".to_owned());
+        labels.insert("pod-security.kubernetes.io/enforce-version".to_owned(), "v1.33".to_owned());
+        labels.insert("pod-security.kubernetes.io/warn".to_owned(), "restricted".to_owned());
+        let object = core::Namespace {
+            metadata: meta::ObjectMeta {
+                name: Some(namespace.to_owned()),
+                labels: Some(labels),
+                ..meta::ObjectMeta::default()
+            },
+            ..core::Namespace::default()
+        };
+        out.push(Manifest {
+            path: format!("{}/platform/namespace-{namespace}.yaml", env.name.value),
+            origin: "namespaces of [services]".to_owned(),
+            object: to_value(&object),
+        });
+    }
+}

@@ -1,0 +1,337 @@
+//! Workloads: takes one `resolved::Service`, gives its ServiceAccount, ConfigMap, Deployment, Service and
+//! HorizontalPodAutoscaler as k8s-openapi objects. Containers meet Pod Security "restricted" by default.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::autoscaling::v2 as autoscaling;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::{Manifest, labels, names};
+use crate::resolved;
+
+pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut Vec<Manifest>) {
+    let directory = format!("{}/services/{}", env.name.value, service.name.value);
+    let origin = format!("services.{}", service.name.value);
+    let labels = labels::common(env, &service.name, service.image_tag());
+    let metadata = |name: &str| meta::ObjectMeta {
+        name: Some(name.to_owned()),
+        namespace: Some(service.namespace.value.clone()),
+        labels: Some(labels.clone()),
+        ..meta::ObjectMeta::default()
+    };
+    let mut push = |kind: &str, name: &str, object: serde_json::Value| {
+        out.push(Manifest {
+            path: format!("{directory}/{}-{name}.yaml", kind.to_ascii_lowercase()),
+            origin: origin.clone(),
+            object,
+        });
+    };
+
+    if service.service_account.create {
+        let account = core::ServiceAccount {
+            metadata: meta::ObjectMeta {
+                annotations: non_empty(&service.service_account.annotations),
+                ..metadata(&service.name)
+            },
+            automount_service_account_token: Some(service.service_account.automount_token),
+            ..core::ServiceAccount::default()
+        };
+        push("ServiceAccount", &service.name, to_value(&account));
+    }
+
+    if !service.config.is_empty() {
+        let name = names::config_map(&service.name);
+        let config = core::ConfigMap {
+            metadata: metadata(&name),
+            data: Some(service.config.clone()),
+            ..core::ConfigMap::default()
+        };
+        push("ConfigMap", &name, to_value(&config));
+    }
+
+    let selector = labels::selector(env, &service.name);
+    let mut pod_labels = service.pod_labels.clone();
+    pod_labels.extend(labels.clone());
+    let deployment = apps::Deployment {
+        metadata: metadata(&service.name),
+        spec: Some(apps::DeploymentSpec {
+            // Under an autoscaler the HPA owns the replica count; a fixed one would make ArgoCD fight it.
+            replicas: if service.autoscale.is_some() { None } else { Some(to_i32(service.replicas)) },
+            revision_history_limit: Some(5),
+            selector: meta::LabelSelector { match_labels: Some(selector.clone()), ..meta::LabelSelector::default() },
+            template: core::PodTemplateSpec {
+                metadata: Some(meta::ObjectMeta {
+                    labels: Some(pod_labels),
+                    annotations: non_empty(&service.pod_annotations),
+                    ..meta::ObjectMeta::default()
+                }),
+                spec: Some(pod_spec(service)),
+            },
+            ..apps::DeploymentSpec::default()
+        }),
+        ..apps::Deployment::default()
+    };
+    push("Deployment", &service.name, to_value(&deployment));
+
+    if !service.ports.is_empty() {
+        let kubernetes_service = core::Service {
+            metadata: metadata(&service.name),
+            spec: Some(core::ServiceSpec {
+                type_: Some("ClusterIP".to_owned()),
+                selector: Some(selector),
+                ports: Some(
+                    service
+                        .ports
+                        .iter()
+                        .map(|port| core::ServicePort {
+                            name: Some(port.name.value.clone()),
+                            port: i32::from(port.service_port),
+                            target_port: Some(IntOrString::String(port.name.value.clone())),
+                            protocol: Some(port.protocol.as_str().to_owned()),
+                            ..core::ServicePort::default()
+                        })
+                        .collect(),
+                ),
+                ..core::ServiceSpec::default()
+            }),
+            ..core::Service::default()
+        };
+        push("Service", &service.name, to_value(&kubernetes_service));
+    }
+
+    if let Some(autoscale) = &service.autoscale {
+        let metric = |resource: &str, target: u32| autoscaling::MetricSpec {
+            type_: "Resource".to_owned(),
+            resource: Some(autoscaling::ResourceMetricSource {
+                name: resource.to_owned(),
+                target: autoscaling::MetricTarget {
+                    type_: "Utilization".to_owned(),
+                    average_utilization: Some(to_i32(target)),
+                    ..autoscaling::MetricTarget::default()
+                },
+            }),
+            ..autoscaling::MetricSpec::default()
+        };
+        let mut metrics = Vec::new();
+        // An autoscaler needs a metric; CPU at 80% is what Kubernetes itself assumes without one.
+        let cpu = autoscale.cpu.or(if autoscale.memory.is_none() { Some(80) } else { None });
+        if let Some(target) = cpu {
+            metrics.push(metric("cpu", target));
+        }
+        if let Some(target) = autoscale.memory {
+            metrics.push(metric("memory", target));
+        }
+        let hpa = autoscaling::HorizontalPodAutoscaler {
+            metadata: metadata(&service.name),
+            spec: Some(autoscaling::HorizontalPodAutoscalerSpec {
+                scale_target_ref: autoscaling::CrossVersionObjectReference {
+                    api_version: Some("apps/v1".to_owned()),
+                    kind: "Deployment".to_owned(),
+                    name: service.name.value.clone(),
+                },
+                min_replicas: Some(to_i32(autoscale.min)),
+                max_replicas: to_i32(autoscale.max),
+                metrics: Some(metrics),
+                ..autoscaling::HorizontalPodAutoscalerSpec::default()
+            }),
+            ..autoscaling::HorizontalPodAutoscaler::default()
+        };
+        push("HorizontalPodAutoscaler", &service.name, to_value(&hpa));
+    }
+}
+
+fn pod_spec(service: &resolved::Service) -> core::PodSpec {
+    let security = &service.security;
+    core::PodSpec {
+        service_account_name: Some(service.service_account_name().to_owned()),
+        automount_service_account_token: Some(service.service_account.automount_token),
+        security_context: Some(core::PodSecurityContext {
+            run_as_non_root: Some(security.run_as_non_root),
+            run_as_user: security.run_as_user,
+            run_as_group: security.run_as_group,
+            fs_group: security.fs_group,
+            seccomp_profile: Some(core::SeccompProfile {
+                type_: "RuntimeDefault".to_owned(),
+                ..core::SeccompProfile::default()
+            }),
+            ..core::PodSecurityContext::default()
+        }),
+        containers: vec![container(service)],
+        // A read-only root filesystem still needs somewhere to write temporary files.
+        volumes: Some(vec![core::Volume {
+            name: "tmp".to_owned(),
+            empty_dir: Some(core::EmptyDirVolumeSource::default()),
+            ..core::Volume::default()
+        }]),
+        image_pull_secrets: (!service.image_pull_secrets.is_empty()).then(|| {
+            service
+                .image_pull_secrets
+                .iter()
+                .map(|secret| core::LocalObjectReference { name: secret.value.clone() })
+                .collect()
+        }),
+        node_selector: non_empty(&service.node_selector),
+        tolerations: (!service.tolerations.is_empty()).then(|| {
+            service
+                .tolerations
+                .iter()
+                .map(|toleration| core::Toleration {
+                    key: toleration.key.clone(),
+                    operator: toleration.operator.clone(),
+                    value: toleration.value.clone(),
+                    effect: toleration.effect.clone(),
+                    toleration_seconds: toleration.toleration_seconds,
+                })
+                .collect()
+        }),
+        ..core::PodSpec::default()
+    }
+}
+
+fn container(service: &resolved::Service) -> core::Container {
+    let mut env_from: Vec<core::EnvFromSource> = Vec::new();
+    if !service.config.is_empty() {
+        env_from.push(core::EnvFromSource {
+            config_map_ref: Some(core::ConfigMapEnvSource { name: names::config_map(&service.name), optional: None }),
+            ..core::EnvFromSource::default()
+        });
+    }
+    for source in &service.env_from {
+        env_from.push(match &source.value {
+            resolved::EnvFrom::Secret(name) => core::EnvFromSource {
+                secret_ref: Some(core::SecretEnvSource { name: name.value.clone(), optional: None }),
+                ..core::EnvFromSource::default()
+            },
+            resolved::EnvFrom::ConfigMap(name) => core::EnvFromSource {
+                config_map_ref: Some(core::ConfigMapEnvSource { name: name.value.clone(), optional: None }),
+                ..core::EnvFromSource::default()
+            },
+        });
+    }
+    core::Container {
+        name: service.name.value.clone(),
+        image: Some(service.image.value.clone()),
+        image_pull_policy: Some("IfNotPresent".to_owned()),
+        command: (!service.command.is_empty()).then(|| service.command.clone()),
+        args: (!service.args.is_empty()).then(|| service.args.clone()),
+        ports: (!service.ports.is_empty()).then(|| {
+            service
+                .ports
+                .iter()
+                .map(|port| core::ContainerPort {
+                    name: Some(port.name.value.clone()),
+                    container_port: i32::from(port.port.value),
+                    protocol: Some(port.protocol.as_str().to_owned()),
+                    ..core::ContainerPort::default()
+                })
+                .collect()
+        }),
+        env: (!service.env.is_empty()).then(|| service.env.iter().map(env_var).collect()),
+        env_from: (!env_from.is_empty()).then_some(env_from),
+        resources: Some(resources(&service.resources)),
+        liveness_probe: service.liveness.as_ref().map(probe),
+        readiness_probe: service.readiness.as_ref().map(probe),
+        startup_probe: service.startup.as_ref().map(probe),
+        security_context: Some(core::SecurityContext {
+            allow_privilege_escalation: Some(false),
+            privileged: Some(false),
+            read_only_root_filesystem: Some(service.security.read_only_root_filesystem),
+            run_as_non_root: Some(service.security.run_as_non_root),
+            capabilities: Some(core::Capabilities { drop: Some(vec!["ALL".to_owned()]), add: None }),
+            ..core::SecurityContext::default()
+        }),
+        volume_mounts: Some(vec![core::VolumeMount {
+            name: "tmp".to_owned(),
+            mount_path: "/tmp".to_owned(),
+            ..core::VolumeMount::default()
+        }]),
+        ..core::Container::default()
+    }
+}
+
+fn env_var(variable: &resolved::EnvVar) -> core::EnvVar {
+    match &variable.value {
+        resolved::EnvSource::Literal(value) => {
+            core::EnvVar { name: variable.name.value.clone(), value: Some(value.value.clone()), value_from: None }
+        }
+        resolved::EnvSource::Secret { secret, key } => core::EnvVar {
+            name: variable.name.value.clone(),
+            value: None,
+            value_from: Some(core::EnvVarSource {
+                secret_key_ref: Some(core::SecretKeySelector {
+                    name: secret.value.clone(),
+                    key: key.value.clone(),
+                    optional: None,
+                }),
+                ..core::EnvVarSource::default()
+            }),
+        },
+    }
+}
+
+fn resources(resources: &resolved::Resources) -> core::ResourceRequirements {
+    let amounts = |amounts: &resolved::Amounts| {
+        let mut map = BTreeMap::new();
+        if let Some(cpu) = &amounts.cpu {
+            map.insert("cpu".to_owned(), Quantity(cpu.value.to_string()));
+        }
+        if let Some(memory) = &amounts.memory {
+            map.insert("memory".to_owned(), Quantity(memory.value.to_string()));
+        }
+        (!map.is_empty()).then_some(map)
+    };
+    core::ResourceRequirements {
+        requests: amounts(&resources.requests),
+        limits: amounts(&resources.limits),
+        ..core::ResourceRequirements::default()
+    }
+}
+
+fn probe(probe: &resolved::Probe) -> core::Probe {
+    let port = |port: &resolved::PortRef| match port {
+        resolved::PortRef::Name(name) => IntOrString::String(name.clone()),
+        resolved::PortRef::Number(number) => IntOrString::Int(i32::from(*number)),
+    };
+    let mut result = core::Probe {
+        initial_delay_seconds: probe.initial_delay.map(to_i32),
+        period_seconds: probe.period.map(to_i32),
+        timeout_seconds: probe.timeout.map(to_i32),
+        failure_threshold: probe.failure_threshold.map(to_i32),
+        success_threshold: probe.success_threshold.map(to_i32),
+        ..core::Probe::default()
+    };
+    match &probe.action {
+        resolved::ProbeAction::Http { path, port: probe_port } => {
+            result.http_get = Some(core::HTTPGetAction {
+                path: Some(path.clone()),
+                port: port(probe_port),
+                ..core::HTTPGetAction::default()
+            });
+        }
+        resolved::ProbeAction::Tcp { port: probe_port } => {
+            result.tcp_socket = Some(core::TCPSocketAction { port: port(probe_port), host: None });
+        }
+        resolved::ProbeAction::Exec { command } => {
+            result.exec = Some(core::ExecAction { command: Some(command.clone()) });
+        }
+    }
+    result
+}
+
+fn non_empty(map: &BTreeMap<String, String>) -> Option<BTreeMap<String, String>> {
+    (!map.is_empty()).then(|| map.clone())
+}
+
+/// Counts in the model are `u32`; Kubernetes wants `i32`. Values past `i32::MAX` are clamped, since
+/// no replica count, port or delay is that large in practice.
+fn to_i32(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+pub(super) fn to_value(object: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(object).expect("k8s-openapi objects always serialise to JSON")
+}

@@ -1,0 +1,136 @@
+//! Deep merge of model values: takes a base and an overlay of the same type, gives the base with the
+//! overlay applied. Tables merge key by key; arrays and scalars replace.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+
+use crate::model;
+use crate::source::Spanned;
+
+pub(crate) trait Merge {
+    fn merge(&mut self, overlay: Self);
+}
+
+impl<T> Merge for Spanned<T> {
+    fn merge(&mut self, overlay: Self) {
+        *self = overlay;
+    }
+}
+
+impl<T> Merge for Vec<T> {
+    fn merge(&mut self, overlay: Self) {
+        *self = overlay;
+    }
+}
+
+macro_rules! replace {
+    ($($type:ty),*) => {
+        $(impl Merge for $type {
+            fn merge(&mut self, overlay: Self) {
+                *self = overlay;
+            }
+        })*
+    };
+}
+
+replace!(bool, u32, i64, String, model::PortRef);
+
+impl<T: Merge> Merge for Option<T> {
+    fn merge(&mut self, overlay: Self) {
+        match (self.as_mut(), overlay) {
+            (_, None) => {}
+            (Some(base), Some(overlay)) => base.merge(overlay),
+            (None, Some(overlay)) => *self = Some(overlay),
+        }
+    }
+}
+
+impl<K: Ord, V: Merge> Merge for BTreeMap<K, V> {
+    fn merge(&mut self, overlay: Self) {
+        for (key, value) in overlay {
+            match self.get_mut(&key) {
+                Some(base) => base.merge(value),
+                None => {
+                    self.insert(key, value);
+                }
+            }
+        }
+    }
+}
+
+/// Keys already present keep their position (env var order is the user's); new keys are appended.
+impl<K: std::hash::Hash + Eq, V: Merge> Merge for IndexMap<K, V> {
+    fn merge(&mut self, overlay: Self) {
+        for (key, value) in overlay {
+            match self.get_mut(&key) {
+                Some(base) => base.merge(value),
+                None => {
+                    self.insert(key, value);
+                }
+            }
+        }
+    }
+}
+
+macro_rules! merge_fields {
+    ($($type:ty { $($field:ident),* $(,)? })*) => {
+        $(impl Merge for $type {
+            fn merge(&mut self, overlay: Self) {
+                $(self.$field.merge(overlay.$field);)*
+            }
+        })*
+    };
+}
+
+merge_fields! {
+    model::Cluster { nodes, memory, cpu, reserved, max_pods, server }
+    model::ArgoCd { namespace, resources }
+    model::Defaults { service }
+    model::Resources { requests, limits }
+    model::Amounts { memory, cpu }
+    model::ServiceSpec {
+        image, runtime, namespace, replicas, ports, command, args, env, env_from, config, resources,
+        liveness, readiness, startup, autoscale, security, service_account, pod_annotations, pod_labels,
+        node_selector, tolerations, image_pull_secrets,
+    }
+    model::Probe {
+        enabled, path, port, tcp, exec, initial_delay, period, timeout, failure_threshold, success_threshold,
+    }
+    model::Autoscale { min, max, cpu, memory }
+    model::Security { run_as_non_root, run_as_user, run_as_group, fs_group, read_only_root_filesystem }
+    model::ServiceAccount { create, annotations, automount_token }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn spanned<T>(value: T) -> Spanned<T> {
+        Spanned::new(value, Span::default())
+    }
+
+    #[test]
+    fn tables_merge_and_scalars_and_arrays_replace() {
+        let mut base = model::ServiceSpec {
+            image: Some(spanned("a:1".to_owned())),
+            command: Some(vec!["node".to_owned(), "main.js".to_owned()]),
+            pod_labels: Some(BTreeMap::from([("team".to_owned(), "core".to_owned())])),
+            ..model::ServiceSpec::default()
+        };
+        let overlay = model::ServiceSpec {
+            image: Some(spanned("a:2".to_owned())),
+            command: Some(vec!["bun".to_owned()]),
+            pod_labels: Some(BTreeMap::from([("tier".to_owned(), "api".to_owned())])),
+            ..model::ServiceSpec::default()
+        };
+        base.merge(overlay);
+        assert_eq!(base.image.unwrap().value, "a:2");
+        assert_eq!(base.command.unwrap(), vec!["bun".to_owned()]);
+        assert_eq!(
+            base.pod_labels.unwrap(),
+            BTreeMap::from([("team".to_owned(), "core".to_owned()), ("tier".to_owned(), "api".to_owned())])
+        );
+    }
+}

@@ -1,0 +1,327 @@
+//! Resolve: takes the `model::Platform`, gives one `resolved::Env` per environment, with defaults, runtime
+//! presets and the environment's overlay deep-merged and `${...}` references expanded; plus the
+//! diagnostics found on the way (unknown overrides, missing images, references to nothing).
+
+mod interpolate;
+mod merge;
+mod preset;
+
+use std::collections::BTreeMap;
+
+use merge::Merge;
+
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::model;
+use crate::quantity::{Cpu, Memory};
+use crate::resolved;
+use crate::source::{SourceFile, Span, Spanned};
+
+pub const DEFAULT_SERVER: &str = "https://kubernetes.default.svc";
+
+/// Resolves every environment, sorted by name. Environments with errors are still returned, so that
+/// `validate` can report everything in one run; the caller renders nothing if any error was found.
+pub fn resolve(platform: &model::Platform, source: &SourceFile) -> (Vec<resolved::Env>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    if platform.environments.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(Code::MissingKey, "the platform declares no environments")
+                .with_label(platform.platform.name.span, "nothing to render for this platform")
+                .with_help("add an environment, such as `[environments.dev]`"),
+        );
+    }
+    let mut environments: Vec<_> = platform.environments.iter().collect();
+    environments.sort_by(|a, b| a.0.cmp(b.0));
+    let envs = environments
+        .into_iter()
+        .map(|(name, overlay)| {
+            let mut ctx = Ctx { platform, source, environment: name, diagnostics: Vec::new() };
+            let env = ctx.resolve_env(overlay);
+            diagnostics.append(&mut ctx.diagnostics);
+            env
+        })
+        .collect();
+    (envs, diagnostics)
+}
+
+struct Ctx<'a> {
+    platform: &'a model::Platform,
+    source: &'a SourceFile,
+    environment: &'a Spanned<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic.in_environment(self.environment));
+    }
+
+    fn resolve_env(&mut self, overlay: &model::Environment) -> resolved::Env {
+        let platform = self.platform;
+        for name in overlay.services.keys() {
+            if !platform.services.contains_key(name) {
+                let help = did_you_mean(name, platform.services.keys().map(|key| key.value.as_str()));
+                self.report(
+                    Diagnostic::error(
+                        Code::UnknownService,
+                        format!("environment overrides unknown service `{}`", name.value),
+                    )
+                    .with_label(name.span, "not declared in [services]")
+                    .with_help_opt(help),
+                );
+            }
+        }
+
+        let mut cluster = platform.cluster.clone();
+        if let Some(overlay) = &overlay.cluster {
+            cluster.merge(overlay.clone());
+        }
+        let mut argocd = platform.argocd.clone();
+        if let Some(overlay) = &overlay.argocd {
+            argocd.merge(overlay.clone());
+        }
+        let mut defaults = platform.defaults.service.clone().unwrap_or_default();
+        if let Some(overlay) = overlay.defaults.as_ref().and_then(|it| it.service.clone()) {
+            defaults.merge(overlay);
+        }
+
+        let mut services = BTreeMap::new();
+        for (name, spec) in &platform.services {
+            let mut merged = defaults.clone();
+            merged.merge(spec.clone());
+            if let Some(overlay) = overlay.services.get(name.value.as_str()) {
+                merged.merge(overlay.clone());
+            }
+            if let Some(service) = self.resolve_service(name, merged) {
+                services.insert(name.value.clone(), service);
+            }
+        }
+        self.expand_references(&mut services);
+
+        let secrets = platform
+            .secrets
+            .iter()
+            .map(|(name, secret)| {
+                (name.value.clone(), resolved::Secret { name: name.clone(), keys: secret.keys.clone() })
+            })
+            .collect();
+
+        let info = &platform.platform;
+        resolved::Env {
+            name: self.environment.clone(),
+            platform: resolved::PlatformInfo {
+                name: info.name.clone(),
+                repo: info.repo.value.clone(),
+                revision: info.revision.as_ref().map_or_else(|| "main".to_owned(), |it| it.value.clone()),
+                path: info.path.as_ref().map_or_else(|| "out".to_owned(), |it| it.value.trim_matches('/').to_owned()),
+                source_name: self.source.file_name().to_owned(),
+            },
+            cluster: resolved::Cluster {
+                nodes: cluster.nodes.map_or(1, |it| it.value),
+                memory: cluster.memory.map_or(Memory(16 << 30), |it| it.value),
+                cpu: cluster.cpu.map_or(Cpu(8000), |it| it.value),
+                reserved: amounts(cluster.reserved),
+                max_pods: cluster.max_pods.map_or(110, |it| it.value),
+                server: cluster.server.map_or_else(|| DEFAULT_SERVER.to_owned(), |it| it.value),
+            },
+            argocd: resolved::ArgoCd {
+                namespace: argocd.namespace.map_or_else(|| "argocd".to_owned(), |it| it.value),
+                resources: resources(argocd.resources),
+            },
+            services,
+            secrets,
+        }
+    }
+
+    fn resolve_service(&mut self, name: &Spanned<String>, mut spec: model::ServiceSpec) -> Option<resolved::Service> {
+        if let Some(runtime) = &spec.runtime {
+            let mut with_preset = preset::spec(runtime.value, runtime.span);
+            with_preset.merge(spec);
+            spec = with_preset;
+        }
+        let Some(image) = spec.image else {
+            self.report(
+                Diagnostic::error(Code::MissingKey, format!("service `{}` has no `image`", name.value))
+                    .with_label(name.span, "declared here without an image")
+                    .with_help("add `image = \"registry/name:tag\"` to the service, or to this environment's override"),
+            );
+            return None;
+        };
+        let namespace = spec.namespace.unwrap_or_else(|| self.platform.platform.name.clone());
+        let ports: Vec<resolved::Port> = spec
+            .ports
+            .unwrap_or_default()
+            .into_iter()
+            .map(|port| resolved::Port {
+                service_port: port.service_port.map_or(port.port.value, |it| it.value),
+                name: port.name,
+                port: port.port,
+                protocol: port.protocol,
+            })
+            .collect();
+        let default_port = ports.first().map(|port| port.name.clone());
+        let probe = |probe: Option<model::Probe>| resolve_probe(probe?, default_port.as_ref(), name.span);
+        let security = spec.security.unwrap_or_default();
+        let account = spec.service_account.unwrap_or_default();
+        Some(resolved::Service {
+            name: name.clone(),
+            namespace,
+            image,
+            runtime: spec.runtime.map(|it| it.value),
+            replicas: spec.replicas.map_or(1, |it| it.value),
+            command: spec.command.unwrap_or_default(),
+            args: spec.args.unwrap_or_default(),
+            env: spec
+                .env
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, value)| resolved::EnvVar {
+                    name,
+                    value: match value.value {
+                        model::EnvValue::Literal(text) => resolved::EnvSource::Literal(Spanned::new(text, value.span)),
+                        model::EnvValue::Secret { secret, key } => resolved::EnvSource::Secret { secret, key },
+                    },
+                })
+                .collect(),
+            env_from: spec.env_from.unwrap_or_default(),
+            config: spec.config.unwrap_or_default().into_iter().map(|(key, value)| (key, value.value)).collect(),
+            resources: resources(spec.resources),
+            liveness: probe(spec.liveness),
+            readiness: probe(spec.readiness),
+            startup: probe(spec.startup),
+            autoscale: spec.autoscale.map(|autoscale| resolved::Autoscale {
+                span: autoscale.max.as_ref().or(autoscale.min.as_ref()).map_or(name.span, |it| it.span),
+                min: autoscale.min.map_or(1, |it| it.value),
+                max: autoscale.max.map_or(1, |it| it.value),
+                cpu: autoscale.cpu.map(|it| it.value),
+                memory: autoscale.memory.map(|it| it.value),
+            }),
+            security: resolved::Security {
+                run_as_non_root: security.run_as_non_root.is_none_or(|it| it.value),
+                run_as_user: security.run_as_user.map(|it| it.value),
+                run_as_group: security.run_as_group.map(|it| it.value),
+                fs_group: security.fs_group.map(|it| it.value),
+                read_only_root_filesystem: security.read_only_root_filesystem.unwrap_or(true),
+            },
+            service_account: resolved::ServiceAccount {
+                create: account.create.unwrap_or(true),
+                annotations: account.annotations.unwrap_or_default(),
+                automount_token: account.automount_token.unwrap_or(false),
+            },
+            ports,
+            pod_annotations: spec.pod_annotations.unwrap_or_default(),
+            pod_labels: spec.pod_labels.unwrap_or_default(),
+            node_selector: spec.node_selector.unwrap_or_default(),
+            tolerations: spec.tolerations.unwrap_or_default(),
+            image_pull_secrets: spec.image_pull_secrets.unwrap_or_default(),
+        })
+    }
+
+    /// Expands `${...}` in env values and config, once every service's namespace and ports are known.
+    fn expand_references(&mut self, services: &mut BTreeMap<String, resolved::Service>) {
+        let outputs = reference_outputs(self.platform, self.environment, services);
+        let lookup = |name: &str| outputs.get(name).cloned();
+        let mut unresolved = Vec::new();
+        for service in services.values_mut() {
+            for variable in &mut service.env {
+                if let resolved::EnvSource::Literal(text) = &mut variable.value {
+                    if !text.contains('$') {
+                        continue;
+                    }
+                    let raw = self.source.text.get(text.span.start..text.span.end).unwrap_or_default();
+                    match interpolate::expand(text, text.span, raw, lookup) {
+                        Ok(expanded) => text.value = expanded,
+                        Err(errors) => unresolved.extend(errors),
+                    }
+                }
+            }
+            let config_span = service.name.span;
+            for value in service.config.values_mut() {
+                if value.contains('$') {
+                    match interpolate::expand(value, config_span, "", lookup) {
+                        Ok(expanded) => *value = expanded,
+                        Err(errors) => unresolved.extend(errors),
+                    }
+                }
+            }
+        }
+        for error in unresolved {
+            let help = did_you_mean(&error.reference, outputs.keys().map(String::as_str))
+                .unwrap_or_else(|| "references are `platform.name`, `environment.name` and `services.<name>.host`, `.port`, `.url` or `.namespace`".to_owned());
+            self.report(
+                Diagnostic::error(
+                    Code::UnresolvedReference,
+                    format!("`${{{}}}` does not resolve to anything", error.reference),
+                )
+                .with_label(error.span, "unknown reference")
+                .with_help(help),
+            );
+        }
+    }
+}
+
+/// Everything `${...}` can name in one environment.
+fn reference_outputs(
+    platform: &model::Platform,
+    environment: &str,
+    services: &BTreeMap<String, resolved::Service>,
+) -> BTreeMap<String, String> {
+    let mut outputs = BTreeMap::new();
+    outputs.insert("platform.name".to_owned(), platform.platform.name.value.clone());
+    outputs.insert("environment.name".to_owned(), environment.to_owned());
+    for service in services.values() {
+        let host = format!("{}.{}.svc.cluster.local", service.name.value, service.namespace.value);
+        let prefix = format!("services.{}", service.name.value);
+        if let Some(port) = service.ports.first() {
+            outputs.insert(format!("{prefix}.port"), port.service_port.to_string());
+            outputs.insert(format!("{prefix}.url"), format!("http://{host}:{}", port.service_port));
+        }
+        outputs.insert(format!("{prefix}.namespace"), service.namespace.value.clone());
+        outputs.insert(format!("{prefix}.host"), host);
+    }
+    outputs
+}
+
+fn resolve_probe(
+    probe: model::Probe,
+    default_port: Option<&Spanned<String>>,
+    fallback: Span,
+) -> Option<resolved::Probe> {
+    if probe.enabled == Some(false) {
+        return None;
+    }
+    let span = probe.path.as_ref().map(|it| it.span).or(probe.port.as_ref().map(|it| it.span)).unwrap_or(fallback);
+    let port = probe.port.clone().or_else(|| default_port.map(|name| name.clone().map(model::PortRef::Name)));
+    let action = if let Some(command) = probe.exec {
+        resolved::ProbeAction::Exec { command }
+    } else if probe.tcp == Some(true) {
+        resolved::ProbeAction::Tcp {
+            port: port.unwrap_or_else(|| Spanned::new(model::PortRef::Name("http".to_owned()), span)),
+        }
+    } else if let Some(path) = probe.path {
+        resolved::ProbeAction::Http {
+            path: path.value,
+            port: port.unwrap_or_else(|| Spanned::new(model::PortRef::Name("http".to_owned()), span)),
+        }
+    } else {
+        return None;
+    };
+    Some(resolved::Probe {
+        action,
+        initial_delay: probe.initial_delay.map(|it| it.value.seconds()),
+        period: probe.period.map(|it| it.value.seconds()),
+        timeout: probe.timeout.map(|it| it.value.seconds()),
+        failure_threshold: probe.failure_threshold.map(|it| it.value),
+        success_threshold: probe.success_threshold.map(|it| it.value),
+        span,
+    })
+}
+
+fn amounts(amounts: Option<model::Amounts>) -> resolved::Amounts {
+    let amounts = amounts.unwrap_or_default();
+    resolved::Amounts { memory: amounts.memory, cpu: amounts.cpu }
+}
+
+fn resources(resources: Option<model::Resources>) -> resolved::Resources {
+    let resources = resources.unwrap_or_default();
+    resolved::Resources { requests: amounts(resources.requests), limits: amounts(resources.limits) }
+}

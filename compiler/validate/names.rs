@@ -1,0 +1,108 @@
+//! Names: every name that becomes a Kubernetes name is a DNS-1123 label, and every name Slipway derives
+//! from it (`<env>-<service>`, `<service>-config`) fits in 63 characters.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::render::names as derived;
+use crate::resolved;
+use crate::source::Spanned;
+
+const MAX_LABEL: usize = 63;
+
+pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    label(&env.platform.name, "platform", diagnostics);
+    label(&env.name, "environment", diagnostics);
+    let mut namespaces = BTreeSet::new();
+    for service in env.services.values() {
+        label(&service.name, "service", diagnostics);
+        if namespaces.insert(service.namespace.value.as_str()) {
+            label(&service.namespace, "namespace", diagnostics);
+        }
+        for port in &service.ports {
+            port_name(&port.name, diagnostics);
+        }
+        let derived_names = [
+            (derived::application(env, &service.name), "its ArgoCD Application"),
+            (derived::config_map(&service.name), "its ConfigMap"),
+        ];
+        for (name, what) in derived_names {
+            if name.len() > MAX_LABEL {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::NameTooLong,
+                        format!("the name of {what}, `{name}`, is longer than 63 characters"),
+                    )
+                    .with_label(service.name.span, format!("makes a name of {} characters", name.len()))
+                    .with_help("shorten the service name"),
+                );
+            }
+        }
+    }
+    let project = derived::project(env);
+    if project.len() > MAX_LABEL {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::NameTooLong,
+                format!("the ArgoCD project name `{project}` is longer than 63 characters"),
+            )
+            .with_label(env.name.span, format!("makes a name of {} characters", project.len()))
+            .with_help("shorten the platform or environment name"),
+        );
+    }
+    for secret in env.secrets.values() {
+        label(&secret.name, "secret", diagnostics);
+    }
+}
+
+fn label(name: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>) {
+    if let Some(problem) = label_problem(name) {
+        diagnostics.push(
+            Diagnostic::error(Code::InvalidName, format!("{what} name `{}` is not a valid DNS-1123 label", name.value))
+                .with_label(name.span, problem)
+                .with_help(format!("use lowercase letters, digits and `-`, such as `{}`", fix_label(name))),
+        );
+    }
+}
+
+/// Why `name` is not a DNS-1123 label, if it is not.
+pub(crate) fn label_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("empty")
+    } else if name.len() > MAX_LABEL {
+        Some("longer than 63 characters")
+    } else if !name.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-') {
+        Some("only lowercase letters, digits and `-` are allowed")
+    } else if name.starts_with('-') || name.ends_with('-') {
+        Some("must start and end with a letter or digit")
+    } else {
+        None
+    }
+}
+
+fn fix_label(name: &str) -> String {
+    let fixed: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let fixed = fixed.trim_matches('-');
+    let fixed = &fixed[..fixed.len().min(MAX_LABEL)];
+    if fixed.is_empty() { "my-name".to_owned() } else { fixed.trim_end_matches('-').to_owned() }
+}
+
+/// Port names are IANA service names: at most 15 characters, lowercase letters, digits and `-`,
+/// with at least one letter.
+fn port_name(name: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
+    let valid = name.len() <= 15
+        && label_problem(name).is_none()
+        && name.bytes().any(|byte| byte.is_ascii_lowercase())
+        && !name.contains("--");
+    if !valid {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidName,
+                format!("port name `{}` is not a valid IANA service name", name.value),
+            )
+            .with_label(name.span, "at most 15 lowercase letters, digits and `-`, with a letter")
+            .with_help("name ports like `http`, `grpc` or `metrics`"),
+        );
+    }
+}
