@@ -67,6 +67,13 @@ fn classify(error: &toml::de::Error, source: &SourceFile) -> Diagnostic {
         || message.starts_with("invalid length")
     {
         let (found, expected) = message.split_once(", expected ").unwrap_or((message, ""));
+        let expected = match expected {
+            "u32" | "u64" => "a whole number, 0 or more",
+            "u16" => "a port number",
+            "u8" => "a whole number from 0 to 255",
+            "i64" | "i32" => "a whole number",
+            other => other,
+        };
         let found = found.trim_start_matches("invalid type: ").trim_start_matches("invalid value: ");
         let diagnostic = Diagnostic::error(Code::WrongType, format!("wrong type: found {found}"))
             .with_label(span, format!("expected {expected}"));

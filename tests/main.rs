@@ -1,1 +1,9 @@
-//! Integration tests.
+//! Integration tests: one binary, one module per area.
+
+mod cli;
+mod determinism;
+mod diagnostics;
+mod golden;
+mod render;
+mod schemas;
+mod support;

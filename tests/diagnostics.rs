@@ -1,0 +1,69 @@
+//! Diagnostics: every fixture in `tests/fixtures/invalid/` fails with its code, and its rendered
+//! diagnostics are snapshotted; every code has a fixture and an explanation.
+
+use slipway::diagnostic::{self, Code, Format};
+
+use crate::support;
+
+fn fixtures() -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<_> =
+        std::fs::read_dir(support::fixture("invalid")).unwrap().map(|entry| entry.unwrap().path()).collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn every_invalid_fixture_reports_its_code() {
+    for path in fixtures() {
+        let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let code = Code::parse(&stem[..4]).unwrap_or_else(|| panic!("{stem} does not start with a code"));
+        let source = support::source(&path);
+        let compiled = slipway::compile(&source);
+        assert!(compiled.files.is_none(), "{stem}: an invalid platform must render nothing");
+        assert!(
+            compiled.diagnostics.iter().any(|d| d.code == code && d.is_error()),
+            "{stem}: no {code} error in {:#?}",
+            compiled.diagnostics
+        );
+        let rendered = diagnostic::render(&compiled.diagnostics, Some(&source), Format::Human { color: false });
+        support::settings().bind(|| insta::assert_snapshot!(stem, rendered));
+    }
+}
+
+#[test]
+fn every_code_has_a_fixture_or_a_cli_test_and_an_explanation() {
+    let stems: Vec<String> =
+        fixtures().iter().map(|path| path.file_stem().unwrap().to_str().unwrap().to_owned()).collect();
+    for code in Code::ALL {
+        assert!(code.explanation().lines().count() >= 3, "{code} needs an explanation with an example and a fix");
+        // Output codes are about files on disk, so `tests/cli.rs` covers them instead of a platform fixture.
+        if code.as_str().starts_with('O') {
+            continue;
+        }
+        assert!(
+            stems.iter().any(|stem| stem.starts_with(code.as_str())),
+            "{code} has no fixture in tests/fixtures/invalid/"
+        );
+    }
+}
+
+#[test]
+fn the_same_mistake_in_several_environments_is_reported_once() {
+    let source = support::source(&support::fixture("invalid/P004-missing-image.toml"));
+    let compiled = slipway::compile(&source);
+    let missing: Vec<_> = compiled.diagnostics.iter().filter(|d| d.code == Code::MissingKey).collect();
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    assert_eq!(missing[0].environments, vec!["dev".to_owned(), "prod".to_owned()]);
+}
+
+#[test]
+fn all_problems_are_reported_in_one_run_in_source_order() {
+    let source = support::source(&support::fixture("invalid/S001-undeclared-secret.toml"));
+    let compiled = slipway::compile(&source);
+    let codes: Vec<(Code, usize)> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, source.line_col(d.primary.as_ref().unwrap().span.start).0))
+        .collect();
+    assert_eq!(codes, vec![(Code::UndeclaredSecret, 12), (Code::UndeclaredSecret, 13)]);
+}

@@ -1,0 +1,94 @@
+//! Shared helpers: insta settings, fixture paths, temporary directories and running the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use slipway::source::SourceFile;
+
+pub(crate) fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub(crate) fn fixture(relative: &str) -> PathBuf {
+    root().join("tests/fixtures").join(relative)
+}
+
+/// Snapshots live in the top-level `snapshots/`, named after the test case only.
+pub(crate) fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+pub(crate) fn source(path: &Path) -> SourceFile {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    let relative = path.strip_prefix(root()).unwrap_or(path);
+    SourceFile::new(relative.display().to_string(), text)
+}
+
+/// Compiles a platform that must be valid, and gives its files.
+pub(crate) fn render(path: &Path) -> slipway::emit::Files {
+    let compiled = slipway::compile(&source(path));
+    assert!(!compiled.has_errors(), "{} has errors: {:#?}", path.display(), compiled.diagnostics);
+    compiled.files.expect("a valid platform renders")
+}
+
+/// A fresh, empty directory under the target directory, removed and made anew on each call.
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let dir = root().join("target/test-tmp").join(format!("{name}-{}-{unique}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+/// A project directory holding `platform/platform.toml` copied from `platform`.
+pub(crate) fn project(name: &str, platform: &Path) -> PathBuf {
+    let dir = temp_dir(name);
+    std::fs::create_dir_all(dir.join("platform")).unwrap();
+    std::fs::copy(platform, dir.join("platform/platform.toml")).unwrap();
+    dir
+}
+
+pub(crate) struct Output {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// Runs the `slipway` binary in `dir` with colour off.
+pub(crate) fn slipway(dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .args(args)
+        .arg("--color=never")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run slipway");
+    Output {
+        code: output.status.code().expect("exited normally"),
+        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// Every file under `dir`, by relative path, for comparing trees.
+pub(crate) fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                files.insert(relative, std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    files
+}

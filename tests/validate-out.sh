@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Validates the shipped out/ and the output of every valid fixture with independent judges
+# (kubernetes-validate for Kubernetes 1.33, strict; the upstream CRD schemas for ArgoCD and other CRDs).
+# Installs its Python tools into .venv on first use. Run from anywhere: tests/validate-out.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import kubernetes_validate' 2>/dev/null; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements-validate.txt
+fi
+
+rendered=target/validate-out
+rm -rf "$rendered"
+mkdir -p "$rendered"
+cargo build --quiet --locked
+for fixture in tests/fixtures/valid/*.toml; do
+  name=$(basename "$fixture" .toml)
+  ./target/debug/slipway build --platform "$fixture" --out "$rendered/$name" --schema "$rendered/$name.schema.json" >/dev/null
+done
+
+.venv/bin/python tests/validate-out.py out "$rendered"
