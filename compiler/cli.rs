@@ -37,6 +37,9 @@ struct Args {
     /// Colour in human output.
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+    /// Turn warnings into failure: `--deny warnings`.
+    #[arg(long, global = true, value_enum)]
+    deny: Option<DenyArg>,
     #[command(subcommand)]
     command: Command,
 }
@@ -51,6 +54,8 @@ enum Command {
     Diff,
     /// Write `schema/platform.schema.json` only.
     Schema,
+    /// Print each environment's capacity table: every consumer, and the totals against allocatable.
+    Budget,
     /// Explain a diagnostic code, such as `S001`.
     Explain { code: String },
 }
@@ -60,6 +65,11 @@ enum FormatArg {
     Human,
     Json,
     Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DenyArg {
+    Warnings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,6 +94,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
         Command::Build => build(&args, &mut printer),
         Command::Diff => diff(&args, &mut printer),
         Command::Schema => write_schema(&args, &mut printer),
+        Command::Budget => budget(&args, &mut printer),
         Command::Explain { code } => explain(code, &mut printer),
     };
     status as i32
@@ -148,6 +159,15 @@ fn compile(args: &Args, printer: &mut Printer) -> Result<(SourceFile, Compiled),
     if compiled.has_errors() {
         let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
         printer.error(&format!("{} has {errors} error{}; nothing was rendered", source.path, plural(errors)));
+        return Err(ExitStatus::Failure);
+    }
+    let warnings = compiled.diagnostics.len();
+    if warnings > 0 && args.deny == Some(DenyArg::Warnings) {
+        printer.error(&format!(
+            "{} has {warnings} warning{}, denied by `--deny warnings`",
+            source.path,
+            plural(warnings)
+        ));
         return Err(ExitStatus::Failure);
     }
     Ok((source, compiled))
@@ -278,6 +298,40 @@ fn write_schema(args: &Args, printer: &mut Printer) -> ExitStatus {
     }
 }
 
+fn budget(args: &Args, printer: &mut Printer) -> ExitStatus {
+    let source = match load::read(&args.platform) {
+        Ok(source) => source,
+        Err(message) => {
+            printer.error(&message);
+            return ExitStatus::Error;
+        }
+    };
+    let platform = match load::parse(&source) {
+        Ok(platform) => platform,
+        Err(diagnostics) => {
+            printer.diagnostics(&diagnostics, Some(&source));
+            return ExitStatus::Failure;
+        }
+    };
+    // The table is most useful when the budget does not fit, so it is printed even with errors.
+    let (envs, diagnostics) = crate::resolve::resolve(&platform, &source);
+    let mut diagnostics = diagnostics;
+    diagnostics.extend(crate::validate::validate(&envs));
+    let diagnostics = diagnostic::consolidate(diagnostics);
+    let mut text = String::new();
+    for env in &envs {
+        text.push_str(&env.name.value);
+        text.push_str("\n\n");
+        text.push_str(&crate::budget::table(env, &crate::budget::compute(env)));
+        text.push('\n');
+    }
+    printer.out(&text);
+    let budget_errors: Vec<Diagnostic> =
+        diagnostics.into_iter().filter(|d| d.code.as_str().starts_with('B') || d.code == Code::MissingKey).collect();
+    printer.diagnostics(&budget_errors, Some(&source));
+    if budget_errors.iter().any(Diagnostic::is_error) { ExitStatus::Failure } else { ExitStatus::Success }
+}
+
 fn explain(code: &str, printer: &mut Printer) -> ExitStatus {
     let Some(code) = Code::parse(code) else {
         let known: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
@@ -303,10 +357,25 @@ fn output_diagnostics(out: &Path, comparison: &Comparison, _files: &emit::Files)
     problems.extend(comparison.added.iter().map(|path| stale(path, "is missing")));
     problems.extend(comparison.changed.iter().map(|(path, _)| stale(path, "differs from a fresh render")));
     problems.extend(comparison.removed.iter().map(|(path, _)| stale(path, "is no longer generated")));
+    // A first build, or a renamed environment, makes every file stale: name a few, count the rest.
+    if problems.len() > MAX_LISTED_FILES {
+        let rest = problems.len() - MAX_LISTED_FILES;
+        problems.truncate(MAX_LISTED_FILES);
+        problems.push(
+            Diagnostic::error(
+                Code::StaleOutput,
+                format!("{rest} more file{} in `{}` are stale", plural(rest), out.display()),
+            )
+            .with_help("run `slipway diff` to see them all, and `slipway build` to bring them up to date"),
+        );
+    }
     problems.extend(comparison.conflicts.iter().map(|path| conflict(out, path)));
     problems.extend(comparison.unmanaged.iter().map(|path| unmanaged(out, path, true)));
     problems
 }
+
+/// How many stale files `check` names one by one.
+const MAX_LISTED_FILES: usize = 20;
 
 fn conflict(out: &Path, relative: &str) -> Diagnostic {
     Diagnostic::error(

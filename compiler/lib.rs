@@ -4,6 +4,7 @@
 //! function. Only `load` and `emit` touch the file system; `cli` owns stdout, stderr and exit codes.
 //! A platform with any error renders nothing.
 
+pub mod budget;
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
@@ -46,9 +47,7 @@ pub fn compile(source: &SourceFile) -> Compiled {
 /// Compiles an already loaded platform; spans point into `source`.
 pub fn compile_platform(platform: &model::Platform, source: &SourceFile) -> Compiled {
     let (envs, mut diagnostics) = resolve::resolve(platform, source);
-    for env in &envs {
-        diagnostics.extend(validate::validate(env));
-    }
+    diagnostics.extend(validate::validate(&envs));
     let diagnostics = diagnostic::consolidate(diagnostics);
     let environments = envs.iter().map(|env| env.name.value.clone()).collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -57,6 +56,8 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile) -> Comp
     let mut files = emit::Files::new();
     for env in &envs {
         files.extend(emit::to_files(source.file_name(), &render::render(env)));
+        let (path, text) = emit::summary_file(source.file_name(), &env.name.value, &render::summary(env));
+        files.insert(path, text);
     }
     Compiled { files: Some(files), diagnostics, environments }
 }

@@ -47,6 +47,10 @@ pub struct PlatformInfo {
     pub revision: Option<Spanned<String>>,
     /// Where the rendered output lives inside `repo` (default `out`).
     pub path: Option<Spanned<String>>,
+    /// The most that the sum of limits may exceed allocatable capacity by, as a factor (default 2.0).
+    pub overcommit: Option<Spanned<f64>>,
+    /// Make every service's container ports unique across the whole platform (seed 004's port registry).
+    pub port_registry: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -93,6 +97,9 @@ pub struct Secret {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Environment {
+    /// How strict the policy checks are; inferred from the name when absent (`dev*`, `local*`, `test*`
+    /// are development, `prod*` is production, anything else staging).
+    pub tier: Option<Spanned<Tier>>,
     pub cluster: Option<Cluster>,
     pub argocd: Option<ArgoCd>,
     pub defaults: Option<Defaults>,
@@ -111,6 +118,10 @@ pub struct ServiceSpec {
     pub namespace: Option<Spanned<String>>,
     /// Replicas when not autoscaled (default 1).
     pub replicas: Option<Spanned<u32>>,
+    /// Services this one depends on; they must exist and must not depend back on it.
+    pub uses: Option<Vec<Spanned<String>>>,
+    /// Paths the gateway routes to this service: `"/api/v1/accounts"` or `{ path, host }`.
+    pub routes: Option<Vec<Spanned<Route>>>,
     pub ports: Option<Vec<Port>>,
     pub command: Option<Vec<String>>,
     pub args: Option<Vec<String>>,
@@ -133,6 +144,14 @@ pub struct ServiceSpec {
     pub tolerations: Option<Vec<Toleration>>,
     /// Declared secrets of type `kubernetes.io/dockerconfigjson` used to pull the image.
     pub image_pull_secrets: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    Development,
+    Staging,
+    Production,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -166,6 +185,62 @@ pub struct Port {
     pub service_port: Option<Spanned<u16>>,
     #[serde(default)]
     pub protocol: Protocol,
+    /// Expose the port on every node (Service type NodePort), in 30000-32767.
+    pub node_port: Option<Spanned<u16>>,
+}
+
+/// A gateway route: a path, optionally on one host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub path: Spanned<String>,
+    pub host: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RouteTable {
+    /// The path prefix, starting with `/`.
+    path: Spanned<String>,
+    /// The host name; any host when absent.
+    host: Option<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for Route {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Route;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a path such as \"/api/v1/orders\" or `{ path = \"...\", host = \"...\" }`")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Route, E> {
+                // A bare string has no span of its own here; `resolve` gives it the span of the whole value.
+                Ok(Route { path: Spanned::new(value.to_owned(), crate::source::Span::default()), host: None })
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Route, A::Error> {
+                let table = RouteTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Route { path: table.path, host: table.host })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl JsonSchema for Route {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Route".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let table = generator.subschema_for::<RouteTable>();
+        schemars::json_schema!({
+            "description": "A path the gateway routes to the service, or a path on one host.",
+            "anyOf": [{ "type": "string" }, table]
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -384,6 +459,10 @@ pub struct Security {
     pub fs_group: Option<Spanned<i64>>,
     /// Default `true`; `/tmp` is an emptyDir either way.
     pub read_only_root_filesystem: Option<bool>,
+    /// Run the container privileged (default `false`); needs `exception`.
+    pub privileged: Option<Spanned<bool>>,
+    /// Why this service may run as root or privileged; without it, either is an error.
+    pub exception: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

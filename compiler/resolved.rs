@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-pub use crate::model::{EnvFrom, PortRef, Protocol, Runtime, Toleration};
+pub use crate::model::{EnvFrom, PortRef, Protocol, Runtime, Tier, Toleration};
 use crate::quantity::{Cpu, Memory};
 use crate::source::{Span, Spanned};
 
@@ -13,6 +13,7 @@ use crate::source::{Span, Spanned};
 #[derive(Debug, Clone)]
 pub struct Env {
     pub name: Spanned<String>,
+    pub tier: Tier,
     pub platform: PlatformInfo,
     pub cluster: Cluster,
     pub argocd: ArgoCd,
@@ -29,6 +30,9 @@ pub struct PlatformInfo {
     pub path: String,
     /// The platform file's name, for generated headers.
     pub source_name: String,
+    /// Most the sum of limits may exceed allocatable capacity by.
+    pub overcommit: f64,
+    pub port_registry: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +43,8 @@ pub struct Cluster {
     pub reserved: Amounts,
     pub max_pods: u32,
     pub server: String,
+    /// Where the capacity was written: the environment's `cluster` if it has one, else `[cluster]`.
+    pub span: Option<Span>,
 }
 
 #[derive(Debug, Clone)]
@@ -60,14 +66,16 @@ pub struct Service {
     pub image: Spanned<String>,
     pub runtime: Option<Runtime>,
     /// Replicas when not autoscaled.
-    pub replicas: u32,
+    pub replicas: Spanned<u32>,
+    pub uses: Vec<Spanned<String>>,
+    pub routes: Vec<Route>,
     pub ports: Vec<Port>,
     pub command: Vec<String>,
     pub args: Vec<String>,
     /// In the user's order.
     pub env: Vec<EnvVar>,
     pub env_from: Vec<Spanned<EnvFrom>>,
-    pub config: BTreeMap<String, String>,
+    pub config: BTreeMap<String, Spanned<String>>,
     pub resources: Resources,
     pub liveness: Option<Probe>,
     pub readiness: Option<Probe>,
@@ -83,6 +91,11 @@ pub struct Service {
 }
 
 impl Service {
+    /// The most pods this service can run: the autoscaler's maximum, else its replicas.
+    pub fn max_replicas(&self) -> u32 {
+        self.autoscale.as_ref().map_or(self.replicas.value, |autoscale| autoscale.max)
+    }
+
     /// The image tag, if the reference has one (`repo:tag`, not a registry port or a digest).
     pub fn image_tag(&self) -> Option<&str> {
         let reference = self.image.split('@').next().unwrap_or_default();
@@ -102,6 +115,13 @@ pub struct Port {
     pub port: Spanned<u16>,
     pub service_port: u16,
     pub protocol: Protocol,
+    pub node_port: Option<Spanned<u16>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub path: Spanned<String>,
+    pub host: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,11 +177,14 @@ pub struct Autoscale {
 
 #[derive(Debug, Clone)]
 pub struct Security {
-    pub run_as_non_root: bool,
-    pub run_as_user: Option<i64>,
+    pub run_as_non_root: Spanned<bool>,
+    pub run_as_user: Option<Spanned<i64>>,
     pub run_as_group: Option<i64>,
     pub fs_group: Option<i64>,
     pub read_only_root_filesystem: bool,
+    pub privileged: Spanned<bool>,
+    /// Why the service may run as root or privileged.
+    pub exception: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]

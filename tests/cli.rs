@@ -22,12 +22,12 @@ fn build_then_check_passes() {
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert_eq!(
         build.stdout,
-        "built `out`: 27 added, 0 changed, 0 removed, 0 unchanged; wrote `schema/platform.schema.json`\n"
+        "built `out`: 29 added, 0 changed, 0 removed, 0 unchanged; wrote `schema/platform.schema.json`\n"
     );
     let check = support::slipway(&dir, &["check"]);
     support::settings().bind(|| insta::assert_snapshot!("cli_check_valid", normalise(&check)));
     let again = support::slipway(&dir, &["build"]);
-    assert_eq!(again.stdout, "built `out`: 0 added, 0 changed, 0 removed, 27 unchanged\n");
+    assert_eq!(again.stdout, "built `out`: 0 added, 0 changed, 0 removed, 29 unchanged\n");
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn changing_memory_makes_check_fail_with_a_diff_until_build() {
     support::settings().bind(|| insta::assert_snapshot!("cli_check_memory_change", normalise(&check)));
     let diff = support::slipway(&dir, &["diff"]);
     assert_eq!(diff.code, 0);
-    assert!(diff.stdout.starts_with("0 added, 1 changed, 0 removed\n"), "{}", diff.stdout);
+    assert!(diff.stdout.starts_with("0 added, 2 changed, 0 removed\n"), "{}", diff.stdout);
     assert!(
         diff.stdout.contains("-              memory: \"2Gi\"\n+              memory: \"3Gi\"\n"),
         "{}",
@@ -186,4 +186,36 @@ fn diagnostics_as_json_and_github_annotations() {
     assert_eq!(first["environments"], serde_json::json!(["dev"]));
     let github = support::slipway(&dir, &["check", "--format", "github"]);
     assert!(github.stdout.starts_with("::error file=platform/platform.toml,line=12,col="), "{}", github.stdout);
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_failure() {
+    let dir = support::project("deny-warnings", &support::fixture("invalid/S003-unused-secret.toml"));
+    assert_eq!(support::slipway(&dir, &["build"]).code, 0, "warnings alone do not stop a build");
+    assert_eq!(support::slipway(&dir, &["check"]).code, 0);
+    let denied = support::slipway(&dir, &["check", "--deny", "warnings"]);
+    assert_eq!(denied.code, 1);
+    assert!(denied.stderr.contains("warning[S003]"), "{}", denied.stderr);
+    assert!(denied.stderr.contains("1 warning, denied by `--deny warnings`"), "{}", denied.stderr);
+}
+
+#[test]
+fn budget_prints_a_table_per_environment() {
+    let dir = support::project("budget", &support::fixture("valid/small.toml"));
+    let budget = support::slipway(&dir, &["budget"]);
+    support::settings().bind(|| insta::assert_snapshot!("cli_budget", normalise(&budget)));
+    let overflowing = support::project("budget-overflow", &support::fixture("invalid/B001-budget-overflow.toml"));
+    let budget = support::slipway(&overflowing, &["budget"]);
+    assert_eq!(budget.code, 1);
+    assert!(budget.stdout.contains("| search | service | 1 |"), "{}", budget.stdout);
+    assert!(budget.stderr.contains("error[B001]"), "{}", budget.stderr);
+}
+
+#[test]
+fn a_first_check_names_a_few_files_and_counts_the_rest() {
+    let dir = support::project("first-check", &support::fixture("valid/small.toml"));
+    let check = support::slipway(&dir, &["check"]);
+    assert_eq!(check.code, 1);
+    assert_eq!(check.stderr.matches("error[O001]").count(), 21, "{}", check.stderr);
+    assert!(check.stderr.contains("error[O001]: 9 more files in `out` are stale"), "{}", check.stderr);
 }

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod budget;
 mod cli;
 mod determinism;
 mod diagnostics;

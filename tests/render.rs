@@ -53,3 +53,31 @@ fn applications_point_at_the_output_path_inside_the_repository() {
     let dev_orders = &files["dev/apps/application-dev-orders.yaml"];
     assert!(dev_orders.contains("server: https://kubernetes.default.svc\n"), "{dev_orders}");
 }
+
+#[test]
+fn a_stated_exception_relaxes_only_its_namespace() {
+    let text = r#"
+[platform]
+name = "ops"
+repo = "https://git.example.com/ops.git"
+
+[services.agent]
+image = "registry.example.com/ops/agent:1.0.0"
+runtime = "go"
+namespace = "monitoring"
+security = { run_as_user = 0, exception = "reads host metrics; reviewed in SEC-142" }
+
+[services.web]
+image = "registry.example.com/ops/web:1.0.0"
+runtime = "go"
+namespace = "web"
+
+[environments.dev]
+"#;
+    let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
+    assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
+    let files = compiled.files.unwrap();
+    assert!(files["dev/platform/namespace-monitoring.yaml"].contains("pod-security.kubernetes.io/enforce: baseline\n"));
+    assert!(files["dev/platform/namespace-web.yaml"].contains("pod-security.kubernetes.io/enforce: restricted\n"));
+    assert!(files["dev/services/agent/deployment-agent.yaml"].contains("runAsUser: 0\n"));
+}

@@ -156,6 +156,199 @@ Example:
 
 Fix: use a declared key, or add the key to the secret's `keys`.";
 
+    UnknownDependency = "R003", "unknown-dependency",
+"A service `uses` a service that is not declared.
+
+Example:
+    [services.web]
+    uses = [\"acounts\"]
+
+Fix: name a declared service (the help suggests the closest one).";
+
+    DependencyCycle = "R004", "dependency-cycle",
+"Services depend on each other in a circle through `uses`, so none of them can start first and the
+sync order cannot be computed.
+
+Example:
+    [services.a]
+    uses = [\"b\"]
+    [services.b]
+    uses = [\"a\"]
+
+Fix: remove one of the dependencies in the cycle the message lists.";
+
+    UnusedSecret = "S003", "unused-secret",
+"A declared secret is used by no service in any environment (a warning).
+
+Example:
+    [secrets.old-api-key]
+    keys = [\"token\"]            # nothing references it
+
+Fix: remove the declaration, or reference it where it is needed.";
+
+    UnusedSecretKey = "S004", "unused-secret-key",
+"A key of a declared secret is used by nothing in any environment (a warning). A secret exposed whole
+through `env_from` or used as an image pull secret uses all its keys.
+
+Example:
+    [secrets.billing-db]
+    keys = [\"url\", \"password\"]   # only `url` is referenced
+
+Fix: remove the key, or reference it.";
+
+    CredentialLiteral = "S005", "credential-literal",
+"A value that looks like a credential is written in the platform file, which is committed and
+rendered into `out/` in plain text: an environment variable or config key named like PASSWORD,
+SECRET, TOKEN, API_KEY or PRIVATE_KEY with a literal value, or a URL with `user:password@` in it.
+
+Example:
+    env.STRIPE_SECRET_KEY = \"sk_live_...\"
+
+Fix: declare the secret in `[secrets]` and reference it:
+    env.STRIPE_SECRET_KEY = { secret = \"stripe\", key = \"secret-key\" }";
+
+    DuplicateContainerPort = "X001", "duplicate-container-port",
+"Two ports of one service use the same container port number (and protocol).
+
+Example:
+    ports = [{ name = \"http\", port = 8080 }, { name = \"admin\", port = 8080 }]
+
+Fix: give each port its own number.";
+
+    DuplicatePortName = "X002", "duplicate-port-name",
+"Two ports of one service have the same name. Port names are how probes and the Service refer to
+ports, so they must be unique.
+
+Example:
+    ports = [{ name = \"http\", port = 8080 }, { name = \"http\", port = 9090 }]
+
+Fix: rename one of them.";
+
+    UndeclaredProbePort = "X003", "undeclared-probe-port",
+"A probe checks a port the service does not declare, so it would always fail.
+
+Example:
+    ports = [{ name = \"http\", port = 8080 }]
+    liveness = { path = \"/healthz\", port = \"admin\" }
+
+Fix: probe a declared port by name or number, or declare the port.";
+
+    DuplicateServicePort = "X004", "duplicate-service-port",
+"Two ports of one service are exposed on the same Service port number.
+
+Example:
+    ports = [{ name = \"http\", port = 8080, service_port = 80 }, { name = \"web\", port = 8081, service_port = 80 }]
+
+Fix: give each a distinct `service_port`.";
+
+    NodePortOutOfRange = "X005", "node-port-out-of-range",
+"A NodePort is outside 30000-32767, the range Kubernetes allocates NodePorts from by default.
+
+Example:
+    ports = [{ name = \"http\", port = 8000, node_port = 8080 }]
+
+Fix: pick a port from 30000 to 32767.";
+
+    DuplicateNodePort = "X006", "duplicate-node-port",
+"Two ports in one environment claim the same NodePort; the second Service would be rejected.
+
+Fix: give each NodePort its own number.";
+
+    PortRegistryConflict = "X007", "port-registry-conflict",
+"With `[platform] port_registry = true`, every service's container ports must be unique across the
+whole platform (the port registry of seed 004), and two services use the same one.
+
+Fix: give the service a port of its own; the registry table in `out/<env>/README.md` lists the
+ports in use.";
+
+    RouteConflict = "G001", "route-conflict",
+"Two services claim the same host and path in one environment, so the gateway cannot tell which
+one a request is for.
+
+Example:
+    [services.a]
+    routes = [\"/api/v1/orders\"]
+    [services.b]
+    routes = [\"/api/v1/orders\"]
+
+Fix: give each service its own path, or put one of them on another host.";
+
+    InvalidRoutePath = "G002", "invalid-route-path",
+"A route's path is malformed: it must start with `/` and hold no spaces, `?` or `#`.
+
+Example:
+    routes = [\"api/v1/orders\"]
+
+Fix: `routes = [\"/api/v1/orders\"]`.";
+
+    InvalidRouteHost = "G003", "invalid-route-host",
+"A route's host is not a valid DNS name (lowercase labels of letters, digits and `-`, separated by
+dots; a leading `*.` is allowed).
+
+Example:
+    routes = [{ path = \"/\", host = \"Shop_Example.com\" }]
+
+Fix: `host = \"shop.example.com\"`.";
+
+    BudgetOverflow = "B001", "budget-overflow",
+"The pods of an environment do not fit its nodes. Slipway counts every pod at its highest replica
+count (the autoscaler's `max`), the surge of a rolling update of the largest Deployment, and ArgoCD
+itself, then places the pods on the nodes largest first. A sum is not enough: a 6 GiB pod does not
+fit on three 4 GiB nodes.
+
+Fix: add nodes or memory to the environment's `cluster`, or lower replicas or requests. The message
+lists the largest consumers; `slipway budget` prints the whole table.";
+
+    RequestsExceedLimits = "B002", "requests-exceed-limits",
+"A container requests more memory or CPU than its limit, which Kubernetes rejects.
+
+Example:
+    resources = { requests = { memory = \"1Gi\" }, limits = { memory = \"512Mi\" } }
+
+Fix: raise the limit or lower the request.";
+
+    MissingRequests = "B003", "missing-requests",
+"A container has no memory or CPU request after presets and defaults, so the scheduler cannot
+account for it and the budget cannot either.
+
+Example:
+    [services.worker]
+    image = \"registry/worker:1.0\"      # no runtime preset, no resources
+
+Fix: set `resources.requests`, pick a `runtime` preset, or set requests in `[defaults.service]`.";
+
+    LimitOvercommit = "B004", "limit-overcommit",
+"The sum of limits in an environment exceeds its allocatable capacity by more than the platform's
+overcommit policy (`[platform] overcommit`, default 2.0), a warning: if many pods burst at once,
+nodes run out of memory.
+
+Fix: lower limits, add capacity, or raise `overcommit` deliberately.";
+
+    MutableImageTag = "Y001", "mutable-image-tag",
+"An image has no tag or the tag `latest`, so what runs can change without a change to the platform.
+It is an error in staging and production environments and a warning in development ones.
+
+Example:
+    image = \"ghcr.io/flowmind/api:latest\"
+
+Fix: pin a version: `image = \"ghcr.io/flowmind/api:1.4.2\"` (CI can bump it).";
+
+    SingleReplicaProduction = "Y002", "single-replica-production",
+"A service runs one replica without an autoscaler in a production environment, so every rollout
+or node failure is an outage (a warning).
+
+Fix: `replicas = 2` or more, or `autoscale = { min = 2, max = ... }`.";
+
+    RootContainer = "Y003", "root-container",
+"A container runs as root (`run_as_non_root = false` or `run_as_user = 0`) or privileged, which
+Pod Security \"restricted\" forbids. It is an error unless the service says why in
+`security.exception`.
+
+Example:
+    security = { run_as_user = 0 }
+
+Fix: run as a non-root user, or add `exception = \"why this is needed\"` and relax the namespace.";
+
     StaleOutput = "O001", "stale-output",
 "`out/` does not match a fresh render of the platform: a file is missing, changed, or was
 generated by an earlier build and is no longer produced. ArgoCD syncs `out/`, so it must be

@@ -50,6 +50,8 @@ pub struct Diagnostic {
     pub primary: Option<Label>,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// Facts that explain the problem, printed as `= note:` lines.
+    pub notes: Vec<String>,
     /// The environments the problem shows up in; empty when it does not depend on one.
     pub environments: Vec<String>,
 }
@@ -63,6 +65,7 @@ impl Diagnostic {
             primary: None,
             secondary: Vec::new(),
             help: None,
+            notes: Vec::new(),
             environments: Vec::new(),
         }
     }
@@ -92,6 +95,12 @@ impl Diagnostic {
     #[must_use]
     pub fn with_help_opt(mut self, help: Option<String>) -> Diagnostic {
         self.help = help;
+        self
+    }
+
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
         self
     }
 

@@ -46,6 +46,9 @@ fn human(out: &mut String, diagnostic: &Diagnostic, source: Option<&SourceFile>,
         }
         group = group.element(snippet);
     }
+    for note in &diagnostic.notes {
+        group = group.element(Level::NOTE.message(note.as_str()));
+    }
     let environments = format!("in {}", environment_list(&diagnostic.environments));
     if !diagnostic.environments.is_empty() {
         group = group.element(Level::NOTE.message(environments.as_str()));
@@ -97,6 +100,7 @@ fn json(out: &mut String, diagnostic: &Diagnostic, source: Option<&SourceFile>) 
     object.insert("primary".into(), diagnostic.primary.as_ref().map_or(serde_json::Value::Null, location));
     object.insert("secondary".into(), diagnostic.secondary.iter().map(location).collect());
     object.insert("help".into(), diagnostic.help.clone().map_or(serde_json::Value::Null, Into::into));
+    object.insert("notes".into(), diagnostic.notes.clone().into());
     object.insert("environments".into(), diagnostic.environments.clone().into());
     out.push_str(&serde_json::Value::Object(object).to_string());
     out.push('\n');
@@ -124,6 +128,9 @@ fn github(out: &mut String, diagnostic: &Diagnostic, source: Option<&SourceFile>
     let mut message = diagnostic.message.clone();
     if !diagnostic.environments.is_empty() {
         let _ = write!(message, " ({})", environment_list(&diagnostic.environments));
+    }
+    for note in &diagnostic.notes {
+        let _ = write!(message, "\nnote: {note}");
     }
     if let Some(help) = &diagnostic.help {
         let _ = write!(message, "\nhelp: {help}");

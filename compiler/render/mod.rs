@@ -5,7 +5,10 @@ mod argocd;
 mod labels;
 pub mod names;
 mod platform;
+mod summary;
 mod workload;
+
+pub use summary::summary;
 
 use crate::resolved;
 

@@ -14,11 +14,32 @@ pub(super) fn namespaces(env: &resolved::Env) -> BTreeSet<&str> {
     env.services.values().map(|service| service.namespace.value.as_str()).collect()
 }
 
+/// "restricted", unless a service in the namespace has a stated exception: running as root needs
+/// "baseline", running privileged needs "privileged". `warn` stays "restricted" so the exception shows.
+fn pod_security_level(env: &resolved::Env, namespace: &str) -> &'static str {
+    let excepted = env
+        .services
+        .values()
+        .filter(|service| service.namespace.value == namespace && service.security.exception.is_some());
+    let mut level = "restricted";
+    for service in excepted {
+        if service.security.privileged.value {
+            return "privileged";
+        }
+        let root = !service.security.run_as_non_root.value
+            || service.security.run_as_user.as_ref().is_some_and(|user| user.value == 0);
+        if root {
+            level = "baseline";
+        }
+    }
+    level
+}
+
 pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
     for namespace in namespaces(env) {
         let mut labels = labels::common(env, "platform", None);
         labels.insert("kubernetes.io/metadata.name".to_owned(), namespace.to_owned());
-        labels.insert("pod-security.kubernetes.io/enforce".to_owned(), "restricted".to_owned());
+        labels.insert("pod-security.kubernetes.io/enforce".to_owned(), pod_security_level(env, namespace).to_owned());
         labels.insert("pod-security.kubernetes.io/enforce-version".to_owned(), "v1.33".to_owned());
         labels.insert("pod-security.kubernetes.io/warn".to_owned(), "restricted".to_owned());
         let object = core::Namespace {

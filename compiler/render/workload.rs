@@ -47,7 +47,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
         let name = names::config_map(&service.name);
         let config = core::ConfigMap {
             metadata: metadata(&name),
-            data: Some(service.config.clone()),
+            data: Some(service.config.iter().map(|(key, value)| (key.clone(), value.value.clone())).collect()),
             ..core::ConfigMap::default()
         };
         push("ConfigMap", &name, to_value(&config));
@@ -60,7 +60,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
         metadata: metadata(&service.name),
         spec: Some(apps::DeploymentSpec {
             // Under an autoscaler the HPA owns the replica count; a fixed one would make ArgoCD fight it.
-            replicas: if service.autoscale.is_some() { None } else { Some(to_i32(service.replicas)) },
+            replicas: if service.autoscale.is_some() { None } else { Some(to_i32(service.replicas.value)) },
             revision_history_limit: Some(5),
             selector: meta::LabelSelector { match_labels: Some(selector.clone()), ..meta::LabelSelector::default() },
             template: core::PodTemplateSpec {
@@ -78,10 +78,11 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
     push("Deployment", &service.name, to_value(&deployment));
 
     if !service.ports.is_empty() {
+        let node_port = service.ports.iter().any(|port| port.node_port.is_some());
         let kubernetes_service = core::Service {
             metadata: metadata(&service.name),
             spec: Some(core::ServiceSpec {
-                type_: Some("ClusterIP".to_owned()),
+                type_: Some(if node_port { "NodePort" } else { "ClusterIP" }.to_owned()),
                 selector: Some(selector),
                 ports: Some(
                     service
@@ -92,6 +93,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
                             port: i32::from(port.service_port),
                             target_port: Some(IntOrString::String(port.name.value.clone())),
                             protocol: Some(port.protocol.as_str().to_owned()),
+                            node_port: port.node_port.as_ref().map(|it| i32::from(it.value)),
                             ..core::ServicePort::default()
                         })
                         .collect(),
@@ -150,8 +152,8 @@ fn pod_spec(service: &resolved::Service) -> core::PodSpec {
         service_account_name: Some(service.service_account_name().to_owned()),
         automount_service_account_token: Some(service.service_account.automount_token),
         security_context: Some(core::PodSecurityContext {
-            run_as_non_root: Some(security.run_as_non_root),
-            run_as_user: security.run_as_user,
+            run_as_non_root: Some(security.run_as_non_root.value),
+            run_as_user: security.run_as_user.as_ref().map(|it| it.value),
             run_as_group: security.run_as_group,
             fs_group: security.fs_group,
             seccomp_profile: Some(core::SeccompProfile {
@@ -237,10 +239,10 @@ fn container(service: &resolved::Service) -> core::Container {
         readiness_probe: service.readiness.as_ref().map(probe),
         startup_probe: service.startup.as_ref().map(probe),
         security_context: Some(core::SecurityContext {
-            allow_privilege_escalation: Some(false),
-            privileged: Some(false),
+            allow_privilege_escalation: Some(service.security.privileged.value),
+            privileged: Some(service.security.privileged.value),
             read_only_root_filesystem: Some(service.security.read_only_root_filesystem),
-            run_as_non_root: Some(service.security.run_as_non_root),
+            run_as_non_root: Some(service.security.run_as_non_root.value),
             capabilities: Some(core::Capabilities { drop: Some(vec!["ALL".to_owned()]), add: None }),
             ..core::SecurityContext::default()
         }),

@@ -34,7 +34,7 @@ macro_rules! replace {
     };
 }
 
-replace!(bool, u32, i64, String, model::PortRef);
+replace!(bool, u32, i64, String, model::PortRef, model::Route);
 
 impl<T: Merge> Merge for Option<T> {
     fn merge(&mut self, overlay: Self) {
@@ -90,7 +90,7 @@ merge_fields! {
     model::Resources { requests, limits }
     model::Amounts { memory, cpu }
     model::ServiceSpec {
-        image, runtime, namespace, replicas, ports, command, args, env, env_from, config, resources,
+        image, runtime, namespace, replicas, uses, routes, ports, command, args, env, env_from, config, resources,
         liveness, readiness, startup, autoscale, security, service_account, pod_annotations, pod_labels,
         node_selector, tolerations, image_pull_secrets,
     }
@@ -98,7 +98,9 @@ merge_fields! {
         enabled, path, port, tcp, exec, initial_delay, period, timeout, failure_threshold, success_threshold,
     }
     model::Autoscale { min, max, cpu, memory }
-    model::Security { run_as_non_root, run_as_user, run_as_group, fs_group, read_only_root_filesystem }
+    model::Security {
+        run_as_non_root, run_as_user, run_as_group, fs_group, read_only_root_filesystem, privileged, exception,
+    }
     model::ServiceAccount { create, annotations, automount_token }
 }
 

@@ -72,9 +72,11 @@ impl Ctx<'_> {
         }
 
         let mut cluster = platform.cluster.clone();
+        let base_cluster_span = cluster_span(&cluster);
         if let Some(overlay) = &overlay.cluster {
             cluster.merge(overlay.clone());
         }
+        let cluster_span = overlay.cluster.as_ref().and_then(cluster_span).or(base_cluster_span);
         let mut argocd = platform.argocd.clone();
         if let Some(overlay) = &overlay.argocd {
             argocd.merge(overlay.clone());
@@ -108,12 +110,15 @@ impl Ctx<'_> {
         let info = &platform.platform;
         resolved::Env {
             name: self.environment.clone(),
+            tier: overlay.tier.as_ref().map_or_else(|| tier_from_name(self.environment), |tier| tier.value),
             platform: resolved::PlatformInfo {
                 name: info.name.clone(),
                 repo: info.repo.value.clone(),
                 revision: info.revision.as_ref().map_or_else(|| "main".to_owned(), |it| it.value.clone()),
                 path: info.path.as_ref().map_or_else(|| "out".to_owned(), |it| it.value.trim_matches('/').to_owned()),
                 source_name: self.source.file_name().to_owned(),
+                overcommit: info.overcommit.as_ref().map_or(2.0, |it| it.value),
+                port_registry: info.port_registry.as_ref().is_some_and(|it| it.value),
             },
             cluster: resolved::Cluster {
                 nodes: cluster.nodes.map_or(1, |it| it.value),
@@ -122,6 +127,7 @@ impl Ctx<'_> {
                 reserved: amounts(cluster.reserved),
                 max_pods: cluster.max_pods.map_or(110, |it| it.value),
                 server: cluster.server.map_or_else(|| DEFAULT_SERVER.to_owned(), |it| it.value),
+                span: cluster_span,
             },
             argocd: resolved::ArgoCd {
                 namespace: argocd.namespace.map_or_else(|| "argocd".to_owned(), |it| it.value),
@@ -156,6 +162,7 @@ impl Ctx<'_> {
                 name: port.name,
                 port: port.port,
                 protocol: port.protocol,
+                node_port: port.node_port,
             })
             .collect();
         let default_port = ports.first().map(|port| port.name.clone());
@@ -167,7 +174,21 @@ impl Ctx<'_> {
             namespace,
             image,
             runtime: spec.runtime.map(|it| it.value),
-            replicas: spec.replicas.map_or(1, |it| it.value),
+            replicas: spec.replicas.unwrap_or_else(|| Spanned::new(1, name.span)),
+            uses: spec.uses.unwrap_or_default(),
+            routes: spec
+                .routes
+                .unwrap_or_default()
+                .into_iter()
+                .map(|route| {
+                    // A route written as a bare string carries no span of its own; use the string's.
+                    let mut path = route.value.path;
+                    if path.span == Span::default() {
+                        path.span = route.span;
+                    }
+                    resolved::Route { path, host: route.value.host }
+                })
+                .collect(),
             command: spec.command.unwrap_or_default(),
             args: spec.args.unwrap_or_default(),
             env: spec
@@ -183,24 +204,26 @@ impl Ctx<'_> {
                 })
                 .collect(),
             env_from: spec.env_from.unwrap_or_default(),
-            config: spec.config.unwrap_or_default().into_iter().map(|(key, value)| (key, value.value)).collect(),
+            config: spec.config.unwrap_or_default(),
             resources: resources(spec.resources),
             liveness: probe(spec.liveness),
             readiness: probe(spec.readiness),
             startup: probe(spec.startup),
             autoscale: spec.autoscale.map(|autoscale| resolved::Autoscale {
                 span: autoscale.max.as_ref().or(autoscale.min.as_ref()).map_or(name.span, |it| it.span),
-                min: autoscale.min.map_or(1, |it| it.value),
-                max: autoscale.max.map_or(1, |it| it.value),
+                min: autoscale.min.as_ref().map_or(1, |it| it.value),
+                max: autoscale.max.or(autoscale.min).map_or(1, |it| it.value),
                 cpu: autoscale.cpu.map(|it| it.value),
                 memory: autoscale.memory.map(|it| it.value),
             }),
             security: resolved::Security {
-                run_as_non_root: security.run_as_non_root.is_none_or(|it| it.value),
-                run_as_user: security.run_as_user.map(|it| it.value),
+                run_as_non_root: security.run_as_non_root.unwrap_or_else(|| Spanned::new(true, name.span)),
+                run_as_user: security.run_as_user,
                 run_as_group: security.run_as_group.map(|it| it.value),
                 fs_group: security.fs_group.map(|it| it.value),
                 read_only_root_filesystem: security.read_only_root_filesystem.unwrap_or(true),
+                privileged: security.privileged.unwrap_or_else(|| Spanned::new(false, name.span)),
+                exception: security.exception,
             },
             service_account: resolved::ServiceAccount {
                 create: account.create.unwrap_or(true),
@@ -234,11 +257,11 @@ impl Ctx<'_> {
                     }
                 }
             }
-            let config_span = service.name.span;
             for value in service.config.values_mut() {
                 if value.contains('$') {
-                    match interpolate::expand(value, config_span, "", lookup) {
-                        Ok(expanded) => *value = expanded,
+                    let raw = self.source.text.get(value.span.start..value.span.end).unwrap_or_default();
+                    match interpolate::expand(value, value.span, raw, lookup) {
+                        Ok(expanded) => value.value = expanded,
                         Err(errors) => unresolved.extend(errors),
                     }
                 }
@@ -314,6 +337,27 @@ fn resolve_probe(
         success_threshold: probe.success_threshold.map(|it| it.value),
         span,
     })
+}
+
+/// The tier an environment's name suggests, when it does not say.
+fn tier_from_name(name: &str) -> model::Tier {
+    if ["dev", "local", "test", "sandbox"].iter().any(|prefix| name.starts_with(prefix)) {
+        model::Tier::Development
+    } else if name.starts_with("prod") {
+        model::Tier::Production
+    } else {
+        model::Tier::Staging
+    }
+}
+
+/// The span budget errors point at: the node memory, else the node count, else any capacity key.
+fn cluster_span(cluster: &model::Cluster) -> Option<Span> {
+    cluster
+        .memory
+        .as_ref()
+        .map(|it| it.span)
+        .or(cluster.nodes.as_ref().map(|it| it.span))
+        .or(cluster.cpu.as_ref().map(|it| it.span))
 }
 
 fn amounts(amounts: Option<model::Amounts>) -> resolved::Amounts {

@@ -72,6 +72,7 @@ pub(crate) fn spec(runtime: Runtime, span: Span) -> model::ServiceSpec {
             port: Spanned::new(preset.port, span),
             service_port: None,
             protocol: model::Protocol::Tcp,
+            node_port: None,
         }]),
         liveness: Some(probe(preset.liveness)),
         readiness: Some(probe(preset.readiness)),

@@ -1,11 +1,27 @@
-//! Secrets: every secret reference (env, env_from, image pull secrets) names a declared secret and key.
+//! Secrets: every secret reference (env, env_from, image pull secrets) names a declared secret and key;
+//! declared secrets and keys are used somewhere; and no literal looks like a credential.
+
+use std::collections::BTreeSet;
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::resolved;
 use crate::source::Spanned;
 
+/// Names that say "this is a credential" in an environment variable or config key.
+const CREDENTIAL_WORDS: [&str; 6] = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "PRIVATE_KEY"];
+/// Suffixes that name where a credential is, not the credential itself (`PASSWORD_FILE=/run/secrets/db`).
+const LOCATION_SUFFIXES: [&str; 9] = ["_FILE", "_PATH", "_DIR", "_URL", "_URI", "_HOST", "_ENDPOINT", "_NAME", "_ID"];
+
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     for service in env.services.values() {
+        for variable in &service.env {
+            if let resolved::EnvSource::Literal(value) = &variable.value {
+                credential(&variable.name.value, value, diagnostics);
+            }
+        }
+        for (key, value) in &service.config {
+            credential(key, value, diagnostics);
+        }
         for variable in &service.env {
             if let resolved::EnvSource::Secret { secret, key } = &variable.value {
                 reference(env, secret, Some(key), diagnostics);
@@ -51,5 +67,82 @@ fn reference(
             .with_secondary(declared.name.span, "secret declared here")
             .with_help(help),
         );
+    }
+}
+
+fn credential(name: &str, value: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
+    let upper = name.to_ascii_uppercase().replace('-', "_");
+    let named_like_credential = CREDENTIAL_WORDS.iter().any(|word| upper.contains(word))
+        && !LOCATION_SUFFIXES.iter().any(|suffix| upper.ends_with(suffix));
+    let finding = if named_like_credential && !value.is_empty() {
+        Some(format!("`{name}` holds a literal credential"))
+    } else if url_with_password(value) {
+        Some(format!("`{name}` holds a URL with a password in it"))
+    } else {
+        None
+    };
+    if let Some(message) = finding {
+        diagnostics.push(
+            Diagnostic::error(Code::CredentialLiteral, message)
+                .with_label(value.span, "committed in plain text, and rendered into out/")
+                .with_help(format!(
+                    "move it into `[secrets]` and reference it: `{name} = {{ secret = \"...\", key = \"...\" }}`"
+                )),
+        );
+    }
+}
+
+/// `scheme://user:password@host`: a password in the authority part of a URL.
+fn url_with_password(value: &str) -> bool {
+    let Some((_, rest)) = value.split_once("://") else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.split_once(':').is_some_and(|(_, password)| !password.is_empty()))
+}
+
+/// Declared secrets and keys that nothing in any environment uses; warnings, reported once.
+pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) {
+    let Some(first) = envs.first() else { return };
+    let mut whole: BTreeSet<&str> = BTreeSet::new();
+    let mut keys: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for service in envs.iter().flat_map(|env| env.services.values()) {
+        for variable in &service.env {
+            if let resolved::EnvSource::Secret { secret, key } = &variable.value {
+                keys.insert((secret, key));
+            }
+        }
+        for source in &service.env_from {
+            if let resolved::EnvFrom::Secret(secret) = &source.value {
+                whole.insert(secret);
+            }
+        }
+        whole.extend(service.image_pull_secrets.iter().map(|secret| secret.value.as_str()));
+    }
+    for secret in first.secrets.values() {
+        let name = secret.name.value.as_str();
+        if whole.contains(name) {
+            continue;
+        }
+        if !keys.iter().any(|(used, _)| *used == name) {
+            diagnostics.push(
+                Diagnostic::warning(Code::UnusedSecret, format!("secret `{name}` is used by no service"))
+                    .with_label(secret.name.span, "declared but never referenced")
+                    .with_help("remove it, or reference it where it is needed"),
+            );
+            continue;
+        }
+        for key in &secret.keys {
+            if !keys.contains(&(name, key.value.as_str())) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        Code::UnusedSecretKey,
+                        format!("key `{}` of secret `{name}` is used by no service", key.value),
+                    )
+                    .with_label(key.span, "declared but never referenced")
+                    .with_help("remove the key, or reference it"),
+                );
+            }
+        }
     }
 }

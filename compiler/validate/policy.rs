@@ -1,0 +1,65 @@
+//! Policy: pinned image tags outside development, more than one replica in production, and no root or
+//! privileged container without a stated exception.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolved::{self, Tier};
+
+pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    for service in env.services.values() {
+        image(env, service, diagnostics);
+        if env.tier == Tier::Production && service.autoscale.is_none() && service.replicas.value == 1 {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::SingleReplicaProduction,
+                    format!("service `{}` runs a single replica in production", service.name.value),
+                )
+                .with_label(service.replicas.span, "one replica, no autoscaler")
+                .with_help("run `replicas = 2` or more, or add `autoscale = { min = 2, max = ... }`"),
+            );
+        }
+        root(service, diagnostics);
+    }
+}
+
+fn image(env: &resolved::Env, service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
+    if service.image.contains('@') {
+        return;
+    }
+    let problem = match service.image_tag() {
+        None => "has no tag",
+        Some("latest") => "uses the tag `latest`",
+        Some(_) => return,
+    };
+    let message = format!("image of `{}` {problem}", service.name.value);
+    let diagnostic = if env.tier == Tier::Development {
+        Diagnostic::warning(Code::MutableImageTag, message)
+    } else {
+        Diagnostic::error(Code::MutableImageTag, message)
+    };
+    diagnostics.push(
+        diagnostic
+            .with_label(service.image.span, "what runs can change without a change here")
+            .with_help("pin a version, such as `registry/name:1.4.2`; `latest` is tolerated only in development"),
+    );
+}
+
+fn root(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
+    if service.security.exception.is_some() {
+        return;
+    }
+    let security = &service.security;
+    let finding = if security.privileged.value {
+        Some((security.privileged.span, "runs privileged"))
+    } else if !security.run_as_non_root.value {
+        Some((security.run_as_non_root.span, "may run as root"))
+    } else {
+        security.run_as_user.as_ref().filter(|user| user.value == 0).map(|user| (user.span, "runs as root (user 0)"))
+    };
+    if let Some((span, what)) = finding {
+        diagnostics.push(
+            Diagnostic::error(Code::RootContainer, format!("service `{}` {what}", service.name.value))
+                .with_label(span, "forbidden by Pod Security \"restricted\"")
+                .with_help("run as a non-root user, or say why in `security.exception = \"...\"`"),
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! Ports: container ports unique per pod by number and name, probes on declared ports, Service ports
+//! unique, NodePorts in range and unique per environment, and the optional platform-wide port registry.
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolved;
+use crate::source::Span;
+
+const NODE_PORTS: std::ops::RangeInclusive<u16> = 30000..=32767;
+
+pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    let mut node_ports: BTreeMap<u16, (&str, Span)> = BTreeMap::new();
+    for service in env.services.values() {
+        container_ports(service, diagnostics);
+        probes(service, diagnostics);
+        for port in &service.ports {
+            let Some(node_port) = &port.node_port else { continue };
+            if !NODE_PORTS.contains(&node_port.value) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::NodePortOutOfRange,
+                        format!("NodePort {} is outside 30000-32767", node_port.value),
+                    )
+                    .with_label(node_port.span, "outside the NodePort range")
+                    .with_help("pick a port from 30000 to 32767"),
+                );
+                continue;
+            }
+            match node_ports.entry(node_port.value) {
+                Entry::Vacant(entry) => {
+                    entry.insert((&service.name, node_port.span));
+                }
+                Entry::Occupied(entry) => {
+                    let (owner, span) = *entry.get();
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::DuplicateNodePort,
+                            format!("NodePort {} is claimed twice", node_port.value),
+                        )
+                        .with_label(node_port.span, format!("claimed by `{}`", service.name.value))
+                        .with_secondary(span, format!("already claimed by `{owner}`"))
+                        .with_help("give each NodePort its own number"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn container_ports(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
+    let mut numbers: BTreeMap<(u16, &str), Span> = BTreeMap::new();
+    let mut names: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut service_ports: BTreeMap<u16, (u16, Span)> = BTreeMap::new();
+    for port in &service.ports {
+        if let Some(first) = numbers.insert((port.port.value, port.protocol.as_str()), port.port.span) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateContainerPort,
+                    format!("service `{}` declares port {} twice", service.name.value, port.port.value),
+                )
+                .with_label(port.port.span, "declared again here")
+                .with_secondary(first, "first declared here")
+                .with_help("give each port its own number"),
+            );
+        }
+        if let Some(first) = names.insert(&port.name, port.name.span) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicatePortName,
+                    format!("service `{}` has two ports named `{}`", service.name.value, port.name.value),
+                )
+                .with_label(port.name.span, "named again here")
+                .with_secondary(first, "first named here")
+                .with_help("rename one of the ports"),
+            );
+        }
+        // Two ports on one container port are X001 already; X004 is two container ports on one Service port.
+        if let Some((container_port, first)) =
+            service_ports.insert(port.service_port, (port.port.value, port.port.span))
+            && container_port != port.port.value
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateServicePort,
+                    format!("service `{}` exposes Service port {} twice", service.name.value, port.service_port),
+                )
+                .with_label(port.port.span, "exposed again here")
+                .with_secondary(first, "first exposed here")
+                .with_help("give each port a distinct `service_port`"),
+            );
+        }
+    }
+}
+
+fn probes(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
+    for (kind, probe) in
+        [("liveness", &service.liveness), ("readiness", &service.readiness), ("startup", &service.startup)]
+    {
+        let Some(probe) = probe else { continue };
+        let port = match &probe.action {
+            resolved::ProbeAction::Http { port, .. } | resolved::ProbeAction::Tcp { port } => port,
+            resolved::ProbeAction::Exec { .. } => continue,
+        };
+        let declared = service.ports.iter().any(|declared| match &port.value {
+            resolved::PortRef::Name(name) => declared.name.value == *name,
+            resolved::PortRef::Number(number) => declared.port.value == *number,
+        });
+        if !declared {
+            let names: Vec<String> =
+                service.ports.iter().map(|port| format!("`{}` ({})", port.name.value, port.port.value)).collect();
+            let help = if names.is_empty() {
+                "the service declares no ports: add `ports = [{ name = \"http\", port = 8080 }]`".to_owned()
+            } else {
+                format!("declared ports: {}", names.join(", "))
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UndeclaredProbePort,
+                    format!("{kind} probe of `{}` checks undeclared port `{}`", service.name.value, port.value),
+                )
+                .with_label(port.span, "not a declared port")
+                .with_help(help),
+            );
+        }
+    }
+}
+
+/// With the port registry on, no two services share a container port number anywhere in the platform.
+pub(super) fn registry(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) {
+    let Some(first_env) = envs.first() else { return };
+    if !first_env.platform.port_registry {
+        return;
+    }
+    let mut owners: BTreeMap<u16, (&str, Span)> = BTreeMap::new();
+    for env in envs {
+        for service in env.services.values() {
+            for port in &service.ports {
+                match owners.entry(port.port.value) {
+                    Entry::Vacant(entry) => {
+                        entry.insert((&service.name, port.port.span));
+                    }
+                    Entry::Occupied(entry) if entry.get().0 != service.name.value => {
+                        let (owner, span) = *entry.get();
+                        diagnostics.push(
+                            Diagnostic::error(
+                                Code::PortRegistryConflict,
+                                format!(
+                                    "port {} of `{}` is registered to `{owner}`",
+                                    port.port.value, service.name.value
+                                ),
+                            )
+                            .with_label(port.port.span, "already in the port registry")
+                            .with_secondary(span, format!("registered to `{owner}` here"))
+                            .with_help("give the service a port of its own; `out/<env>/README.md` lists the registry"),
+                        );
+                    }
+                    Entry::Occupied(_) => {}
+                }
+            }
+        }
+    }
+}

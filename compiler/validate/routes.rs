@@ -1,0 +1,98 @@
+//! Routes: paths start with `/`, hosts are DNS names, and no two services claim the same host and path
+//! in one environment.
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolved;
+use crate::source::Span;
+
+pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    let mut claimed: BTreeMap<(&str, &str), (&str, Span)> = BTreeMap::new();
+    for service in env.services.values() {
+        for route in &service.routes {
+            let path = &route.path;
+            if let Some(problem) = path_problem(path) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidRoutePath,
+                        format!("route path `{}` of `{}` is malformed", path.value, service.name.value),
+                    )
+                    .with_label(path.span, problem)
+                    .with_help(format!(
+                        "write it like `/{}`",
+                        path.trim_start_matches('/').replace([' ', '?', '#'], "")
+                    )),
+                );
+                continue;
+            }
+            if let Some(host) = &route.host
+                && let Some(problem) = host_problem(host)
+            {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidRouteHost,
+                        format!("route host `{}` of `{}` is not a valid DNS name", host.value, service.name.value),
+                    )
+                    .with_label(host.span, problem)
+                    .with_help("use lowercase labels separated by dots, such as `shop.example.com`"),
+                );
+                continue;
+            }
+            let host = route.host.as_ref().map_or("", |host| host.value.as_str());
+            // `/orders` and `/orders/` reach the same service through a prefix match.
+            let normalised = path.value.trim_end_matches('/');
+            let key = (host, if normalised.is_empty() { "/" } else { normalised });
+            match claimed.entry(key) {
+                Entry::Vacant(entry) => {
+                    entry.insert((&service.name, path.span));
+                }
+                Entry::Occupied(entry) => {
+                    let (owner, span) = *entry.get();
+                    let place = if host.is_empty() { String::new() } else { format!(" on `{host}`") };
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::RouteConflict,
+                            format!("`{}` and `{owner}` both claim `{}`{place}", service.name.value, path.value),
+                        )
+                        .with_label(path.span, format!("claimed by `{}`", service.name.value))
+                        .with_secondary(span, format!("already claimed by `{owner}`"))
+                        .with_help("give each service its own path, or put one of them on another host"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn path_problem(path: &str) -> Option<&'static str> {
+    if !path.starts_with('/') {
+        Some("a path must start with `/`")
+    } else if path.contains([' ', '?', '#']) || path.chars().any(char::is_control) {
+        Some("a path holds no spaces, `?` or `#`")
+    } else if path.contains("//") {
+        Some("a path holds no empty segment (`//`)")
+    } else {
+        None
+    }
+}
+
+fn host_problem(host: &str) -> Option<&'static str> {
+    let name = host.strip_prefix("*.").unwrap_or(host);
+    if name.is_empty() || host.len() > 253 {
+        return Some("empty or longer than 253 characters");
+    }
+    let valid_label = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if name.split('.').all(valid_label) {
+        None
+    } else {
+        Some("labels are lowercase letters, digits and `-`, separated by dots")
+    }
+}
