@@ -89,3 +89,53 @@ fn warnings_alone_still_render() {
     assert!(!compiled.has_errors());
     assert!(compiled.files.is_some());
 }
+
+#[test]
+fn a_value_from_an_environment_overlay_is_pointed_at_in_the_overlay() {
+    let text = r#"[platform]
+name = "shop"
+repo = "https://git.example.com/shop/gitops.git"
+
+[services.web]
+image = "registry.example.com/shop/web:1.0.0"
+runtime = "node"
+replicas = 2
+
+[environments.dev]
+[environments.production]
+services.web = { image = "registry.example.com/shop/web:latest" }
+"#;
+    let source = slipway::source::SourceFile::new("platform.toml", text);
+    let compiled = slipway::compile(&source);
+    let mutable: Vec<_> = compiled.diagnostics.iter().filter(|d| d.code == Code::MutableImageTag).collect();
+    assert_eq!(mutable.len(), 1, "{:#?}", compiled.diagnostics);
+    assert_eq!(mutable[0].environments, vec!["production".to_owned()]);
+    assert_eq!(source.line_col(mutable[0].primary.as_ref().unwrap().span.start), (12, 26));
+}
+
+#[test]
+fn the_port_registry_is_listed_in_the_environment_summary() {
+    let text = r#"[platform]
+name = "shop"
+repo = "https://git.example.com/shop/gitops.git"
+port_registry = true
+
+[services.orders]
+image = "registry.example.com/shop/orders:1.0.0"
+runtime = "java"
+
+[services.catalog]
+image = "registry.example.com/shop/catalog:1.0.0"
+runtime = "go"
+ports = [{ name = "http", port = 8081 }, { name = "grpc", port = 9090 }]
+
+[environments.dev]
+"#;
+    let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
+    assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
+    let summary = &compiled.files.unwrap()["dev/README.md"];
+    assert!(
+        summary.contains("## Port registry\n\n| port | service | name |\n|---:|---|---|\n| 8080 | orders | http |\n| 8081 | catalog | http |\n| 9090 | catalog | grpc |\n"),
+        "{summary}"
+    );
+}
