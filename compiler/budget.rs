@@ -80,6 +80,13 @@ fn surge(replicas: u32) -> u32 {
 }
 
 pub fn compute(env: &resolved::Env) -> Budget {
+    // A mesh adds its proxy to every service pod.
+    let sidecar = |amounts: (Memory, Cpu), proxy: (Memory, Cpu)| match env.mesh {
+        resolved::Mesh::Linkerd => (Memory(amounts.0.0 + proxy.0.0), Cpu(amounts.1.0 + proxy.1.0)),
+        resolved::Mesh::None => amounts,
+    };
+    let proxy_requests = amounts(&env.mesh_proxy.requests, None);
+    let proxy_limits = amounts(&env.mesh_proxy.limits, Some(&env.mesh_proxy.requests));
     let mut rows: Vec<Row> = env
         .services
         .values()
@@ -87,8 +94,8 @@ pub fn compute(env: &resolved::Env) -> Budget {
             name: service.name.value.clone(),
             kind: "service",
             replicas: service.max_replicas(),
-            requests: amounts(&service.resources.requests, None),
-            limits: amounts(&service.resources.limits, Some(&service.resources.requests)),
+            requests: sidecar(amounts(&service.resources.requests, None), proxy_requests),
+            limits: sidecar(amounts(&service.resources.limits, Some(&service.resources.requests)), proxy_limits),
             span: Some(service.name.span),
         })
         .collect();
@@ -107,6 +114,17 @@ pub fn compute(env: &resolved::Env) -> Budget {
                 span: largest.span,
             });
         }
+    }
+    for component in env.components.values().filter(|component| component.external.is_none()) {
+        let per_node = crate::catalog::kind_info(component.kind.value).per_node;
+        rows.push(Row {
+            name: component.name.value.clone(),
+            kind: component.kind.value.as_str(),
+            replicas: if per_node { env.cluster.nodes } else { component.replicas },
+            requests: amounts(&component.resources.requests, None),
+            limits: amounts(&component.resources.limits, Some(&component.resources.requests)),
+            span: Some(component.name.span),
+        });
     }
     // ArgoCD runs in the cluster it is installed in, which Slipway knows as the in-cluster server; its
     // footprint is what `[argocd] resources` declares.

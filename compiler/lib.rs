@@ -5,6 +5,7 @@
 //! A platform with any error renders nothing.
 
 pub mod budget;
+pub mod catalog;
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;

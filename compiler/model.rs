@@ -31,6 +31,13 @@ pub struct Platform {
     pub secrets: IndexMap<Spanned<String>, Secret>,
     #[serde(default)]
     pub services: IndexMap<Spanned<String>, ServiceSpec>,
+    /// Third-party infrastructure, deployed from Helm charts by ArgoCD.
+    #[serde(default)]
+    pub components: IndexMap<Spanned<String>, Component>,
+    /// How traffic from outside reaches the services' `routes`.
+    pub gateway: Option<Gateway>,
+    /// The identity provider's realm, roles and clients.
+    pub identity: Option<Identity>,
     /// Environments, each an overlay deep-merged onto the base platform and compiled to `out/<env>/`.
     #[serde(default)]
     pub environments: IndexMap<Spanned<String>, Environment>,
@@ -51,6 +58,17 @@ pub struct PlatformInfo {
     pub overcommit: Option<Spanned<f64>>,
     /// Make every service's container ports unique across the whole platform (seed 004's port registry).
     pub port_registry: Option<Spanned<bool>>,
+    /// A service mesh to inject into every service's pods: `none` (default) or `linkerd`.
+    pub mesh: Option<Spanned<Mesh>>,
+    /// The mesh proxy's resources per pod (default: requests 20Mi and 10m, limits 250Mi and 1 CPU).
+    pub mesh_proxy: Option<Resources>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Mesh {
+    None,
+    Linkerd,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -105,6 +123,195 @@ pub struct Environment {
     pub defaults: Option<Defaults>,
     #[serde(default)]
     pub services: IndexMap<Spanned<String>, ServiceSpec>,
+    #[serde(default)]
+    pub components: IndexMap<Spanned<String>, Component>,
+    pub gateway: Option<Gateway>,
+    pub identity: Option<Identity>,
+}
+
+/// A piece of third-party infrastructure. Typed kinds know their chart, ports, and where resources,
+/// persistence and credentials go in the chart's values; `helm` takes any chart.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub kind: Option<Spanned<ComponentKind>>,
+    /// The Helm chart: typed kinds know `repo` and `name`; `version` is always required and pinned.
+    pub chart: Option<Chart>,
+    pub namespace: Option<Spanned<String>>,
+    /// Pods the component runs, for the budget (default 1).
+    pub replicas: Option<Spanned<u32>>,
+    /// Written into the chart's values where the kind keeps them, and counted in the budget.
+    pub resources: Option<Resources>,
+    /// Size of the persistent volume, for kinds that keep data.
+    pub storage: Option<Spanned<Memory>>,
+    /// Databases to create (postgresql, mongodb); services name them in `uses = ["postgresql:<db>"]`.
+    pub databases: Option<Vec<Spanned<String>>>,
+    /// The admin credentials: a key of a declared secret, never a literal.
+    pub credentials: Option<Spanned<SecretKey>>,
+    /// Components this one depends on (Keycloak on PostgreSQL, say).
+    pub uses: Option<Vec<Spanned<String>>>,
+    /// Declared secrets that the chart `values` name (an `existingSecret`), so they are checked and counted
+    /// as used.
+    pub secrets: Option<Vec<Spanned<String>>>,
+    /// The port services connect to, when it differs from the kind's default.
+    pub port: Option<Spanned<u16>>,
+    /// Free-form chart values, merged over the typed ones.
+    pub values: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Runs outside the cluster: no chart, a Service pointing at `host` instead.
+    pub external: Option<External>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComponentKind {
+    Postgresql,
+    Redis,
+    Rabbitmq,
+    Keycloak,
+    Kong,
+    Minio,
+    Mongodb,
+    Kafka,
+    PrometheusStack,
+    Loki,
+    Linkerd,
+    ExternalSecrets,
+    SealedSecrets,
+    SecretsStoreCsi,
+    Reloader,
+    Traefik,
+    IngressNginx,
+    Metallb,
+    Helm,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Chart {
+    /// The chart repository URL (typed kinds know it).
+    pub repo: Option<Spanned<String>>,
+    /// The chart's name in the repository (typed kinds know it).
+    pub name: Option<Spanned<String>>,
+    /// An exact chart version such as `15.5.20`; ranges are refused.
+    pub version: Option<Spanned<String>>,
+}
+
+/// A key of a declared secret.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretKey {
+    pub secret: Spanned<String>,
+    pub key: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct External {
+    /// A DNS name (rendered as an ExternalName Service) or an IP address (a Service with its own endpoints).
+    pub host: Option<Spanned<String>>,
+    pub port: Option<Spanned<u16>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewayKind {
+    Kong,
+    Traefik,
+    Nginx,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Gateway {
+    pub kind: Option<Spanned<GatewayKind>>,
+    /// The component that runs the gateway (default: the one whose kind matches).
+    pub component: Option<Spanned<String>>,
+    /// The host routes answer on when they do not name one.
+    pub host: Option<Spanned<String>>,
+    /// NodePorts of the gateway's proxy, written into its chart values.
+    pub node_ports: Option<NodePorts>,
+    pub cors: Option<Cors>,
+    /// Require a JWT on every route, verified by this claim (Kong).
+    pub jwt: Option<Jwt>,
+    /// Correlation IDs on every request (Kong; default on).
+    pub correlation_id: Option<bool>,
+    /// The default rate limit of a route.
+    pub rate_limit: Option<RateLimit>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodePorts {
+    pub http: Option<Spanned<u16>>,
+    pub https: Option<Spanned<u16>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cors {
+    pub origins: Option<Vec<String>>,
+    pub methods: Option<Vec<String>>,
+    pub headers: Option<Vec<String>>,
+    pub exposed_headers: Option<Vec<String>>,
+    pub credentials: Option<bool>,
+    pub max_age: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Jwt {
+    pub key_claim: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub per_minute: Option<Spanned<u32>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum IdentityKind {
+    Keycloak,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    pub kind: Option<Spanned<IdentityKind>>,
+    /// The component that runs the identity provider (default: the one whose kind matches).
+    pub component: Option<Spanned<String>>,
+    pub realm: Option<Spanned<String>>,
+    /// Realm roles.
+    pub roles: Option<Vec<String>>,
+    pub clients: Option<IndexMap<Spanned<String>, Client>>,
+    /// Further realm settings, written into the realm import as they are.
+    pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Client {
+    /// A public client (a browser app) has no secret; a confidential one does.
+    pub public: Option<bool>,
+    pub redirect_uris: Option<Vec<Spanned<String>>>,
+    pub web_origins: Option<Vec<Spanned<String>>>,
+    pub standard_flow: Option<bool>,
+    pub direct_access_grants: Option<bool>,
+    pub service_accounts: Option<bool>,
+    pub attributes: Option<BTreeMap<String, String>>,
+    /// Claims copied from user attributes into tokens.
+    pub mappers: Option<Vec<Mapper>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mapper {
+    pub name: String,
+    /// The token claim.
+    pub claim: String,
+    /// The user attribute it comes from.
+    pub attribute: String,
 }
 
 /// A service a team builds. Every field is optional here; after merging, `image` is required.
@@ -122,6 +329,12 @@ pub struct ServiceSpec {
     pub uses: Option<Vec<Spanned<String>>>,
     /// Paths the gateway routes to this service: `"/api/v1/accounts"` or `{ path, host }`.
     pub routes: Option<Vec<Spanned<Route>>>,
+    /// Requests per minute the gateway lets through to this service (default: the gateway's).
+    pub rate_limit: Option<RateLimit>,
+    /// Restart pods when a secret they use changes (the Reloader annotation).
+    pub reload_on_secret_change: Option<bool>,
+    /// Prometheus metrics to scrape, rendered as a ServiceMonitor.
+    pub metrics: Option<Metrics>,
     pub ports: Option<Vec<Port>>,
     pub command: Option<Vec<String>>,
     pub args: Option<Vec<String>>,
@@ -187,6 +400,16 @@ pub struct Port {
     pub protocol: Protocol,
     /// Expose the port on every node (Service type NodePort), in 30000-32767.
     pub node_port: Option<Spanned<u16>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    /// A declared port by name (default: the first port).
+    pub port: Option<Spanned<String>>,
+    /// Default `/metrics`.
+    pub path: Option<String>,
+    pub interval: Option<Spanned<Duration>>,
 }
 
 /// A gateway route: a path, optionally on one host.

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-pub use crate::model::{EnvFrom, PortRef, Protocol, Runtime, Tier, Toleration};
+pub use crate::model::{
+    ComponentKind, Cors, EnvFrom, GatewayKind, Mapper, Mesh, PortRef, Protocol, Runtime, SecretKey, Tier, Toleration,
+};
 use crate::quantity::{Cpu, Memory};
 use crate::source::{Span, Spanned};
 
@@ -18,7 +20,123 @@ pub struct Env {
     pub cluster: Cluster,
     pub argocd: ArgoCd,
     pub services: BTreeMap<String, Service>,
+    pub components: BTreeMap<String, Component>,
     pub secrets: BTreeMap<String, Secret>,
+    pub gateway: Option<Gateway>,
+    pub identity: Option<Identity>,
+    pub mesh: Mesh,
+    /// The mesh proxy's resources, added to every service pod when a mesh is on.
+    pub mesh_proxy: Resources,
+}
+
+impl Env {
+    /// Who depends on whom, by name: services and components alike, in the order `uses` lists them.
+    /// Names that are not declared are left out; the references check reports them.
+    pub fn dependencies(&self) -> BTreeMap<&str, Vec<&Spanned<String>>> {
+        let known = |name: &str| self.services.contains_key(name) || self.components.contains_key(name);
+        let mut graph = BTreeMap::new();
+        for service in self.services.values() {
+            let targets = service.uses.iter().map(|dependency| &dependency.target).filter(|target| known(target));
+            graph.insert(service.name.value.as_str(), targets.collect());
+        }
+        for component in self.components.values() {
+            let targets = component.uses.iter().filter(|target| known(target));
+            graph.insert(component.name.value.as_str(), targets.collect());
+        }
+        graph
+    }
+}
+
+/// A piece of infrastructure, with its chart (absent for an external one).
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub name: Spanned<String>,
+    pub kind: Spanned<ComponentKind>,
+    pub namespace: Spanned<String>,
+    pub chart: Chart,
+    /// Pods, for the budget.
+    pub replicas: u32,
+    pub resources: Resources,
+    pub storage: Option<Spanned<Memory>>,
+    pub databases: Vec<Spanned<String>>,
+    pub credentials: Option<Spanned<SecretKey>>,
+    pub uses: Vec<Spanned<String>>,
+    /// Declared secrets its chart values name.
+    pub secrets: Vec<Spanned<String>>,
+    /// The port clients connect to, if clients connect to it.
+    pub port: Option<u16>,
+    pub values: serde_json::Map<String, serde_json::Value>,
+    pub external: Option<External>,
+}
+
+impl Component {
+    /// The DNS name clients use inside the cluster.
+    pub fn host(&self) -> String {
+        let suffix =
+            if self.external.is_some() { "" } else { crate::catalog::kind_info(self.kind.value).service_suffix };
+        format!("{}{suffix}.{}.svc.cluster.local", self.name.value, self.namespace.value)
+    }
+
+    /// `scheme://host:port`, or `host:port` for kinds without a URL scheme.
+    pub fn url(&self) -> Option<String> {
+        let port = self.port?;
+        Some(match crate::catalog::kind_info(self.kind.value).scheme {
+            Some(scheme) => format!("{scheme}://{}:{port}", self.host()),
+            None => format!("{}:{port}", self.host()),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub repo: String,
+    pub name: String,
+    pub version: Option<Spanned<String>>,
+    /// Where the chart was declared (or the component's name when it was not).
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct External {
+    pub host: Spanned<String>,
+    pub port: u16,
+}
+
+#[derive(Debug, Clone)]
+pub struct Gateway {
+    pub kind: Spanned<GatewayKind>,
+    /// The component that runs it, if one is declared.
+    pub component: Option<Spanned<String>>,
+    pub host: Option<Spanned<String>>,
+    pub node_ports: (Option<Spanned<u16>>, Option<Spanned<u16>>),
+    pub cors: Option<Cors>,
+    pub jwt_key_claim: Option<String>,
+    pub correlation_id: bool,
+    /// Requests per minute per route when a service does not say.
+    pub rate_limit: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub component: Option<Spanned<String>>,
+    pub realm: Spanned<String>,
+    pub roles: Vec<String>,
+    pub clients: Vec<Client>,
+    pub settings: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)] // Keycloak's client flags, one for one.
+pub struct Client {
+    pub id: Spanned<String>,
+    pub public: bool,
+    pub redirect_uris: Vec<Spanned<String>>,
+    pub web_origins: Vec<Spanned<String>>,
+    pub standard_flow: bool,
+    pub direct_access_grants: bool,
+    pub service_accounts: bool,
+    pub attributes: BTreeMap<String, String>,
+    pub mappers: Vec<Mapper>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,8 +185,13 @@ pub struct Service {
     pub runtime: Option<Runtime>,
     /// Replicas when not autoscaled.
     pub replicas: Spanned<u32>,
-    pub uses: Vec<Spanned<String>>,
+    /// Services and components this one depends on.
+    pub uses: Vec<Dependency>,
     pub routes: Vec<Route>,
+    /// Requests per minute through the gateway.
+    pub rate_limit: Option<u32>,
+    pub reload_on_secret_change: bool,
+    pub metrics: Option<Metrics>,
     pub ports: Vec<Port>,
     pub command: Vec<String>,
     pub args: Vec<String>,
@@ -116,6 +239,20 @@ pub struct Port {
     pub service_port: u16,
     pub protocol: Protocol,
     pub node_port: Option<Spanned<u16>>,
+}
+
+/// `postgresql:flowmind_accounts`: a service or component, and a database of it.
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    pub target: Spanned<String>,
+    pub database: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    pub port: Spanned<String>,
+    pub path: String,
+    pub interval: Option<u32>,
 }
 
 #[derive(Debug, Clone)]

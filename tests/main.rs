@@ -2,6 +2,7 @@
 
 mod budget;
 mod cli;
+mod components;
 mod determinism;
 mod diagnostics;
 mod golden;

@@ -73,7 +73,8 @@ def validate(path):
     if not api_version or not kind or not obj.get("metadata", {}).get("name"):
         return [f"{path}: not a full object (apiVersion, kind, metadata.name)"]
     group = api_version.split("/")[0] if "/" in api_version else ""
-    validator = crd_validator(group, kind) if "." in group else None
+    builtin = group == "" or (group.endswith(".k8s.io") and not group.endswith(".x-k8s.io")) or "." not in group
+    validator = None if builtin else crd_validator(group, kind)
     if validator is not None:
         return [f"{path}: {'/'.join(map(str, error.absolute_path))}: {error.message}"
                 for error in validator.iter_errors(obj)]

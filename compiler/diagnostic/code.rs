@@ -106,6 +106,12 @@ Example:
 
 Fix: `[services.account-service]`.";
 
+    DuplicateName = "N003", "duplicate-name",
+"A service and a component have the same name, so `uses` and `${...}` references to it would be
+ambiguous.
+
+Fix: rename one of them.";
+
     NameTooLong = "N002", "name-too-long",
 "A name Slipway derives from yours is longer than 63 characters, the limit for Kubernetes names
 and label values. For example the ArgoCD Application of a service is `<environment>-<service>`.
@@ -157,16 +163,16 @@ Example:
 Fix: use a declared key, or add the key to the secret's `keys`.";
 
     UnknownDependency = "R003", "unknown-dependency",
-"A service `uses` a service that is not declared.
+"A service or component `uses` something that is not declared in `[services]` or `[components]`.
 
 Example:
     [services.web]
     uses = [\"acounts\"]
 
-Fix: name a declared service (the help suggests the closest one).";
+Fix: name a declared service or component (the help suggests the closest one).";
 
     DependencyCycle = "R004", "dependency-cycle",
-"Services depend on each other in a circle through `uses`, so none of them can start first and the
+"Services or components depend on each other in a circle through `uses`, so none of them can start first and the
 sync order cannot be computed.
 
 Example:
@@ -176,6 +182,18 @@ Example:
     uses = [\"a\"]
 
 Fix: remove one of the dependencies in the cycle the message lists.";
+
+    UndeclaredDatabase = "R005", "undeclared-database",
+"A service uses a database that its component does not declare. Databases are created by the
+component (PostgreSQL's initdb script), so a database that is not declared would not exist.
+
+Example:
+    [components.postgresql]
+    databases = [\"accounts\"]
+    [services.billing]
+    uses = [\"postgresql:billing\"]
+
+Fix: add the database to the component's `databases`, or correct its name.";
 
     UnusedSecret = "S003", "unused-secret",
 "A declared secret is used by no service in any environment (a warning).
@@ -348,6 +366,26 @@ Example:
     security = { run_as_user = 0 }
 
 Fix: run as a non-root user, or add `exception = \"why this is needed\"` and relax the namespace.";
+
+    UnpinnedChart = "Y004", "unpinned-chart",
+"A component's chart has no version, or a range (`^15`, `~1.2`, `15.x`, `>=1`, `*`), so what ArgoCD
+installs can change without a change to the platform.
+
+Example:
+    [components.postgresql]
+    kind = \"postgresql\"
+    chart = { version = \"^15\" }
+
+Fix: pin an exact version: `chart = { version = \"15.5.20\" }`.";
+
+    WildcardRedirect = "Y005", "wildcard-redirect",
+"An identity client accepts `*` as a redirect URI or web origin, so tokens can be sent anywhere. It
+is an error in production environments and a warning elsewhere.
+
+Example:
+    clients.flowmind-api = { redirect_uris = [\"*\"] }
+
+Fix: list the exact URIs, such as `https://app.example.com/*`, in an environment overlay.";
 
     StaleOutput = "O001", "stale-output",
 "`out/` does not match a fresh render of the platform: a file is missing, changed, or was

@@ -2,6 +2,9 @@
 //! It cannot fail: anything that could go wrong is a `validate` check that ran before.
 
 mod argocd;
+mod components;
+mod gateway;
+mod identity;
 mod labels;
 pub mod names;
 mod platform;
@@ -29,7 +32,13 @@ pub fn render(env: &resolved::Env) -> Vec<Manifest> {
     platform::render(env, &mut manifests);
     for service in env.services.values() {
         workload::render(env, service, &mut manifests);
+        gateway::render_service(env, service, &mut manifests);
     }
+    for component in env.components.values() {
+        components::render_external(env, component, &mut manifests);
+    }
+    gateway::render_shared(env, &mut manifests);
+    identity::render(env, &mut manifests);
     argocd::render(env, &mut manifests);
     manifests.sort_by(|a, b| a.path.cmp(&b.path));
     manifests

@@ -22,3 +22,8 @@ pub fn root(env: &resolved::Env) -> String {
 pub fn config_map(service: &str) -> String {
     format!("{service}-config")
 }
+
+/// The AppProject of an environment's components: `<platform>-<env>-infra`.
+pub fn infra_project(env: &resolved::Env) -> String {
+    format!("{}-{}-infra", env.platform.name.value, env.name.value)
+}

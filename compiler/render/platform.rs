@@ -9,14 +9,38 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use super::{Manifest, labels, workload::to_value};
 use crate::resolved;
 
-/// The namespaces Slipway manages in `env`, sorted.
+/// The namespaces Slipway manages in `env`, sorted: those of services and of components.
 pub(super) fn namespaces(env: &resolved::Env) -> BTreeSet<&str> {
+    service_namespaces(env).into_iter().chain(component_namespaces(env)).collect()
+}
+
+pub(super) fn service_namespaces(env: &resolved::Env) -> BTreeSet<&str> {
     env.services.values().map(|service| service.namespace.value.as_str()).collect()
+}
+
+pub(super) fn component_namespaces(env: &resolved::Env) -> BTreeSet<&str> {
+    env.components.values().map(|component| component.namespace.value.as_str()).collect()
 }
 
 /// "restricted", unless a service in the namespace has a stated exception: running as root needs
 /// "baseline", running privileged needs "privileged". `warn` stays "restricted" so the exception shows.
 fn pod_security_level(env: &resolved::Env, namespace: &str) -> &'static str {
+    // Charts are written by others: a component's namespace gets what its kind is known to need.
+    let rank = |level: &str| ["restricted", "baseline", "privileged"].iter().position(|it| *it == level).unwrap_or(0);
+    let component_level = env
+        .components
+        .values()
+        .filter(|component| component.namespace.value == namespace && component.external.is_none())
+        .map(|component| crate::catalog::kind_info(component.kind.value).pod_security)
+        .max_by_key(|level| rank(level));
+    let service_level = service_pod_security_level(env, namespace);
+    match component_level {
+        Some(level) if rank(level) > rank(service_level) => level,
+        _ => service_level,
+    }
+}
+
+fn service_pod_security_level(env: &resolved::Env, namespace: &str) -> &'static str {
     let excepted = env
         .services
         .values()
@@ -52,7 +76,7 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
         };
         out.push(Manifest {
             path: format!("{}/platform/namespace-{namespace}.yaml", env.name.value),
-            origin: "namespaces of [services]".to_owned(),
+            origin: "namespaces of [services] and [components]".to_owned(),
             object: to_value(&object),
         });
     }

@@ -6,6 +6,35 @@ use std::fmt::Write as _;
 use crate::budget;
 use crate::resolved;
 
+/// ArgoCD has had no health check for Applications since 1.8, so sync waves order the creation of child
+/// Applications but do not wait for them to be healthy. This restores it (CHECKLIST section 4).
+const HEALTH_CHECK: &str = r#"Sync waves order the child Applications: namespaces, then components (data stores before the gateway
+and identity provider), then services. ArgoCD waits for a wave to be healthy only if it can judge an
+Application's health, which it cannot by default since 1.8. Add this to `argocd-cm` once per ArgoCD:
+
+```sh
+kubectl -n argocd patch configmap argocd-cm --type merge -p "$(cat <<'EOF'
+data:
+  resource.customizations.health.argoproj.io_Application: |
+    hs = {}
+    hs.status = "Progressing"
+    hs.message = ""
+    if obj.status ~= nil and obj.status.health ~= nil then
+      hs.status = obj.status.health.status
+      if obj.status.health.message ~= nil then
+        hs.message = obj.status.health.message
+      end
+    end
+    return hs
+EOF
+)"
+```
+
+Even then, ArgoCD may act on a stale status right after an update (argo-cd issues #4577, #6411); the
+services must tolerate a dependency that is not ready yet, and retry.
+
+"#;
+
 /// The Markdown text of the summary, without its generated header.
 pub fn summary(env: &resolved::Env) -> String {
     let mut text = String::new();
@@ -18,15 +47,46 @@ pub fn summary(env: &resolved::Env) -> String {
         env.name.value,
         env.platform.repo
     );
+    text.push_str(HEALTH_CHECK);
     text.push_str("## Budget\n\n");
     text.push_str("Every pod at its highest replica count, the surge of a rolling update of the largest Deployment, and ArgoCD where it runs in this cluster.\n\n");
     text.push_str(&budget::table(env, &budget::compute(env)));
+    text.push_str("\n## Dependencies\n\n");
+    text.push_str(&graph(env));
     if env.platform.port_registry {
         text.push_str("\n## Port registry\n\n| port | service | name |\n|---:|---|---|\n");
         for (port, service, name) in registry(env) {
             let _ = writeln!(text, "| {port} | {service} | {name} |");
         }
     }
+    text
+}
+
+/// The dependency graph as a Mermaid flowchart: the gateway to the services it routes, services and
+/// components to what they use. Components are drawn as cylinders.
+pub(super) fn graph(env: &resolved::Env) -> String {
+    let id = |name: &str| name.replace('-', "_");
+    let mut text = String::from("```mermaid\nflowchart LR\n");
+    if env.gateway.is_some() {
+        text.push_str("  gateway{{gateway}}\n");
+    }
+    for component in env.components.values() {
+        let _ = writeln!(text, "  {}[(\"{}\")]", id(&component.name), component.name.value);
+    }
+    for service in env.services.values() {
+        let _ = writeln!(text, "  {}[\"{}\"]", id(&service.name), service.name.value);
+    }
+    if env.gateway.is_some() {
+        for service in env.services.values().filter(|service| !service.routes.is_empty()) {
+            let _ = writeln!(text, "  gateway --> {}", id(&service.name));
+        }
+    }
+    for (name, targets) in env.dependencies() {
+        for target in targets {
+            let _ = writeln!(text, "  {} --> {}", id(name), id(target));
+        }
+    }
+    text.push_str("```\n");
     text
 }
 

@@ -56,8 +56,14 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
     let selector = labels::selector(env, &service.name);
     let mut pod_labels = service.pod_labels.clone();
     pod_labels.extend(labels.clone());
+    let mut pod_annotations = service.pod_annotations.clone();
+    pod_annotations.extend(mesh_annotations(env, service));
+    let mut deployment_annotations = BTreeMap::new();
+    if service.reload_on_secret_change {
+        deployment_annotations.insert("reloader.stakater.com/auto".to_owned(), "true".to_owned());
+    }
     let deployment = apps::Deployment {
-        metadata: metadata(&service.name),
+        metadata: meta::ObjectMeta { annotations: non_empty(&deployment_annotations), ..metadata(&service.name) },
         spec: Some(apps::DeploymentSpec {
             // Under an autoscaler the HPA owns the replica count; a fixed one would make ArgoCD fight it.
             replicas: if service.autoscale.is_some() { None } else { Some(to_i32(service.replicas.value)) },
@@ -66,7 +72,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
             template: core::PodTemplateSpec {
                 metadata: Some(meta::ObjectMeta {
                     labels: Some(pod_labels),
-                    annotations: non_empty(&service.pod_annotations),
+                    annotations: non_empty(&pod_annotations),
                     ..meta::ObjectMeta::default()
                 }),
                 spec: Some(pod_spec(service)),
@@ -83,7 +89,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
             metadata: metadata(&service.name),
             spec: Some(core::ServiceSpec {
                 type_: Some(if node_port { "NodePort" } else { "ClusterIP" }.to_owned()),
-                selector: Some(selector),
+                selector: Some(selector.clone()),
                 ports: Some(
                     service
                         .ports
@@ -103,6 +109,23 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
             ..core::Service::default()
         };
         push("Service", &service.name, to_value(&kubernetes_service));
+    }
+
+    if let Some(metrics) = &service.metrics {
+        let mut endpoint = serde_json::json!({ "port": metrics.port.value, "path": metrics.path });
+        if let Some(interval) = metrics.interval {
+            endpoint["interval"] = serde_json::json!(format!("{interval}s"));
+        }
+        let monitor = serde_json::json!({
+            "apiVersion": "monitoring.coreos.com/v1",
+            "kind": "ServiceMonitor",
+            "metadata": to_value(&meta::ObjectMeta { annotations: Some(labels::custom_resource_annotations()), ..metadata(&service.name) }),
+            "spec": {
+                "selector": { "matchLabels": selector },
+                "endpoints": [endpoint],
+            },
+        });
+        push("ServiceMonitor", &service.name, monitor);
     }
 
     if let Some(autoscale) = &service.autoscale {
@@ -144,6 +167,46 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
         };
         push("HorizontalPodAutoscaler", &service.name, to_value(&hpa));
     }
+}
+
+/// Linkerd's injection, its proxy's resources (so the budget counts what runs), and the database ports
+/// the proxy must not intercept (seed 001, section 3: server-speaks-first protocols bypass the mesh).
+fn mesh_annotations(env: &resolved::Env, service: &resolved::Service) -> BTreeMap<String, String> {
+    let mut annotations = BTreeMap::new();
+    if env.mesh != resolved::Mesh::Linkerd {
+        return annotations;
+    }
+    annotations.insert("linkerd.io/inject".to_owned(), "enabled".to_owned());
+    let proxy = &env.mesh_proxy;
+    for (key, value) in [
+        ("config.linkerd.io/proxy-cpu-request", proxy.requests.cpu.as_ref().map(|it| it.value.to_string())),
+        ("config.linkerd.io/proxy-memory-request", proxy.requests.memory.as_ref().map(|it| it.value.to_string())),
+        ("config.linkerd.io/proxy-cpu-limit", proxy.limits.cpu.as_ref().map(|it| it.value.to_string())),
+        ("config.linkerd.io/proxy-memory-limit", proxy.limits.memory.as_ref().map(|it| it.value.to_string())),
+    ] {
+        if let Some(value) = value {
+            annotations.insert(key.to_owned(), value);
+        }
+    }
+    let mut skipped: Vec<u16> = service
+        .uses
+        .iter()
+        .filter_map(|dependency| env.components.get(dependency.target.value.as_str()))
+        .filter(|component| {
+            matches!(
+                component.kind.value,
+                resolved::ComponentKind::Postgresql | resolved::ComponentKind::Mongodb | resolved::ComponentKind::Redis
+            )
+        })
+        .filter_map(|component| component.port)
+        .collect();
+    skipped.sort_unstable();
+    skipped.dedup();
+    if !skipped.is_empty() {
+        let ports: Vec<String> = skipped.iter().map(u16::to_string).collect();
+        annotations.insert("config.linkerd.io/skip-outbound-ports".to_owned(), ports.join(","));
+    }
+    annotations
 }
 
 fn pod_spec(service: &resolved::Service) -> core::PodSpec {

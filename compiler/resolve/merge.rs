@@ -34,7 +34,21 @@ macro_rules! replace {
     };
 }
 
-replace!(bool, u32, i64, String, model::PortRef, model::Route);
+replace!(bool, u32, i64, String, model::PortRef, model::Route, model::SecretKey);
+
+/// Free-form chart values and realm settings merge like the rest of the file: tables by key.
+impl Merge for serde_json::Map<String, serde_json::Value> {
+    fn merge(&mut self, overlay: Self) {
+        for (key, value) in overlay {
+            match (self.get_mut(&key), value) {
+                (Some(serde_json::Value::Object(base)), serde_json::Value::Object(overlay)) => base.merge(overlay),
+                (_, value) => {
+                    self.insert(key, value);
+                }
+            }
+        }
+    }
+}
 
 impl<T: Merge> Merge for Option<T> {
     fn merge(&mut self, overlay: Self) {
@@ -90,7 +104,7 @@ merge_fields! {
     model::Resources { requests, limits }
     model::Amounts { memory, cpu }
     model::ServiceSpec {
-        image, runtime, namespace, replicas, uses, routes, ports, command, args, env, env_from, config, resources,
+        image, runtime, namespace, replicas, uses, routes, rate_limit, reload_on_secret_change, metrics, ports, command, args, env, env_from, config, resources,
         liveness, readiness, startup, autoscale, security, service_account, pod_annotations, pod_labels,
         node_selector, tolerations, image_pull_secrets,
     }
@@ -98,6 +112,21 @@ merge_fields! {
         enabled, path, port, tcp, exec, initial_delay, period, timeout, failure_threshold, success_threshold,
     }
     model::Autoscale { min, max, cpu, memory }
+    model::Component {
+        kind, chart, namespace, replicas, resources, storage, databases, credentials, uses, secrets, port, values, external,
+    }
+    model::Chart { repo, name, version }
+    model::External { host, port }
+    model::Gateway { kind, component, host, node_ports, cors, jwt, correlation_id, rate_limit }
+    model::NodePorts { http, https }
+    model::Cors { origins, methods, headers, exposed_headers, credentials, max_age }
+    model::Jwt { key_claim }
+    model::RateLimit { per_minute }
+    model::Metrics { port, path, interval }
+    model::Identity { kind, component, realm, roles, clients, settings }
+    model::Client {
+        public, redirect_uris, web_origins, standard_flow, direct_access_grants, service_accounts, attributes, mappers,
+    }
     model::Security {
         run_as_non_root, run_as_user, run_as_group, fs_group, read_only_root_filesystem, privileged, exception,
     }

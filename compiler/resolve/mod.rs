@@ -86,6 +86,36 @@ impl Ctx<'_> {
             defaults.merge(overlay);
         }
 
+        for name in overlay.components.keys() {
+            if !platform.components.contains_key(name) {
+                let help = did_you_mean(name, platform.components.keys().map(|key| key.value.as_str()));
+                self.report(
+                    Diagnostic::error(
+                        Code::UnknownService,
+                        format!("environment overrides unknown component `{}`", name.value),
+                    )
+                    .with_label(name.span, "not declared in [components]")
+                    .with_help_opt(help),
+                );
+            }
+        }
+        let mut components = BTreeMap::new();
+        for (name, spec) in &platform.components {
+            let mut merged = spec.clone();
+            if let Some(overlay) = overlay.components.get(name.value.as_str()) {
+                merged.merge(overlay.clone());
+            }
+            if let Some(component) = self.resolve_component(name, merged) {
+                components.insert(name.value.clone(), component);
+            }
+        }
+        let mut gateway = platform.gateway.clone();
+        gateway.merge(overlay.gateway.clone());
+        let gateway = gateway.and_then(|gateway| resolve_gateway(gateway, &components));
+        let mut identity = platform.identity.clone();
+        identity.merge(overlay.identity.clone());
+        let identity = identity.and_then(|identity| resolve_identity(identity, &components));
+
         let mut services = BTreeMap::new();
         for (name, spec) in &platform.services {
             let mut merged = defaults.clone();
@@ -97,7 +127,7 @@ impl Ctx<'_> {
                 services.insert(name.value.clone(), service);
             }
         }
-        self.expand_references(&mut services);
+        self.expand_references(&mut services, &components);
 
         let secrets = platform
             .secrets
@@ -134,8 +164,77 @@ impl Ctx<'_> {
                 resources: resources(argocd.resources),
             },
             services,
+            components,
             secrets,
+            gateway,
+            identity,
+            mesh: info.mesh.as_ref().map_or(model::Mesh::None, |it| it.value),
+            mesh_proxy: {
+                let mut proxy = resources(info.mesh_proxy.clone());
+                let mi = |n: u64| Some(Spanned::new(Memory(n << 20), info.name.span));
+                proxy.requests.memory = proxy.requests.memory.or_else(|| mi(20));
+                proxy.requests.cpu = proxy.requests.cpu.or_else(|| Some(Spanned::new(Cpu(10), info.name.span)));
+                proxy.limits.memory = proxy.limits.memory.or_else(|| mi(250));
+                proxy.limits.cpu = proxy.limits.cpu.or_else(|| Some(Spanned::new(Cpu(1000), info.name.span)));
+                proxy
+            },
         }
+    }
+
+    fn resolve_component(&mut self, name: &Spanned<String>, spec: model::Component) -> Option<resolved::Component> {
+        let Some(kind) = spec.kind else {
+            self.report(
+                Diagnostic::error(Code::MissingKey, format!("component `{}` has no `kind`", name.value))
+                    .with_label(name.span, "declared here without a kind")
+                    .with_help("add `kind = \"postgresql\"` (or another kind; `helm` takes any chart)"),
+            );
+            return None;
+        };
+        let info = crate::catalog::kind_info(kind.value);
+        let chart = spec.chart.unwrap_or_default();
+        let chart_span = chart.version.as_ref().or(chart.name.as_ref()).map_or(name.span, |it| it.span);
+        let external = spec.external.and_then(|external| {
+            let host = external.host?;
+            Some(resolved::External { port: external.port.map(|it| it.value).or(info.port).unwrap_or(80), host })
+        });
+        if kind.value == model::ComponentKind::Helm
+            && external.is_none()
+            && (chart.repo.is_none() || chart.name.is_none())
+        {
+            self.report(
+                Diagnostic::error(
+                    Code::MissingKey,
+                    format!("helm component `{}` needs its chart's `repo` and `name`", name.value),
+                )
+                .with_label(chart_span, "the chart is not fully named")
+                .with_help("write `chart = { repo = \"https://...\", name = \"...\", version = \"1.2.3\" }`"),
+            );
+            return None;
+        }
+        let replicas = spec.replicas.map_or(1, |it| it.value);
+        Some(resolved::Component {
+            namespace: spec
+                .namespace
+                .unwrap_or_else(|| Spanned::new(self.platform.platform.name.value.clone(), name.span)),
+            chart: resolved::Chart {
+                repo: chart.repo.map_or_else(|| info.chart_repo.to_owned(), |it| it.value),
+                name: chart.name.map_or_else(|| info.chart_name.to_owned(), |it| it.value),
+                version: chart.version,
+                span: chart_span,
+            },
+            replicas,
+            resources: resources(spec.resources),
+            storage: spec.storage,
+            databases: spec.databases.unwrap_or_default(),
+            credentials: spec.credentials,
+            uses: spec.uses.unwrap_or_default(),
+            secrets: spec.secrets.unwrap_or_default(),
+            port: spec.port.map(|it| it.value).or(external.as_ref().map(|it| it.port)).or(info.port),
+            values: spec.values.unwrap_or_default(),
+            external,
+            kind,
+            name: name.clone(),
+        })
     }
 
     fn resolve_service(&mut self, name: &Spanned<String>, mut spec: model::ServiceSpec) -> Option<resolved::Service> {
@@ -175,7 +274,16 @@ impl Ctx<'_> {
             image,
             runtime: spec.runtime.map(|it| it.value),
             replicas: spec.replicas.unwrap_or_else(|| Spanned::new(1, name.span)),
-            uses: spec.uses.unwrap_or_default(),
+            uses: spec.uses.unwrap_or_default().into_iter().map(|entry| dependency(entry, self.source)).collect(),
+            rate_limit: spec.rate_limit.and_then(|it| it.per_minute).map(|it| it.value),
+            reload_on_secret_change: spec.reload_on_secret_change.unwrap_or(false),
+            metrics: spec.metrics.map(|metrics| resolved::Metrics {
+                port: metrics.port.unwrap_or_else(|| {
+                    default_port.clone().unwrap_or_else(|| Spanned::new("http".to_owned(), name.span))
+                }),
+                path: metrics.path.unwrap_or_else(|| "/metrics".to_owned()),
+                interval: metrics.interval.map(|it| it.value.seconds()),
+            }),
             routes: spec
                 .routes
                 .unwrap_or_default()
@@ -240,8 +348,12 @@ impl Ctx<'_> {
     }
 
     /// Expands `${...}` in env values and config, once every service's namespace and ports are known.
-    fn expand_references(&mut self, services: &mut BTreeMap<String, resolved::Service>) {
-        let outputs = reference_outputs(self.platform, self.environment, services);
+    fn expand_references(
+        &mut self,
+        services: &mut BTreeMap<String, resolved::Service>,
+        components: &BTreeMap<String, resolved::Component>,
+    ) {
+        let outputs = reference_outputs(self.platform, self.environment, services, components);
         let lookup = |name: &str| outputs.get(name).cloned();
         let mut unresolved = Vec::new();
         for service in services.values_mut() {
@@ -269,7 +381,7 @@ impl Ctx<'_> {
         }
         for error in unresolved {
             let help = did_you_mean(&error.reference, outputs.keys().map(String::as_str))
-                .unwrap_or_else(|| "references are `platform.name`, `environment.name` and `services.<name>.host`, `.port`, `.url` or `.namespace`".to_owned());
+                .unwrap_or_else(|| "references are `platform.name`, `environment.name`, and `.host`, `.port`, `.url` or `.namespace` of `services.<name>` or `components.<name>`".to_owned());
             self.report(
                 Diagnostic::error(
                     Code::UnresolvedReference,
@@ -287,6 +399,7 @@ fn reference_outputs(
     platform: &model::Platform,
     environment: &str,
     services: &BTreeMap<String, resolved::Service>,
+    components: &BTreeMap<String, resolved::Component>,
 ) -> BTreeMap<String, String> {
     let mut outputs = BTreeMap::new();
     outputs.insert("platform.name".to_owned(), platform.platform.name.value.clone());
@@ -301,7 +414,104 @@ fn reference_outputs(
         outputs.insert(format!("{prefix}.namespace"), service.namespace.value.clone());
         outputs.insert(format!("{prefix}.host"), host);
     }
+    for component in components.values() {
+        let prefix = format!("components.{}", component.name.value);
+        if let (Some(port), Some(url)) = (component.port, component.url()) {
+            outputs.insert(format!("{prefix}.port"), port.to_string());
+            outputs.insert(format!("{prefix}.url"), url);
+        }
+        outputs.insert(format!("{prefix}.namespace"), component.namespace.value.clone());
+        outputs.insert(format!("{prefix}.host"), component.host());
+    }
     outputs
+}
+
+/// Splits `postgresql:flowmind_accounts` into the component and the database, each with its own span
+/// when the entry is written plainly.
+fn dependency(entry: Spanned<String>, source: &SourceFile) -> resolved::Dependency {
+    let Some((target, database)) = entry.value.split_once(':') else {
+        return resolved::Dependency { target: entry, database: None };
+    };
+    let raw = source.text.get(entry.span.start..entry.span.end).unwrap_or_default();
+    let plain = raw.len() == entry.value.len() + 2 && raw[1..raw.len() - 1] == entry.value;
+    let (target_span, database_span) = if plain {
+        let start = entry.span.start + 1;
+        (Span::new(start, start + target.len()), Span::new(start + target.len() + 1, entry.span.end - 1))
+    } else {
+        (entry.span, entry.span)
+    };
+    resolved::Dependency {
+        target: Spanned::new(target.to_owned(), target_span),
+        database: Some(Spanned::new(database.to_owned(), database_span)),
+    }
+}
+
+/// The component of `kind` that runs a gateway or identity provider: the one named, or the only one.
+fn provider(
+    named: Option<Spanned<String>>,
+    components: &BTreeMap<String, resolved::Component>,
+    kinds: &[model::ComponentKind],
+) -> Option<Spanned<String>> {
+    if named.is_some() {
+        return named;
+    }
+    components.values().find(|component| kinds.contains(&component.kind.value)).map(|component| component.name.clone())
+}
+
+fn resolve_gateway(
+    gateway: model::Gateway,
+    components: &BTreeMap<String, resolved::Component>,
+) -> Option<resolved::Gateway> {
+    let kind = gateway.kind?;
+    let provider_kind = match kind.value {
+        model::GatewayKind::Kong => model::ComponentKind::Kong,
+        model::GatewayKind::Traefik => model::ComponentKind::Traefik,
+        model::GatewayKind::Nginx => model::ComponentKind::IngressNginx,
+    };
+    let node_ports = gateway.node_ports.unwrap_or_default();
+    Some(resolved::Gateway {
+        component: provider(gateway.component, components, &[provider_kind]),
+        kind,
+        host: gateway.host,
+        node_ports: (node_ports.http, node_ports.https),
+        cors: gateway.cors,
+        jwt_key_claim: gateway.jwt.map(|jwt| jwt.key_claim.unwrap_or_else(|| "kid".to_owned())),
+        correlation_id: gateway.correlation_id.unwrap_or(true),
+        rate_limit: gateway.rate_limit.and_then(|it| it.per_minute).map(|it| it.value),
+    })
+}
+
+fn resolve_identity(
+    identity: model::Identity,
+    components: &BTreeMap<String, resolved::Component>,
+) -> Option<resolved::Identity> {
+    identity.kind.as_ref()?;
+    let realm = identity.realm?;
+    Some(resolved::Identity {
+        component: provider(identity.component, components, &[model::ComponentKind::Keycloak]),
+        realm,
+        roles: identity.roles.unwrap_or_default(),
+        clients: identity
+            .clients
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(id, client)| {
+                let public = client.public.unwrap_or(false);
+                resolved::Client {
+                    id,
+                    public,
+                    redirect_uris: client.redirect_uris.unwrap_or_default(),
+                    web_origins: client.web_origins.unwrap_or_default(),
+                    standard_flow: client.standard_flow.unwrap_or(true),
+                    direct_access_grants: client.direct_access_grants.unwrap_or(false),
+                    service_accounts: client.service_accounts.unwrap_or(!public),
+                    attributes: client.attributes.unwrap_or_default(),
+                    mappers: client.mappers.unwrap_or_default(),
+                }
+            })
+            .collect(),
+        settings: identity.settings.unwrap_or_default(),
+    })
 }
 
 fn resolve_probe(

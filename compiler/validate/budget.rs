@@ -4,18 +4,21 @@
 use crate::budget::{self, human_cpu, human_memory};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolved;
+use crate::source::Spanned;
 
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     for service in env.services.values() {
-        requests(service, diagnostics);
+        requests(&service.name, "service", &service.resources, diagnostics);
+    }
+    for component in env.components.values().filter(|component| component.external.is_none()) {
+        requests(&component.name, "component", &component.resources, diagnostics);
     }
     let budget = budget::compute(env);
     overflow(env, &budget, diagnostics);
     overcommit(env, &budget, diagnostics);
 }
 
-fn requests(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
-    let resources = &service.resources;
+fn requests(name: &Spanned<String>, what: &str, resources: &resolved::Resources, diagnostics: &mut Vec<Diagnostic>) {
     let mut missing = Vec::new();
     if resources.requests.memory.is_none() {
         missing.push("memory");
@@ -27,9 +30,9 @@ fn requests(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(
             Diagnostic::error(
                 Code::MissingRequests,
-                format!("service `{}` has no {} request", service.name.value, missing.join(" or ")),
+                format!("{what} `{}` has no {} request", name.value, missing.join(" or ")),
             )
-            .with_label(service.name.span, "no requests after presets and defaults")
+            .with_label(name.span, "no requests after presets and defaults")
             .with_help(
                 "set `resources = { requests = { memory = \"256Mi\", cpu = \"100m\" } }`, or pick a `runtime` preset",
             ),
@@ -41,7 +44,7 @@ fn requests(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(
             Diagnostic::error(
                 Code::RequestsExceedLimits,
-                format!("service `{}` requests more memory than its limit", service.name.value),
+                format!("{what} `{}` requests more memory than its limit", name.value),
             )
             .with_label(limit.span, format!("limit {}", limit.value))
             .with_secondary(request.span, format!("request {}", request.value))
@@ -54,7 +57,7 @@ fn requests(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(
             Diagnostic::error(
                 Code::RequestsExceedLimits,
-                format!("service `{}` requests more CPU than its limit", service.name.value),
+                format!("{what} `{}` requests more CPU than its limit", name.value),
             )
             .with_label(limit.span, format!("limit {}", limit.value))
             .with_secondary(request.span, format!("request {}", request.value))

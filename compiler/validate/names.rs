@@ -53,6 +53,34 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     for secret in env.secrets.values() {
         label(&secret.name, "secret", diagnostics);
     }
+    for component in env.components.values() {
+        label(&component.name, "component", diagnostics);
+        if namespaces.insert(component.namespace.value.as_str()) {
+            label(&component.namespace, "namespace", diagnostics);
+        }
+        let application = derived::application(env, &component.name);
+        if application.len() > MAX_LABEL {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::NameTooLong,
+                    format!("the name of its ArgoCD Application, `{application}`, is longer than 63 characters"),
+                )
+                .with_label(component.name.span, format!("makes a name of {} characters", application.len()))
+                .with_help("shorten the component name"),
+            );
+        }
+        if let Some(service) = env.services.get(component.name.value.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateName,
+                    format!("`{}` is both a service and a component", component.name.value),
+                )
+                .with_label(component.name.span, "declared as a component here")
+                .with_secondary(service.name.span, "and as a service here")
+                .with_help("rename one of them"),
+            );
+        }
+    }
 }
 
 fn label(name: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>) {

@@ -19,6 +19,55 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         }
         root(service, diagnostics);
     }
+    for component in env.components.values() {
+        chart(component, diagnostics);
+    }
+    if let Some(identity) = &env.identity {
+        for client in &identity.clients {
+            for uri in client.redirect_uris.iter().chain(&client.web_origins) {
+                if uri.value == "*" {
+                    let message = format!("client `{}` accepts `*` as a redirect URI or web origin", client.id.value);
+                    let diagnostic = if env.tier == Tier::Production {
+                        Diagnostic::error(Code::WildcardRedirect, message)
+                    } else {
+                        Diagnostic::warning(Code::WildcardRedirect, message)
+                    };
+                    diagnostics.push(diagnostic.with_label(uri.span, "tokens may be sent anywhere").with_help(
+                        "list the exact URIs, such as `https://app.example.com/*`, in an environment overlay",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn chart(component: &resolved::Component, diagnostics: &mut Vec<Diagnostic>) {
+    if component.external.is_some() {
+        return;
+    }
+    let problem = match &component.chart.version {
+        None => Some("has no chart version"),
+        Some(version) if !is_exact_version(version) => Some("has a chart version range"),
+        Some(_) => None,
+    };
+    if let Some(problem) = problem {
+        let span = component.chart.version.as_ref().map_or(component.chart.span, |it| it.span);
+        diagnostics.push(
+            Diagnostic::error(Code::UnpinnedChart, format!("component `{}` {problem}", component.name.value))
+                .with_label(span, "what ArgoCD installs could change without a change here")
+                .with_help("pin an exact version: `chart = { version = \"1.2.3\" }`"),
+        );
+    }
+}
+
+/// `15.5.20`, `v1.2.3`, `1.0.0-rc.1`: digits and dots, an optional `v` and pre-release; no ranges.
+fn is_exact_version(version: &str) -> bool {
+    let version = version.strip_prefix('v').unwrap_or(version);
+    let (core, pre) = version.split_once(['-', '+']).unwrap_or((version, ""));
+    let parts: Vec<&str> = core.split('.').collect();
+    (1..=3).contains(&parts.len())
+        && parts.iter().all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit()))
+        && pre.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'.' || byte == b'-')
 }
 
 fn image(env: &resolved::Env, service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {

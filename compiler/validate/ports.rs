@@ -12,11 +12,16 @@ const NODE_PORTS: std::ops::RangeInclusive<u16> = 30000..=32767;
 
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     let mut node_ports: BTreeMap<u16, (&str, Span)> = BTreeMap::new();
+    let gateway_ports = env.gateway.iter().flat_map(|gateway| [&gateway.node_ports.0, &gateway.node_ports.1]).flatten();
+    let service_ports = env.services.values().flat_map(|service| {
+        service.ports.iter().filter_map(|port| port.node_port.as_ref()).map(|port| (service.name.value.as_str(), port))
+    });
     for service in env.services.values() {
         container_ports(service, diagnostics);
         probes(service, diagnostics);
-        for port in &service.ports {
-            let Some(node_port) = &port.node_port else { continue };
+    }
+    for (owner, node_port) in gateway_ports.map(|port| ("the gateway", port)).chain(service_ports) {
+        {
             if !NODE_PORTS.contains(&node_port.value) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -30,17 +35,17 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
             }
             match node_ports.entry(node_port.value) {
                 Entry::Vacant(entry) => {
-                    entry.insert((&service.name, node_port.span));
+                    entry.insert((owner, node_port.span));
                 }
                 Entry::Occupied(entry) => {
-                    let (owner, span) = *entry.get();
+                    let (first_owner, span) = *entry.get();
                     diagnostics.push(
                         Diagnostic::error(
                             Code::DuplicateNodePort,
                             format!("NodePort {} is claimed twice", node_port.value),
                         )
-                        .with_label(node_port.span, format!("claimed by `{}`", service.name.value))
-                        .with_secondary(span, format!("already claimed by `{owner}`"))
+                        .with_label(node_port.span, format!("claimed by `{owner}`"))
+                        .with_secondary(span, format!("already claimed by `{first_owner}`"))
                         .with_help("give each NodePort its own number"),
                     );
                 }

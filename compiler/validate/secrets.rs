@@ -36,6 +36,38 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
             reference(env, secret, None, diagnostics);
         }
     }
+    for component in env.components.values() {
+        if let Some(credentials) = &component.credentials {
+            reference(env, &credentials.value.secret, Some(&credentials.value.key), diagnostics);
+        }
+        for secret in &component.secrets {
+            reference(env, secret, None, diagnostics);
+        }
+        literal_values(&component.name, &component.values, diagnostics);
+    }
+}
+
+/// Chart values named like credentials must not hold literals either; they carry no spans of their
+/// own, so the component's name is pointed at.
+fn literal_values(
+    component: &Spanned<String>,
+    values: &serde_json::Map<String, serde_json::Value>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (key, value) in values {
+        match value {
+            serde_json::Value::Object(inner) => literal_values(component, inner, diagnostics),
+            serde_json::Value::String(text) if names_a_credential_value(key) && !text.is_empty() => diagnostics.push(
+                Diagnostic::error(
+                    Code::CredentialLiteral,
+                    format!("chart value `{key}` of `{}` holds a literal credential", component.value),
+                )
+                .with_label(component.span, "its `values` hold a credential in plain text")
+                .with_help("give the component `credentials = { secret = \"...\", key = \"...\" }` instead"),
+            ),
+            _ => {}
+        }
+    }
 }
 
 fn reference(
@@ -71,10 +103,7 @@ fn reference(
 }
 
 fn credential(name: &str, value: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
-    let upper = name.to_ascii_uppercase().replace('-', "_");
-    let named_like_credential = CREDENTIAL_WORDS.iter().any(|word| upper.contains(word))
-        && !LOCATION_SUFFIXES.iter().any(|suffix| upper.ends_with(suffix));
-    let finding = if named_like_credential && !value.is_empty() {
+    let finding = if named_like_credential(name) && !value.is_empty() {
         Some(format!("`{name}` holds a literal credential"))
     } else if url_with_password(value) {
         Some(format!("`{name}` holds a URL with a password in it"))
@@ -90,6 +119,33 @@ fn credential(name: &str, value: &Spanned<String>, diagnostics: &mut Vec<Diagnos
                 )),
         );
     }
+}
+
+/// Chart values name secrets and their keys all the time (`existingSecret`, `adminPasswordKey`); only a
+/// key whose last word is the credential itself (`adminPassword`, `apiToken`, `privateKey`) holds one.
+fn names_a_credential_value(key: &str) -> bool {
+    let upper = screaming_snake(key);
+    let last_words = ["PASSWORD", "PASSWD", "TOKEN", "API_KEY", "PRIVATE_KEY"];
+    last_words.iter().any(|word| upper == *word || upper.ends_with(&format!("_{word}")))
+}
+
+fn named_like_credential(name: &str) -> bool {
+    let upper = screaming_snake(name);
+    CREDENTIAL_WORDS.iter().any(|word| upper.contains(word))
+        && !LOCATION_SUFFIXES.iter().any(|suffix| upper.ends_with(suffix))
+}
+
+/// `adminPassword` and `admin-password` alike become `ADMIN_PASSWORD`.
+fn screaming_snake(name: &str) -> String {
+    let mut upper = String::with_capacity(name.len() + 4);
+    for (index, c) in name.char_indices() {
+        if c.is_ascii_uppercase() && index > 0 && !name[..index].ends_with(|p: char| p.is_ascii_uppercase() || p == '_')
+        {
+            upper.push('_');
+        }
+        upper.push(if c == '-' || c == '.' { '_' } else { c.to_ascii_uppercase() });
+    }
+    upper
 }
 
 /// `scheme://user:password@host`: a password in the authority part of a URL.
@@ -118,6 +174,12 @@ pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) 
             }
         }
         whole.extend(service.image_pull_secrets.iter().map(|secret| secret.value.as_str()));
+    }
+    for component in envs.iter().flat_map(|env| env.components.values()) {
+        if let Some(credentials) = &component.credentials {
+            keys.insert((&credentials.value.secret, &credentials.value.key));
+        }
+        whole.extend(component.secrets.iter().map(|secret| secret.value.as_str()));
     }
     for secret in first.secrets.values() {
         let name = secret.name.value.as_str();

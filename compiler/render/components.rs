@@ -1,0 +1,202 @@
+//! Components: takes the components of an environment, gives the Helm values Slipway writes for each
+//! (resources, persistence, credentials, databases, NodePorts, then the user's own `values` over them),
+//! and the Service objects that stand for external ones.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::discovery::v1 as discovery;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
+use serde_json::{Map, Value, json};
+
+use super::{Manifest, labels, workload::to_value};
+use crate::catalog;
+use crate::resolved;
+
+/// The chart values of a component, as `valuesObject` of its Application.
+pub(super) fn values(env: &resolved::Env, component: &resolved::Component) -> Value {
+    let info = catalog::kind_info(component.kind.value);
+    let mut values = Map::new();
+    if component.kind.value != resolved::ComponentKind::Helm {
+        set(&mut values, &["fullnameOverride"], json!(component.name.value));
+    }
+    let resources = resources_json(&component.resources);
+    if !resources.as_object().is_some_and(Map::is_empty) {
+        for path in info.resources {
+            set(&mut values, path, resources.clone());
+        }
+    }
+    if let (Some(path), Some(storage)) = (info.storage, &component.storage) {
+        set(&mut values, path, json!(storage.value.to_string()));
+        if path.last() == Some(&"size") {
+            let mut enabled = path[..path.len() - 1].to_vec();
+            enabled.push("enabled");
+            set(&mut values, &enabled, json!(true));
+        }
+    }
+    if let (Some((secret_path, key_path)), Some(credentials)) = (info.credentials, &component.credentials) {
+        set(&mut values, secret_path, json!(credentials.value.secret.value));
+        if let Some(key_path) = key_path {
+            set(&mut values, key_path, json!(credentials.value.key.value));
+        }
+    }
+    if info.databases && !component.databases.is_empty() {
+        if component.kind.value == resolved::ComponentKind::Mongodb {
+            let names: Vec<&str> = component.databases.iter().map(|it| it.value.as_str()).collect();
+            set(&mut values, &["auth", "databases"], json!(names));
+        } else {
+            let mut script = String::new();
+            for database in &component.databases {
+                let _ = writeln!(script, "CREATE DATABASE \"{}\";", database.value);
+            }
+            set(&mut values, &["primary", "initdb", "scripts", "init-databases.sql"], json!(script));
+        }
+    }
+    if let Some(gateway) = env
+        .gateway
+        .as_ref()
+        .filter(|gateway| gateway.component.as_ref().is_some_and(|it| it.value == component.name.value))
+        && let Some((type_path, http_path, https_path)) = info.node_ports
+        && (gateway.node_ports.0.is_some() || gateway.node_ports.1.is_some())
+    {
+        set(&mut values, type_path, json!("NodePort"));
+        if let Some(port) = &gateway.node_ports.0 {
+            set(&mut values, http_path, json!(port.value));
+        }
+        if let Some(port) = &gateway.node_ports.1 {
+            set(&mut values, https_path, json!(port.value));
+        }
+    }
+    if let Some(identity) = env
+        .identity
+        .as_ref()
+        .filter(|identity| identity.component.as_ref().is_some_and(|it| it.value == component.name.value))
+    {
+        // The Bitnami chart's keycloak-config-cli imports the realm from the ConfigMap Slipway renders.
+        set(&mut values, &["keycloakConfigCli", "enabled"], json!(true));
+        set(
+            &mut values,
+            &["keycloakConfigCli", "existingConfigmap"],
+            json!(super::identity::config_map_name(identity)),
+        );
+    }
+    merge(&mut values, component.values.clone());
+    Value::Object(values)
+}
+
+fn resources_json(resources: &resolved::Resources) -> Value {
+    let amounts = |amounts: &resolved::Amounts| {
+        let mut map = Map::new();
+        if let Some(cpu) = &amounts.cpu {
+            map.insert("cpu".to_owned(), json!(cpu.value.to_string()));
+        }
+        if let Some(memory) = &amounts.memory {
+            map.insert("memory".to_owned(), json!(memory.value.to_string()));
+        }
+        map
+    };
+    let mut map = Map::new();
+    let requests = amounts(&resources.requests);
+    if !requests.is_empty() {
+        map.insert("requests".to_owned(), Value::Object(requests));
+    }
+    let limits = amounts(&resources.limits);
+    if !limits.is_empty() {
+        map.insert("limits".to_owned(), Value::Object(limits));
+    }
+    Value::Object(map)
+}
+
+/// Sets `path` in `values`, making the tables on the way.
+fn set(values: &mut Map<String, Value>, path: &[&str], value: Value) {
+    let (last, parents) = path.split_last().expect("values paths are never empty");
+    let mut table = values;
+    for key in parents {
+        let entry = table.entry((*key).to_owned()).or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
+        }
+        table = entry.as_object_mut().expect("just made an object");
+    }
+    table.insert((*last).to_owned(), value);
+}
+
+/// The user's values win over the typed ones, table by table.
+fn merge(base: &mut Map<String, Value>, overlay: Map<String, Value>) {
+    for (key, value) in overlay {
+        match (base.get_mut(&key), value) {
+            (Some(Value::Object(base)), Value::Object(overlay)) => merge(base, overlay),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// An external component is a Service in the cluster that points outside it: an ExternalName for a DNS
+/// name, or a Service without a selector plus an EndpointSlice for an IP address.
+pub(super) fn render_external(env: &resolved::Env, component: &resolved::Component, out: &mut Vec<Manifest>) {
+    let Some(external) = &component.external else { return };
+    let directory = format!("{}/components/{}", env.name.value, component.name.value);
+    let origin = format!("components.{}", component.name.value);
+    let labels = labels::common(env, &component.name, None);
+    let port = component.port.unwrap_or(external.port);
+    let is_ip = external.host.value.parse::<std::net::IpAddr>().is_ok();
+    let service = core::Service {
+        metadata: meta::ObjectMeta {
+            name: Some(component.name.value.clone()),
+            namespace: Some(component.namespace.value.clone()),
+            labels: Some(labels.clone()),
+            ..meta::ObjectMeta::default()
+        },
+        spec: Some(core::ServiceSpec {
+            type_: Some(if is_ip { "ClusterIP" } else { "ExternalName" }.to_owned()),
+            external_name: (!is_ip).then(|| external.host.value.clone()),
+            ports: Some(vec![core::ServicePort {
+                name: Some("main".to_owned()),
+                port: i32::from(port),
+                target_port: Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i32::from(
+                    external.port,
+                ))),
+                protocol: Some("TCP".to_owned()),
+                ..core::ServicePort::default()
+            }]),
+            ..core::ServiceSpec::default()
+        }),
+        ..core::Service::default()
+    };
+    out.push(Manifest {
+        path: format!("{directory}/service-{}.yaml", component.name.value),
+        origin: origin.clone(),
+        object: to_value(&service),
+    });
+    if is_ip {
+        let mut slice_labels: BTreeMap<String, String> = labels;
+        slice_labels.insert("kubernetes.io/service-name".to_owned(), component.name.value.clone());
+        let slice = discovery::EndpointSlice {
+            metadata: meta::ObjectMeta {
+                name: Some(component.name.value.clone()),
+                namespace: Some(component.namespace.value.clone()),
+                labels: Some(slice_labels),
+                ..meta::ObjectMeta::default()
+            },
+            address_type: if external.host.value.contains(':') { "IPv6" } else { "IPv4" }.to_owned(),
+            endpoints: vec![discovery::Endpoint {
+                addresses: vec![external.host.value.clone()],
+                ..discovery::Endpoint::default()
+            }],
+            ports: Some(vec![discovery::EndpointPort {
+                name: Some("main".to_owned()),
+                port: Some(i32::from(external.port)),
+                protocol: Some("TCP".to_owned()),
+                ..discovery::EndpointPort::default()
+            }]),
+        };
+        out.push(Manifest {
+            path: format!("{directory}/endpointslice-{}.yaml", component.name.value),
+            origin,
+            object: to_value(&slice),
+        });
+    }
+}

@@ -1,0 +1,227 @@
+//! Gateway: takes the environment's `[gateway]` and the services' `routes`, gives what routes traffic:
+//! for Kong an Ingress and a rate-limiting KongPlugin per routed service plus the gateway-wide plugins
+//! (CORS, correlation ID, JWT) in each namespace with routes; for Traefik an IngressRoute per service;
+//! for nginx a plain Ingress per service.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::networking::v1 as networking;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
+use serde_json::{Value, json};
+
+use super::{Manifest, labels, workload::to_value};
+use crate::resolved::{self, GatewayKind};
+
+const KONG_API: &str = "configuration.konghq.com/v1";
+const GLOBAL_CORS: &str = "global-cors";
+const GLOBAL_CORRELATION_ID: &str = "global-correlation-id";
+const JWT_AUTH: &str = "jwt-auth";
+
+/// The objects of one routed service, into its own directory.
+pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, out: &mut Vec<Manifest>) {
+    let Some(gateway) = &env.gateway else { return };
+    if service.routes.is_empty() {
+        return;
+    }
+    let Some(port) = service.ports.first() else { return };
+    let directory = format!("{}/services/{}", env.name.value, service.name.value);
+    let origin = format!("services.{}", service.name.value);
+    let labels = labels::common(env, &service.name, service.image_tag());
+    let rate_limit = service.rate_limit.or(gateway.rate_limit);
+    let metadata = |name: String, annotations: BTreeMap<String, String>| meta::ObjectMeta {
+        name: Some(name),
+        namespace: Some(service.namespace.value.clone()),
+        labels: Some(labels.clone()),
+        annotations: (!annotations.is_empty()).then_some(annotations),
+        ..meta::ObjectMeta::default()
+    };
+    let mut push = |kind: &str, name: &str, object: Value| {
+        out.push(Manifest {
+            path: format!("{directory}/{}-{name}.yaml", kind.to_ascii_lowercase()),
+            origin: origin.clone(),
+            object,
+        });
+    };
+    match gateway.kind.value {
+        GatewayKind::Kong => {
+            let mut plugins = Vec::new();
+            if let Some(per_minute) = rate_limit {
+                let name = format!("{}-rate-limit", service.name.value);
+                let plugin = json!({
+                    "apiVersion": KONG_API,
+                    "kind": "KongPlugin",
+                    "metadata": to_value(&metadata(name.clone(), labels::custom_resource_annotations())),
+                    "plugin": "rate-limiting",
+                    "config": { "minute": per_minute, "policy": "local" },
+                });
+                push("KongPlugin", &name, plugin);
+                plugins.push(name);
+            }
+            plugins.extend(global_plugins(gateway).into_iter().map(|(name, _, _)| name.to_owned()));
+            let mut annotations = BTreeMap::from([("konghq.com/strip-path".to_owned(), "false".to_owned())]);
+            if !plugins.is_empty() {
+                annotations.insert("konghq.com/plugins".to_owned(), plugins.join(","));
+            }
+            let ingress =
+                ingress(gateway, service, port.service_port, "kong", metadata(service.name.value.clone(), annotations));
+            push("Ingress", &service.name, to_value(&ingress));
+        }
+        GatewayKind::Nginx => {
+            let mut annotations = BTreeMap::new();
+            if let Some(per_minute) = rate_limit {
+                annotations.insert("nginx.ingress.kubernetes.io/limit-rpm".to_owned(), per_minute.to_string());
+            }
+            let ingress = ingress(
+                gateway,
+                service,
+                port.service_port,
+                "nginx",
+                metadata(service.name.value.clone(), annotations),
+            );
+            push("Ingress", &service.name, to_value(&ingress));
+        }
+        GatewayKind::Traefik => {
+            let mut by_host: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for route in &service.routes {
+                let host = route.host.as_ref().or(gateway.host.as_ref()).map_or("", |host| host.value.as_str());
+                by_host.entry(host).or_default().push(&route.path.value);
+            }
+            let routes: Vec<Value> = by_host
+                .into_iter()
+                .map(|(host, paths)| {
+                    let paths: Vec<String> = paths.iter().map(|path| format!("PathPrefix(`{path}`)")).collect();
+                    let mut rule = paths.join(" || ");
+                    if !host.is_empty() {
+                        rule = format!("Host(`{host}`) && ({rule})");
+                    }
+                    json!({
+                        "kind": "Rule",
+                        "match": rule,
+                        "services": [{ "name": service.name.value, "port": port.service_port }],
+                    })
+                })
+                .collect();
+            let route = json!({
+                "apiVersion": "traefik.io/v1alpha1",
+                "kind": "IngressRoute",
+                "metadata": to_value(&metadata(service.name.value.clone(), labels::custom_resource_annotations())),
+                "spec": { "entryPoints": ["web", "websecure"], "routes": routes },
+            });
+            push("IngressRoute", &service.name, route);
+        }
+    }
+}
+
+fn ingress(
+    gateway: &resolved::Gateway,
+    service: &resolved::Service,
+    port: u16,
+    class: &str,
+    metadata: meta::ObjectMeta,
+) -> networking::Ingress {
+    let mut by_host: BTreeMap<Option<&str>, Vec<&str>> = BTreeMap::new();
+    for route in &service.routes {
+        let host = route.host.as_ref().or(gateway.host.as_ref()).map(|host| host.value.as_str());
+        by_host.entry(host).or_default().push(&route.path.value);
+    }
+    let backend = networking::IngressBackend {
+        service: Some(networking::IngressServiceBackend {
+            name: service.name.value.clone(),
+            port: Some(networking::ServiceBackendPort { number: Some(i32::from(port)), name: None }),
+        }),
+        resource: None,
+    };
+    networking::Ingress {
+        metadata,
+        spec: Some(networking::IngressSpec {
+            ingress_class_name: Some(class.to_owned()),
+            rules: Some(
+                by_host
+                    .into_iter()
+                    .map(|(host, paths)| networking::IngressRule {
+                        host: host.map(str::to_owned),
+                        http: Some(networking::HTTPIngressRuleValue {
+                            paths: paths
+                                .into_iter()
+                                .map(|path| networking::HTTPIngressPath {
+                                    path: Some(path.to_owned()),
+                                    path_type: "Prefix".to_owned(),
+                                    backend: backend.clone(),
+                                })
+                                .collect(),
+                        }),
+                    })
+                    .collect(),
+            ),
+            ..networking::IngressSpec::default()
+        }),
+        ..networking::Ingress::default()
+    }
+}
+
+/// The Kong plugins every route gets: (name, plugin, config).
+fn global_plugins(gateway: &resolved::Gateway) -> Vec<(&'static str, &'static str, Value)> {
+    if gateway.kind.value != GatewayKind::Kong {
+        return Vec::new();
+    }
+    let mut plugins = Vec::new();
+    if let Some(cors) = &gateway.cors {
+        let list = |items: &Option<Vec<String>>| items.clone().unwrap_or_default();
+        let mut config = json!({
+            "origins": cors.origins.clone().unwrap_or_else(|| vec!["*".to_owned()]),
+            "credentials": cors.credentials.unwrap_or(false),
+        });
+        if cors.methods.is_some() {
+            config["methods"] = json!(list(&cors.methods));
+        }
+        if cors.headers.is_some() {
+            config["headers"] = json!(list(&cors.headers));
+        }
+        if cors.exposed_headers.is_some() {
+            config["exposed_headers"] = json!(list(&cors.exposed_headers));
+        }
+        if let Some(max_age) = cors.max_age {
+            config["max_age"] = json!(max_age);
+        }
+        plugins.push((GLOBAL_CORS, "cors", config));
+    }
+    if gateway.correlation_id {
+        plugins.push((
+            GLOBAL_CORRELATION_ID,
+            "correlation-id",
+            json!({ "header_name": "X-Request-ID", "generator": "uuid", "echo_downstream": true }),
+        ));
+    }
+    if let Some(claim) = &gateway.jwt_key_claim {
+        plugins.push((JWT_AUTH, "jwt", json!({ "key_claim_name": claim })));
+    }
+    plugins
+}
+
+/// The gateway-wide Kong plugins, in every namespace that has routed services (a KongPlugin is found
+/// only in the namespace of the Ingress that names it).
+pub(super) fn render_shared(env: &resolved::Env, out: &mut Vec<Manifest>) {
+    let Some(gateway) = &env.gateway else { return };
+    let namespaces: BTreeSet<&str> = env
+        .services
+        .values()
+        .filter(|service| !service.routes.is_empty())
+        .map(|service| service.namespace.value.as_str())
+        .collect();
+    for (name, plugin, config) in global_plugins(gateway) {
+        for namespace in &namespaces {
+            let metadata = meta::ObjectMeta {
+                name: Some(name.to_owned()),
+                namespace: Some((*namespace).to_owned()),
+                labels: Some(labels::common(env, "gateway", None)),
+                annotations: Some(labels::custom_resource_annotations()),
+                ..meta::ObjectMeta::default()
+            };
+            out.push(Manifest {
+                path: format!("{}/gateway/kongplugin-{namespace}-{name}.yaml", env.name.value),
+                origin: "gateway".to_owned(),
+                object: json!({ "apiVersion": KONG_API, "kind": "KongPlugin", "metadata": to_value(&metadata), "plugin": plugin, "config": config }),
+            });
+        }
+    }
+}

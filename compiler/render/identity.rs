@@ -1,0 +1,90 @@
+//! Identity: takes the environment's `[identity]`, gives the Keycloak realm import (realm, roles, clients,
+//! protocol mappers) as a ConfigMap in the identity provider's namespace, which its chart loads.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
+use serde_json::{Map, Value, json};
+
+use super::{Manifest, labels, workload::to_value};
+use crate::resolved;
+
+pub(super) fn config_map_name(identity: &resolved::Identity) -> String {
+    format!("{}-realm", identity.realm.value)
+}
+
+pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
+    let Some(identity) = &env.identity else { return };
+    let Some(component) = identity.component.as_ref().and_then(|name| env.components.get(name.value.as_str())) else {
+        return;
+    };
+    let mut realm = Map::new();
+    realm.insert("realm".to_owned(), json!(identity.realm.value));
+    realm.insert("enabled".to_owned(), json!(true));
+    let roles: Vec<Value> = identity.roles.iter().map(|role| json!({ "name": role })).collect();
+    realm.insert("roles".to_owned(), json!({ "realm": roles }));
+    realm.insert("clients".to_owned(), Value::Array(identity.clients.iter().map(client).collect()));
+    for (key, value) in &identity.settings {
+        realm.insert(key.clone(), value.clone());
+    }
+    let text = serde_json::to_string_pretty(&Value::Object(realm)).expect("JSON always serialises") + "\n";
+    let name = config_map_name(identity);
+    let config_map = core::ConfigMap {
+        metadata: meta::ObjectMeta {
+            name: Some(name.clone()),
+            namespace: Some(component.namespace.value.clone()),
+            labels: Some(labels::common(env, "identity", None)),
+            ..meta::ObjectMeta::default()
+        },
+        data: Some(BTreeMap::from([(format!("{}.json", identity.realm.value), text)])),
+        ..core::ConfigMap::default()
+    };
+    out.push(Manifest {
+        path: format!("{}/identity/configmap-{name}.yaml", env.name.value),
+        origin: "identity".to_owned(),
+        object: to_value(&config_map),
+    });
+}
+
+fn client(client: &resolved::Client) -> Value {
+    let uris = |uris: &[crate::source::Spanned<String>]| uris.iter().map(|uri| uri.value.clone()).collect::<Vec<_>>();
+    let mut object = json!({
+        "clientId": client.id.value,
+        "enabled": true,
+        "protocol": "openid-connect",
+        "publicClient": client.public,
+        "redirectUris": uris(&client.redirect_uris),
+        "webOrigins": uris(&client.web_origins),
+        "standardFlowEnabled": client.standard_flow,
+        "directAccessGrantsEnabled": client.direct_access_grants,
+        "serviceAccountsEnabled": client.service_accounts,
+    });
+    if !client.public {
+        object["clientAuthenticatorType"] = json!("client-secret");
+    }
+    if !client.attributes.is_empty() {
+        object["attributes"] = json!(client.attributes);
+    }
+    if !client.mappers.is_empty() {
+        let mappers: Vec<Value> = client
+            .mappers
+            .iter()
+            .map(|mapper| {
+                json!({
+                    "name": mapper.name,
+                    "protocol": "openid-connect",
+                    "protocolMapper": "oidc-usermodel-attribute-mapper",
+                    "config": {
+                        "claim.name": mapper.claim,
+                        "user.attribute": mapper.attribute,
+                        "access.token.claim": "true",
+                        "id.token.claim": "true",
+                    }
+                })
+            })
+            .collect();
+        object["protocolMappers"] = Value::Array(mappers);
+    }
+    object
+}

@@ -1,0 +1,198 @@
+//! Components: one Application per typed kind (snapshotted), the values paths each kind writes resources
+//! to, external components, sync waves from the dependency graph, the gateways and the mesh.
+
+use serde_json::{Value, json};
+
+use crate::support;
+
+fn objects(fixture: &str) -> std::collections::BTreeMap<String, Value> {
+    let source = support::source(&support::fixture(fixture));
+    let platform = slipway::load::parse(&source).unwrap();
+    let (envs, diagnostics) = slipway::resolve::resolve(&platform, &source);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    envs.iter().flat_map(slipway::render::render).map(|manifest| (manifest.path, manifest.object)).collect()
+}
+
+#[test]
+fn every_typed_kind_renders_a_pinned_helm_application() {
+    let mut files = support::render(&support::fixture("valid/components.toml"));
+    files.extend(support::render(&support::fixture("valid/gateway-traefik.toml")));
+    files.extend(support::render(&support::fixture("valid/gateway-nginx.toml")));
+    for kind in slipway::model::ComponentKind::ALL {
+        if kind == slipway::model::ComponentKind::Helm {
+            continue;
+        }
+        let path = format!("dev/apps/application-dev-{}.yaml", kind.as_str());
+        let text = files.get(&path).unwrap_or_else(|| panic!("{path} is missing"));
+        support::settings().bind(|| insta::assert_snapshot!(format!("component_{}", kind.as_str()), text));
+    }
+}
+
+#[test]
+fn resources_go_where_each_chart_reads_them() {
+    // Independent of the catalog: the values paths the upstream charts document.
+    let expected: &[(&str, &[&str])] = &[
+        ("postgresql", &["primary", "resources"]),
+        ("redis", &["master", "resources"]),
+        ("rabbitmq", &["resources"]),
+        ("keycloak", &["resources"]),
+        ("kong", &["resources"]),
+        ("minio", &["resources"]),
+        ("mongodb", &["resources"]),
+        ("kafka", &["controller", "resources"]),
+        ("prometheus-stack", &["prometheus", "prometheusSpec", "resources"]),
+        ("loki", &["singleBinary", "resources"]),
+        ("linkerd", &["destinationResources"]),
+        ("external-secrets", &["resources"]),
+        ("sealed-secrets", &["resources"]),
+        ("secrets-store-csi", &["linux", "driver", "resources"]),
+        ("reloader", &["reloader", "deployment", "resources"]),
+        ("metallb", &["controller", "resources"]),
+        ("memcached", &["resources"]),
+    ];
+    let objects = objects("valid/components.toml");
+    let written =
+        json!({ "requests": { "cpu": "100m", "memory": "256Mi" }, "limits": { "cpu": "500m", "memory": "512Mi" } });
+    for (name, path) in expected {
+        let application = &objects[&format!("dev/apps/application-dev-{name}.yaml")];
+        let mut value = &application["spec"]["source"]["helm"]["valuesObject"];
+        for key in *path {
+            value = &value[*key];
+        }
+        if *name == "memcached" {
+            // A `helm` chart is opaque: its resources are the user's to place, and only counted.
+            assert_eq!(*value, Value::Null, "{name}");
+        } else {
+            assert_eq!(*value, written, "{name}: resources not at {}", path.join("."));
+        }
+    }
+}
+
+#[test]
+fn storage_credentials_and_databases_reach_the_values() {
+    let objects = objects("valid/components.toml");
+    let values = |name: &str| {
+        objects[&format!("dev/apps/application-dev-{name}.yaml")]["spec"]["source"]["helm"]["valuesObject"].clone()
+    };
+    let postgresql = values("postgresql");
+    assert_eq!(postgresql["primary"]["persistence"], json!({ "enabled": true, "size": "10Gi" }));
+    assert_eq!(
+        postgresql["auth"],
+        json!({ "existingSecret": "db-admin", "secretKeys": { "adminPasswordKey": "password" } })
+    );
+    assert_eq!(
+        postgresql["primary"]["initdb"]["scripts"]["init-databases.sql"],
+        "CREATE DATABASE \"orders\";\nCREATE DATABASE \"catalog\";\n"
+    );
+    assert_eq!(values("mongodb")["auth"]["databases"], json!(["events"]));
+    assert_eq!(
+        values("kong")["proxy"],
+        json!({ "type": "NodePort", "http": { "nodePort": 30080 }, "tls": { "nodePort": 30443 } })
+    );
+    assert_eq!(values("keycloak")["keycloakConfigCli"], json!({ "enabled": true, "existingConfigmap": "lab-realm" }));
+    let memcached = values("memcached");
+    assert_eq!(memcached, json!({ "architecture": "high-availability", "replicaCount": 2 }));
+    let application = &objects["dev/apps/application-dev-memcached.yaml"]["spec"]["source"];
+    assert_eq!(application["repoURL"], "https://charts.example.com/stable");
+    assert_eq!(application["chart"], "memcached");
+    assert_eq!(application["targetRevision"], "7.4.1");
+}
+
+#[test]
+fn component_outputs_are_computed_not_typed() {
+    let objects = objects("valid/components.toml");
+    let deployment = &objects["dev/services/orders/deployment-orders.yaml"];
+    let env = &deployment["spec"]["template"]["spec"]["containers"][0]["env"];
+    let value = |name: &str| env.as_array().unwrap().iter().find(|it| it["name"] == name).unwrap()["value"].clone();
+    assert_eq!(value("REDIS_URL"), "redis://redis-master.infra.svc.cluster.local:6379");
+    assert_eq!(value("KAFKA_BROKERS"), "kafka.infra.svc.cluster.local:9092");
+    assert_eq!(value("LEGACY_DB"), "postgresql://legacy-db.infra.svc.cluster.local:5432");
+    assert_eq!(value("FILES_URL"), "http://files.infra.svc.cluster.local:9000");
+}
+
+#[test]
+fn external_components_are_services_pointing_outside() {
+    let objects = objects("valid/components.toml");
+    let by_name = &objects["dev/components/files/service-files.yaml"];
+    assert_eq!(by_name["spec"]["type"], "ExternalName");
+    assert_eq!(by_name["spec"]["externalName"], "files.example.com");
+    let by_ip = &objects["dev/components/legacy-db/service-legacy-db.yaml"];
+    assert_eq!(by_ip["spec"]["type"], "ClusterIP");
+    let slice = &objects["dev/components/legacy-db/endpointslice-legacy-db.yaml"];
+    assert_eq!(slice["endpoints"][0]["addresses"], json!(["10.20.30.40"]));
+    assert_eq!(slice["metadata"]["labels"]["kubernetes.io/service-name"], "legacy-db");
+}
+
+#[test]
+fn sync_waves_put_data_first_then_gateway_and_identity_then_services() {
+    let objects = objects("valid/components.toml");
+    let wave = |name: &str| -> i32 {
+        objects[&format!("dev/apps/application-dev-{name}.yaml")]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(wave("postgresql") < wave("kong"));
+    assert!(wave("postgresql") < wave("keycloak"), "keycloak uses postgresql");
+    assert!(wave("kong") < wave("orders"));
+    assert!(wave("keycloak") < wave("orders"));
+    assert!(wave("identity") < wave("keycloak"), "the realm exists before Keycloak imports it");
+    assert!(wave("platform") < wave("postgresql"));
+}
+
+#[test]
+fn the_mesh_injects_and_skips_database_ports_and_counts_its_proxy() {
+    let objects = objects("valid/components.toml");
+    let annotations =
+        &objects["dev/services/orders/deployment-orders.yaml"]["spec"]["template"]["metadata"]["annotations"];
+    assert_eq!(annotations["linkerd.io/inject"], "enabled");
+    assert_eq!(annotations["config.linkerd.io/skip-outbound-ports"], "5432,6379");
+    assert_eq!(annotations["config.linkerd.io/proxy-memory-request"], "20Mi");
+    let deployment = &objects["dev/services/orders/deployment-orders.yaml"];
+    assert_eq!(deployment["metadata"]["annotations"]["reloader.stakater.com/auto"], "true");
+    let summary = &support::render(&support::fixture("valid/components.toml"))["dev/README.md"];
+    // The python preset requests 256Mi and 150m; the proxy adds 20Mi and 10m to each pod, and its limits.
+    assert!(summary.contains("| orders | service | 1 | 160m | 1.75 | 276Mi | 1018Mi |"), "{summary}");
+}
+
+#[test]
+fn a_service_without_postgresql_gets_no_skip_for_it() {
+    let objects = objects("valid/components.toml");
+    assert!(objects.contains_key("dev/services/orders/servicemonitor-orders.yaml"));
+    let monitor = &objects["dev/services/orders/servicemonitor-orders.yaml"];
+    assert_eq!(monitor["spec"]["endpoints"], json!([{ "port": "http", "path": "/metrics", "interval": "30s" }]));
+}
+
+#[test]
+fn gateways_render_their_own_objects() {
+    let traefik = objects("valid/gateway-traefik.toml");
+    assert_eq!(traefik["dev/services/api/ingressroute-api.yaml"]["spec"]["routes"][0]["match"], "PathPrefix(`/api`)");
+    let nginx = objects("valid/gateway-nginx.toml");
+    let ingress = &nginx["dev/services/web/ingress-web.yaml"];
+    assert_eq!(ingress["spec"]["ingressClassName"], "nginx");
+    assert_eq!(ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/limit-rpm"], "100");
+    assert_eq!(ingress["spec"]["rules"][1]["host"], "admin.example.com");
+    let values = &nginx["dev/apps/application-dev-ingress-nginx.yaml"]["spec"]["source"]["helm"]["valuesObject"];
+    assert_eq!(values["controller"]["service"], json!({ "type": "NodePort", "nodePorts": { "http": 30080 } }));
+}
+
+#[test]
+fn the_shipped_platform_routes_through_kong_with_the_seed_rate_limits() {
+    let files = support::render(&support::root().join("platform/platform.toml"));
+    let plugin = &files["dev/services/metering-service/kongplugin-metering-service-rate-limit.yaml"];
+    assert!(plugin.contains("  minute: 500\n"), "{plugin}");
+    let ingress = &files["dev/services/iam-service/ingress-iam-service.yaml"];
+    assert!(
+        ingress.contains("konghq.com/plugins: iam-service-rate-limit,global-cors,global-correlation-id,jwt-auth\n"),
+        "{ingress}"
+    );
+    assert!(
+        !files.keys().any(|path| path.starts_with("dev/services/settings-service/ingress")),
+        "settings-service has no routes"
+    );
+    let realm = &files["dev/identity/configmap-flowmind-realm.yaml"];
+    assert!(realm.contains("\"tenant_id\""), "{realm}");
+    let readme = &files["dev/README.md"];
+    assert!(readme.contains("  account_service --> postgresql\n"), "{readme}");
+}
