@@ -26,6 +26,9 @@ pub struct KindInfo {
     pub role: Role,
     /// The port clients connect to, and the URL scheme, when clients connect at all.
     pub port: Option<u16>,
+    /// The port the pods listen on behind it, when the chart maps one to another (network policies
+    /// select pod ports).
+    pub pod_port: Option<u16>,
     pub scheme: Option<&'static str>,
     /// Appended to the release name to give the client-facing Service's name.
     pub service_suffix: &'static str,
@@ -53,6 +56,7 @@ const fn info(chart_repo: &'static str, chart_name: &'static str, role: Role) ->
         chart_name,
         role,
         port: None,
+        pod_port: None,
         scheme: None,
         service_suffix: "",
         resources: &[&["resources"]],
@@ -94,12 +98,14 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
         },
         ComponentKind::Keycloak => KindInfo {
             port: Some(80),
+            pod_port: Some(8080),
             scheme: Some("http"),
             credentials: Some((&["auth", "existingSecret"], Some(&["auth", "passwordSecretKey"]))),
             ..info(BITNAMI, "keycloak", Role::Identity)
         },
         ComponentKind::Kong => KindInfo {
             port: Some(80),
+            pod_port: Some(8000),
             scheme: Some("http"),
             service_suffix: "-proxy",
             node_ports: Some((&["proxy", "type"], &["proxy", "http", "nodePort"], &["proxy", "tls", "nodePort"])),
@@ -176,6 +182,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
         },
         ComponentKind::Traefik => KindInfo {
             port: Some(80),
+            pod_port: Some(8000),
             scheme: Some("http"),
             node_ports: Some((
                 &["service", "type"],

@@ -154,7 +154,11 @@ fn compile(args: &Args, printer: &mut Printer) -> Result<(SourceFile, Compiled),
         printer.error(&message);
         ExitStatus::Error
     })?;
-    let compiled = crate::compile(&source);
+    // Parsed once here, because the SealedSecret files to read depend on what the platform declares.
+    let compiled = match load::parse(&source) {
+        Ok(platform) => crate::compile_platform(&platform, &source, &load::read_attachments(&args.platform, &platform)),
+        Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
+    };
     printer.diagnostics(&compiled.diagnostics, Some(&source));
     if compiled.has_errors() {
         let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -314,7 +318,8 @@ fn budget(args: &Args, printer: &mut Printer) -> ExitStatus {
         }
     };
     // The table is most useful when the budget does not fit, so it is printed even with errors.
-    let (envs, diagnostics) = crate::resolve::resolve(&platform, &source);
+    let attachments = load::read_attachments(&args.platform, &platform);
+    let (envs, diagnostics) = crate::resolve::resolve(&platform, &source, &attachments);
     let mut diagnostics = diagnostics;
     diagnostics.extend(crate::validate::validate(&envs));
     let diagnostics = diagnostic::consolidate(diagnostics);

@@ -37,17 +37,22 @@ impl Compiled {
     }
 }
 
-/// Compiles every environment of the platform in `source`.
+/// Compiles every environment of the platform in `source`, which refers to no other file.
 pub fn compile(source: &SourceFile) -> Compiled {
+    compile_with(source, &load::Attachments::default())
+}
+
+/// Compiles every environment of the platform in `source`, with the files it refers to.
+pub fn compile_with(source: &SourceFile, attachments: &load::Attachments) -> Compiled {
     match load::parse(source) {
-        Ok(platform) => compile_platform(&platform, source),
+        Ok(platform) => compile_platform(&platform, source, attachments),
         Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
     }
 }
 
 /// Compiles an already loaded platform; spans point into `source`.
-pub fn compile_platform(platform: &model::Platform, source: &SourceFile) -> Compiled {
-    let (envs, mut diagnostics) = resolve::resolve(platform, source);
+pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachments: &load::Attachments) -> Compiled {
+    let (envs, mut diagnostics) = resolve::resolve(platform, source, attachments);
     diagnostics.extend(validate::validate(&envs));
     let diagnostics = diagnostic::consolidate(diagnostics);
     let environments = envs.iter().map(|env| env.name.value.clone()).collect();

@@ -1,6 +1,7 @@
 //! Load: takes the path of `platform.toml`, reads it (the only stage besides `emit` that touches the file
 //! system) and gives the `SourceFile` and the deserialised `model::Platform`, or located parse diagnostics.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -15,6 +16,29 @@ pub fn read(path: &Path) -> Result<SourceFile, String> {
     std::fs::read_to_string(path)
         .map(|text| SourceFile::new(path.display().to_string(), text))
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
+}
+
+/// Files the platform refers to besides itself: the encrypted SealedSecrets in `secrets/` beside it.
+#[derive(Debug, Clone, Default)]
+pub struct Attachments {
+    /// By secret name: the file's path as shown to the user, and its text or why it could not be read.
+    pub sealed_secrets: BTreeMap<String, (String, Result<String, String>)>,
+}
+
+/// Reads the SealedSecret file of every `sealed-secrets` secret: `<platform dir>/secrets/<name>.yaml`.
+pub fn read_attachments(platform_path: &Path, platform: &model::Platform) -> Attachments {
+    let directory = platform_path.parent().unwrap_or(Path::new("")).join("secrets");
+    let sealed_secrets = platform
+        .secrets
+        .iter()
+        .filter(|(_, secret)| secret.backend.as_ref().is_some_and(|it| it.value == model::Backend::SealedSecrets))
+        .map(|(name, _)| {
+            let path = directory.join(format!("{}.yaml", name.value));
+            let text = std::fs::read_to_string(&path).map_err(|error| error.to_string());
+            (name.value.clone(), (path.display().to_string(), text))
+        })
+        .collect();
+    Attachments { sealed_secrets }
 }
 
 /// Parses and deserialises the platform. serde stops at the first type error, so at most one

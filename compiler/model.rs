@@ -29,6 +29,12 @@ pub struct Platform {
     /// Secrets the services may reference. Slipway never holds their values.
     #[serde(default)]
     pub secrets: IndexMap<Spanned<String>, Secret>,
+    /// Stores external-secrets reads from.
+    #[serde(default)]
+    pub secret_stores: IndexMap<Spanned<String>, SecretStore>,
+    /// Settings of the namespaces Slipway manages, by name.
+    #[serde(default)]
+    pub namespaces: IndexMap<Spanned<String>, NamespaceSettings>,
     #[serde(default)]
     pub services: IndexMap<Spanned<String>, ServiceSpec>,
     /// Third-party infrastructure, deployed from Helm charts by ArgoCD.
@@ -60,6 +66,8 @@ pub struct PlatformInfo {
     pub port_registry: Option<Spanned<bool>>,
     /// A service mesh to inject into every service's pods: `none` (default) or `linkerd`.
     pub mesh: Option<Spanned<Mesh>>,
+    /// Room a namespace's ResourceQuota leaves above its budget, as a fraction (default 0.1).
+    pub quota_headroom: Option<Spanned<f64>>,
     /// The mesh proxy's resources per pod (default: requests 20Mi and 10m, limits 250Mi and 1 CPU).
     pub mesh_proxy: Option<Resources>,
 }
@@ -109,6 +117,79 @@ pub struct Secret {
     /// The keys the secret holds; references to other keys are errors.
     pub keys: Vec<Spanned<String>>,
     pub description: Option<String>,
+    /// How the secret reaches the cluster (default `existing`: created outside Slipway).
+    pub backend: Option<Spanned<Backend>>,
+    /// external-secrets: the declared `[secret_stores]` entry to read from.
+    pub store: Option<Spanned<String>>,
+    /// external-secrets: the remote key (a path in the store, such as `flowmind/account-service`);
+    /// aws-secrets-manager: the secret's name in AWS. Default: the secret's name.
+    pub remote: Option<String>,
+    /// external-secrets: how often to refresh (default `1h`).
+    pub refresh: Option<Spanned<Duration>>,
+    /// The property of the remote secret each key comes from (external-secrets) or its JMESPath
+    /// (aws-secrets-manager); default: the key itself.
+    pub properties: Option<BTreeMap<String, String>>,
+    /// aws-secrets-manager: the AWS region.
+    pub region: Option<Spanned<String>>,
+    /// aws-secrets-manager: where the CSI volume is mounted (default `/mnt/secrets-store/<name>`).
+    pub mount_path: Option<String>,
+    /// aws-secrets-manager: the IAM role the service accounts of its users assume (IRSA).
+    pub role_arn: Option<String>,
+    /// Restart the pods that use the secret when it changes (the Reloader annotation).
+    pub reload: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Backend {
+    ExternalSecrets,
+    AwsSecretsManager,
+    SealedSecrets,
+    Existing,
+}
+
+/// A store external-secrets reads from; created outside Slipway, with the provider's credentials.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretStore {
+    /// `ClusterSecretStore` (default) or `SecretStore`.
+    pub kind: Option<Spanned<StoreKind>>,
+    /// The provider, such as `vault` or `aws`; listed as a prerequisite.
+    pub provider: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum StoreKind {
+    ClusterSecretStore,
+    SecretStore,
+}
+
+/// Settings of one namespace Slipway manages.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NamespaceSettings {
+    /// The Pod Security level to enforce: `restricted` (default), `baseline` or `privileged`.
+    pub pod_security: Option<Spanned<PodSecurity>>,
+    /// Why the namespace needs less than `restricted`; required with `pod_security`.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PodSecurity {
+    Restricted,
+    Baseline,
+    Privileged,
+}
+
+impl PodSecurity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodSecurity::Restricted => "restricted",
+            PodSecurity::Baseline => "baseline",
+            PodSecurity::Privileged => "privileged",
+        }
+    }
 }
 
 /// One overlay: any of these replaces or deep-merges into the base for this environment only.
@@ -118,6 +199,8 @@ pub struct Environment {
     /// How strict the policy checks are; inferred from the name when absent (`dev*`, `local*`, `test*`
     /// are development, `prod*` is production, anything else staging).
     pub tier: Option<Spanned<Tier>>,
+    /// Default-deny NetworkPolicies with exactly the declared traffic allowed (default `true`).
+    pub network_policies: Option<bool>,
     pub cluster: Option<Cluster>,
     pub argocd: Option<ArgoCd>,
     pub defaults: Option<Defaults>,

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 pub use crate::model::{
-    ComponentKind, Cors, EnvFrom, GatewayKind, Mapper, Mesh, PortRef, Protocol, Runtime, SecretKey, Tier, Toleration,
+    Backend, ComponentKind, Cors, EnvFrom, GatewayKind, Mapper, Mesh, PodSecurity, PortRef, Protocol, Runtime,
+    SecretKey, StoreKind, Tier, Toleration,
 };
 use crate::quantity::{Cpu, Memory};
 use crate::source::{Span, Spanned};
@@ -27,9 +28,32 @@ pub struct Env {
     pub mesh: Mesh,
     /// The mesh proxy's resources, added to every service pod when a mesh is on.
     pub mesh_proxy: Resources,
+    pub secret_stores: BTreeMap<String, Spanned<StoreKind>>,
+    pub namespaces: BTreeMap<String, (Spanned<String>, NamespaceSettings)>,
+    pub network_policies: bool,
+    /// Room a ResourceQuota leaves above the namespace's budget.
+    pub quota_headroom: f64,
 }
 
 impl Env {
+    /// The namespaces each secret is used in: by service env, `env_from` and image pull secrets, and by
+    /// component credentials and `secrets`.
+    pub fn secret_namespaces(&self) -> BTreeMap<&str, std::collections::BTreeSet<&str>> {
+        let mut used: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+        for service in self.services.values() {
+            for secret in service.secrets_used() {
+                used.entry(secret).or_default().insert(&service.namespace.value);
+            }
+        }
+        for component in self.components.values() {
+            let credentials = component.credentials.iter().map(|it| it.value.secret.value.as_str());
+            for secret in credentials.chain(component.secrets.iter().map(|it| it.value.as_str())) {
+                used.entry(secret).or_default().insert(&component.namespace.value);
+            }
+        }
+        used
+    }
+
     /// Who depends on whom, by name: services and components alike, in the order `uses` lists them.
     /// Names that are not declared are left out; the references check reports them.
     pub fn dependencies(&self) -> BTreeMap<&str, Vec<&Spanned<String>>> {
@@ -175,6 +199,28 @@ pub struct ArgoCd {
 pub struct Secret {
     pub name: Spanned<String>,
     pub keys: Vec<Spanned<String>>,
+    pub backend: Spanned<Backend>,
+    /// external-secrets: the store, and its kind once resolved.
+    pub store: Option<Spanned<String>>,
+    pub store_kind: StoreKind,
+    /// The remote key or AWS secret name.
+    pub remote: String,
+    pub refresh: u32,
+    /// Per key: the remote property or JMESPath.
+    pub properties: BTreeMap<String, String>,
+    pub region: Option<Spanned<String>>,
+    pub mount_path: String,
+    pub role_arn: Option<String>,
+    pub reload: bool,
+    /// sealed-secrets: the file's path and text, or why it could not be read.
+    pub sealed: Option<(String, Result<String, String>)>,
+}
+
+/// Settings of a namespace Slipway manages.
+#[derive(Debug, Clone)]
+pub struct NamespaceSettings {
+    pub pod_security: Option<Spanned<PodSecurity>>,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -224,6 +270,26 @@ impl Service {
         let reference = self.image.split('@').next().unwrap_or_default();
         let last_segment = reference.rsplit('/').next().unwrap_or(reference);
         last_segment.rsplit_once(':').map(|(_, tag)| tag)
+    }
+
+    /// The names of the secrets this service's pods read, each once, in order of first use.
+    pub fn secrets_used(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        let env = self.env.iter().filter_map(|variable| match &variable.value {
+            EnvSource::Secret { secret, .. } => Some(secret.value.as_str()),
+            EnvSource::Literal(_) => None,
+        });
+        let env_from = self.env_from.iter().filter_map(|source| match &source.value {
+            EnvFrom::Secret(secret) => Some(secret.value.as_str()),
+            EnvFrom::ConfigMap(_) => None,
+        });
+        let pull = self.image_pull_secrets.iter().map(|secret| secret.value.as_str());
+        for name in env.chain(env_from).chain(pull) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
     }
 
     /// The name of the ServiceAccount pods run as.

@@ -22,12 +22,12 @@ fn build_then_check_passes() {
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert_eq!(
         build.stdout,
-        "built `out`: 29 added, 0 changed, 0 removed, 0 unchanged; wrote `schema/platform.schema.json`\n"
+        "built `out`: 37 added, 0 changed, 0 removed, 0 unchanged; wrote `schema/platform.schema.json`\n"
     );
     let check = support::slipway(&dir, &["check"]);
     support::settings().bind(|| insta::assert_snapshot!("cli_check_valid", normalise(&check)));
     let again = support::slipway(&dir, &["build"]);
-    assert_eq!(again.stdout, "built `out`: 0 added, 0 changed, 0 removed, 29 unchanged\n");
+    assert_eq!(again.stdout, "built `out`: 0 added, 0 changed, 0 removed, 37 unchanged\n");
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn changing_memory_makes_check_fail_with_a_diff_until_build() {
     support::settings().bind(|| insta::assert_snapshot!("cli_check_memory_change", normalise(&check)));
     let diff = support::slipway(&dir, &["diff"]);
     assert_eq!(diff.code, 0);
-    assert!(diff.stdout.starts_with("0 added, 2 changed, 0 removed\n"), "{}", diff.stdout);
+    assert!(diff.stdout.starts_with("0 added, 3 changed, 0 removed\n"), "{}", diff.stdout);
     assert!(
         diff.stdout.contains("-              memory: \"2Gi\"\n+              memory: \"3Gi\"\n"),
         "{}",
@@ -217,5 +217,5 @@ fn a_first_check_names_a_few_files_and_counts_the_rest() {
     let check = support::slipway(&dir, &["check"]);
     assert_eq!(check.code, 1);
     assert_eq!(check.stderr.matches("error[O001]").count(), 21, "{}", check.stderr);
-    assert!(check.stderr.contains("error[O001]: 9 more files in `out` are stale"), "{}", check.stderr);
+    assert!(check.stderr.contains("error[O001]: 17 more files in `out` are stale"), "{}", check.stderr);
 }

@@ -8,7 +8,7 @@ use crate::support;
 fn objects(fixture: &str) -> std::collections::BTreeMap<String, Value> {
     let source = support::source(&support::fixture(fixture));
     let platform = slipway::load::parse(&source).unwrap();
-    let (envs, diagnostics) = slipway::resolve::resolve(&platform, &source);
+    let (envs, diagnostics) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     envs.iter().flat_map(slipway::render::render).map(|manifest| (manifest.path, manifest.object)).collect()
 }

@@ -6,10 +6,7 @@ use slipway::diagnostic::{self, Code, Format};
 use crate::support;
 
 fn fixtures() -> Vec<std::path::PathBuf> {
-    let mut paths: Vec<_> =
-        std::fs::read_dir(support::fixture("invalid")).unwrap().map(|entry| entry.unwrap().path()).collect();
-    paths.sort();
-    paths
+    support::fixtures("invalid")
 }
 
 #[test]
@@ -17,8 +14,7 @@ fn every_invalid_fixture_reports_its_code() {
     for path in fixtures() {
         let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
         let code = Code::parse(&stem[..4]).unwrap_or_else(|| panic!("{stem} does not start with a code"));
-        let source = support::source(&path);
-        let compiled = slipway::compile(&source);
+        let (source, compiled) = support::compile(&path);
         let found = compiled.diagnostics.iter().find(|d| d.code == code);
         let found = found.unwrap_or_else(|| panic!("{stem}: no {code} in {:#?}", compiled.diagnostics));
         if found.is_error() {

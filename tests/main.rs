@@ -8,4 +8,5 @@ mod diagnostics;
 mod golden;
 mod render;
 mod schemas;
+mod secrets;
 mod support;

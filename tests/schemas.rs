@@ -43,7 +43,7 @@ fn strict(schema: &mut Value) {
 fn objects(platform: &std::path::Path) -> Vec<(String, Value)> {
     let source = support::source(platform);
     let model = slipway::load::parse(&source).unwrap();
-    let (envs, _) = slipway::resolve::resolve(&model, &source);
+    let (envs, _) = slipway::resolve::resolve(&model, &source, &support::attachments(platform, &model));
     envs.iter().flat_map(slipway::render::render).map(|manifest| (manifest.path, manifest.object)).collect()
 }
 
@@ -63,6 +63,11 @@ fn check_custom_resources(platform: &std::path::Path) -> usize {
         let custom = |group: &str| group.contains('.') && (!group.ends_with(".k8s.io") || group.ends_with(".x-k8s.io"));
         let Some((group, _)) = api_version.split_once('/').filter(|(group, _)| custom(group)) else { continue };
         let kind = object["kind"].as_str().unwrap();
+        // A SealedSecret is the user's sealed file passed through; the S007 check validates it, and
+        // no upstream schema for it is in ../shared/schemas/.
+        if kind == "SealedSecret" {
+            continue;
+        }
         let validator = validator(group, kind).unwrap_or_else(|| panic!("{path}: no schema for {api_version} {kind}"));
         let errors: Vec<String> =
             validator.iter_errors(&object).map(|error| format!("{} at {}", error, error.instance_path())).collect();
@@ -80,8 +85,7 @@ fn argocd_objects_of_the_shipped_platform_match_the_crd_schemas() {
 
 #[test]
 fn argocd_objects_of_valid_fixtures_match_the_crd_schemas() {
-    for entry in std::fs::read_dir(support::fixture("valid")).unwrap() {
-        let path = entry.unwrap().path();
+    for path in support::fixtures("valid") {
         assert!(check_custom_resources(&path) > 0, "{} rendered no ArgoCD objects", path.display());
     }
 }
@@ -102,7 +106,7 @@ fn platform_files_match_the_generated_schema() {
     let schema: Value = serde_json::from_str(&slipway::schema::generate()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let mut platforms = vec![support::root().join("platform/platform.toml")];
-    platforms.extend(std::fs::read_dir(support::fixture("valid")).unwrap().map(|entry| entry.unwrap().path()));
+    platforms.extend(support::fixtures("valid"));
     for path in platforms {
         let text = std::fs::read_to_string(&path).unwrap();
         let value: Value = serde_json::to_value(toml::from_str::<toml::Table>(&text).unwrap()).unwrap();

@@ -28,9 +28,36 @@ pub(crate) fn source(path: &Path) -> SourceFile {
     SourceFile::new(relative.display().to_string(), text)
 }
 
+/// Compiles a platform with the files it refers to (SealedSecrets beside it), as the CLI does.
+pub(crate) fn compile(path: &Path) -> (SourceFile, slipway::Compiled) {
+    let source = source(path);
+    let compiled = match slipway::load::parse(&source) {
+        Ok(platform) => slipway::compile_platform(&platform, &source, &attachments(path, &platform)),
+        Err(_) => slipway::compile(&source),
+    };
+    (source, compiled)
+}
+
+/// The files `platform` refers to, read through a path relative to the package (tests run there), so
+/// that diagnostics name them the same on every machine.
+pub(crate) fn attachments(path: &Path, platform: &slipway::model::Platform) -> slipway::load::Attachments {
+    slipway::load::read_attachments(path.strip_prefix(root()).unwrap_or(path), platform)
+}
+
+/// The platform files in a fixture directory, sorted.
+pub(crate) fn fixtures(directory: &str) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixture(directory))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|it| it == "toml"))
+        .collect();
+    paths.sort();
+    paths
+}
+
 /// Compiles a platform that must be valid, and gives its files.
 pub(crate) fn render(path: &Path) -> slipway::emit::Files {
-    let compiled = slipway::compile(&source(path));
+    let (_, compiled) = compile(path);
     assert!(!compiled.has_errors(), "{} has errors: {:#?}", path.display(), compiled.diagnostics);
     compiled.files.expect("a valid platform renders")
 }

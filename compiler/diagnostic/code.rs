@@ -225,6 +225,44 @@ Example:
 Fix: declare the secret in `[secrets]` and reference it:
     env.STRIPE_SECRET_KEY = { secret = \"stripe\", key = \"secret-key\" }";
 
+    UndeclaredSecretStore = "S006", "undeclared-secret-store",
+"An `external-secrets` secret names no store, or a store that is not declared in `[secret_stores]`.
+
+Example:
+    [secrets.api]
+    backend = \"external-secrets\"
+    store = \"vault\"               # no [secret_stores.vault]
+
+Fix: declare the store:
+    [secret_stores.vault]
+    kind = \"ClusterSecretStore\"
+    provider = \"vault\"";
+
+    SealedSecretMismatch = "S007", "sealed-secret-mismatch",
+"The SealedSecret file of a `sealed-secrets` secret (`platform/secrets/<name>.yaml`, as written by
+`kubeseal --format json`) is missing, is not a SealedSecret, is for another name, or does not carry
+exactly the declared keys.
+
+Fix: seal the secret again with the declared name and keys:
+    kubectl create secret generic <name> --dry-run=client -o json --from-literal=... |
+      kubeseal --format json > platform/secrets/<name>.yaml";
+
+    SecretNotDeliverable = "S008", "secret-not-deliverable",
+"A secret is used in a namespace its backend cannot deliver it to: a SealedSecret decrypts only in the
+namespace it was sealed for, so using it in another namespace fails when the pod starts.
+
+Fix: use the secret only in the namespace it was sealed for, or declare one sealed secret per namespace.";
+
+    IncompleteSecretBackend = "S009", "incomplete-secret-backend",
+"A secret's backend lacks a setting it needs: `aws-secrets-manager` needs a `region`.
+
+Example:
+    [secrets.db]
+    backend = \"aws-secrets-manager\"
+    keys = [\"password\"]              # no region
+
+Fix: `region = \"us-east-1\"`.";
+
     DuplicateContainerPort = "X001", "duplicate-container-port",
 "Two ports of one service use the same container port number (and protocol).
 

@@ -131,11 +131,13 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
     let mut apps = Vec::new();
 
     let service_namespaces = platform::service_namespaces(env);
+    // The services' project also reaches the components' namespaces, for their network policies, quotas
+    // and limit ranges (kinds it allows are only those Slipway renders).
     apps.push(app_project(
         env,
         &project,
         vec![env.platform.repo.clone()],
-        &service_namespaces,
+        &platform::namespaces(env),
         cluster_kinds,
         namespaced_kinds,
         "services",
@@ -189,7 +191,22 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
             apps.push(chart_app(env, component, &infra_project, wave, origin));
         }
     }
-    let service_wave = waves.values().copied().max().map_or(0, |wave| wave + 1);
+    // Secrets are delivered after the components (their operators) and before the services that read them.
+    let has_secrets = has_directory("secrets");
+    let first_service_wave =
+        env.components.keys().map(|name| waves[name.as_str()]).max().map_or(WAVE_SERVICES, |max| max + 1);
+    let service_shift = i32::from(has_secrets);
+    if has_secrets && let Some(first_namespace) = service_namespaces.first() {
+        apps.push(directory_app(
+            env,
+            "secrets",
+            "secrets",
+            &project,
+            first_namespace,
+            first_service_wave,
+            "secrets".to_owned(),
+        ));
+    }
     if has_gateway && let Some(first_namespace) = service_namespaces.first() {
         let gateway_wave = env
             .gateway
@@ -202,7 +219,7 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
             "gateway",
             &project,
             first_namespace,
-            gateway_wave.unwrap_or(service_wave),
+            gateway_wave.unwrap_or(first_service_wave),
             "gateway".to_owned(),
         ));
     }
@@ -224,7 +241,7 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
     }
     for service in env.services.values() {
         let directory = format!("services/{}", service.name.value);
-        let wave = waves[service.name.value.as_str()];
+        let wave = waves[service.name.value.as_str()] + service_shift;
         apps.push(directory_app(
             env,
             &service.name,

@@ -7,7 +7,9 @@ mod gateway;
 mod identity;
 mod labels;
 pub mod names;
+mod network;
 mod platform;
+mod secrets;
 mod summary;
 mod workload;
 
@@ -30,6 +32,7 @@ pub struct Manifest {
 pub fn render(env: &resolved::Env) -> Vec<Manifest> {
     let mut manifests = Vec::new();
     platform::render(env, &mut manifests);
+    platform::render_limits(env, &mut manifests);
     for service in env.services.values() {
         workload::render(env, service, &mut manifests);
         gateway::render_service(env, service, &mut manifests);
@@ -38,6 +41,8 @@ pub fn render(env: &resolved::Env) -> Vec<Manifest> {
         components::render_external(env, component, &mut manifests);
     }
     gateway::render_shared(env, &mut manifests);
+    secrets::render(env, &mut manifests);
+    network::render(env, &mut manifests);
     identity::render(env, &mut manifests);
     argocd::render(env, &mut manifests);
     manifests.sort_by(|a, b| a.path.cmp(&b.path));

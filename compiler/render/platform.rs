@@ -1,12 +1,15 @@
-//! Platform objects: takes an environment, gives the Namespaces its services run in, labelled for
-//! Pod Security "restricted".
+//! Platform objects: takes an environment, gives the Namespaces its services and components run in,
+//! labelled for Pod Security, with a LimitRange each and a ResourceQuota computed from the budget.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
 use super::{Manifest, labels, workload::to_value};
+use crate::budget;
+use crate::quantity::{Cpu, Memory};
 use crate::resolved;
 
 /// The namespaces Slipway manages in `env`, sorted: those of services and of components.
@@ -25,6 +28,9 @@ pub(super) fn component_namespaces(env: &resolved::Env) -> BTreeSet<&str> {
 /// "restricted", unless a service in the namespace has a stated exception: running as root needs
 /// "baseline", running privileged needs "privileged". `warn` stays "restricted" so the exception shows.
 fn pod_security_level(env: &resolved::Env, namespace: &str) -> &'static str {
+    if let Some(level) = env.namespaces.get(namespace).and_then(|(_, settings)| settings.pod_security.as_ref()) {
+        return level.value.as_str();
+    }
     // Charts are written by others: a component's namespace gets what its kind is known to need.
     let rank = |level: &str| ["restricted", "baseline", "privileged"].iter().position(|it| *it == level).unwrap_or(0);
     let component_level = env
@@ -66,10 +72,13 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
         labels.insert("pod-security.kubernetes.io/enforce".to_owned(), pod_security_level(env, namespace).to_owned());
         labels.insert("pod-security.kubernetes.io/enforce-version".to_owned(), "v1.33".to_owned());
         labels.insert("pod-security.kubernetes.io/warn".to_owned(), "restricted".to_owned());
+        let reason = env.namespaces.get(namespace).and_then(|(_, settings)| settings.reason.clone());
         let object = core::Namespace {
             metadata: meta::ObjectMeta {
                 name: Some(namespace.to_owned()),
                 labels: Some(labels),
+                annotations: reason
+                    .map(|reason| BTreeMap::from([("slipway.dev/pod-security-reason".to_owned(), reason)])),
                 ..meta::ObjectMeta::default()
             },
             ..core::Namespace::default()
@@ -80,4 +89,102 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
             object: to_value(&object),
         });
     }
+}
+
+/// A LimitRange per namespace, so a container added by hand gets requests and limits and cannot escape
+/// the budget; and, where Slipway knows every pod (namespaces of services only), a ResourceQuota of the
+/// namespace's budget at maximum replicas, rollout surge included, plus the platform's headroom.
+/// Component namespaces get no quota: their charts run pods (jobs, exporters, operators) that Slipway
+/// cannot see, and a quota would block them.
+pub(super) fn render_limits(env: &resolved::Env, out: &mut Vec<Manifest>) {
+    let defaults = DEFAULT_CONTAINER;
+    for namespace in namespaces(env) {
+        let metadata = |name: &str| meta::ObjectMeta {
+            name: Some(name.to_owned()),
+            namespace: Some(namespace.to_owned()),
+            labels: Some(labels::common(env, "platform", None)),
+            ..meta::ObjectMeta::default()
+        };
+        let limit_range = core::LimitRange {
+            metadata: metadata("defaults"),
+            spec: Some(core::LimitRangeSpec {
+                limits: vec![core::LimitRangeItem {
+                    type_: "Container".to_owned(),
+                    default_request: Some(quantities(defaults.0)),
+                    default: Some(quantities(defaults.1)),
+                    ..core::LimitRangeItem::default()
+                }],
+            }),
+        };
+        out.push(Manifest {
+            path: format!("{}/platform/limitrange-{namespace}-defaults.yaml", env.name.value),
+            origin: "namespaces of [services] and [components]".to_owned(),
+            object: to_value(&limit_range),
+        });
+        if component_namespaces(env).contains(namespace) {
+            continue;
+        }
+        let Some((requests, limits, pods)) = namespace_budget(env, namespace) else { continue };
+        let grow = |value: u64| {
+            #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let grown = (value as f64 * (1.0 + env.quota_headroom.max(0.0))).ceil() as u64;
+            grown
+        };
+        let mut hard = BTreeMap::new();
+        hard.insert("requests.cpu".to_owned(), Quantity(Cpu(grow(requests.1.0)).to_string()));
+        hard.insert("requests.memory".to_owned(), Quantity(round_memory(grow(requests.0.0)).to_string()));
+        hard.insert("limits.cpu".to_owned(), Quantity(Cpu(grow(limits.1.0)).to_string()));
+        hard.insert("limits.memory".to_owned(), Quantity(round_memory(grow(limits.0.0)).to_string()));
+        hard.insert("pods".to_owned(), Quantity(grow(u64::from(pods)).to_string()));
+        let quota = core::ResourceQuota {
+            metadata: metadata("budget"),
+            spec: Some(core::ResourceQuotaSpec { hard: Some(hard), ..core::ResourceQuotaSpec::default() }),
+            ..core::ResourceQuota::default()
+        };
+        out.push(Manifest {
+            path: format!("{}/platform/resourcequota-{namespace}-budget.yaml", env.name.value),
+            origin: "namespaces of [services] and [components]".to_owned(),
+            object: to_value(&quota),
+        });
+    }
+}
+
+/// Requests, limits and pods of the services in `namespace`, with the rollout surge of its largest.
+/// Requests, limits and pods.
+type NamespaceBudget = ((Memory, Cpu), (Memory, Cpu), u32);
+
+fn namespace_budget(env: &resolved::Env, namespace: &str) -> Option<NamespaceBudget> {
+    let budget = budget::compute(env);
+    let in_namespace = |name: &str| env.services.get(name).is_some_and(|service| service.namespace.value == namespace);
+    let rows: Vec<&budget::Row> = budget
+        .rows
+        .iter()
+        .filter(|row| match row.kind {
+            "service" => in_namespace(&row.name),
+            "surge" => row.name.strip_suffix(" (rollout surge)").is_some_and(in_namespace),
+            _ => false,
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let sum = |amounts: &mut dyn Iterator<Item = (Memory, Cpu)>| {
+        amounts.fold((Memory(0), Cpu(0)), |(memory, cpu), (m, c)| (Memory(memory.0 + m.0), Cpu(cpu.0 + c.0)))
+    };
+    let requests = sum(&mut rows.iter().map(|row| row.total_requests()));
+    let limits = sum(&mut rows.iter().map(|row| row.total_limits()));
+    Some((requests, limits, rows.iter().map(|row| row.replicas).sum()))
+}
+
+/// Requests and limits a container added by hand gets when it declares none.
+const DEFAULT_CONTAINER: ((Memory, Cpu), (Memory, Cpu)) =
+    ((Memory(128 << 20), Cpu(100)), (Memory(512 << 20), Cpu(500)));
+
+fn quantities((memory, cpu): (Memory, Cpu)) -> BTreeMap<String, Quantity> {
+    BTreeMap::from([("cpu".to_owned(), Quantity(cpu.to_string())), ("memory".to_owned(), Quantity(memory.to_string()))])
+}
+
+/// Quotas read better in whole Mi.
+fn round_memory(bytes: u64) -> Memory {
+    Memory(bytes.div_ceil(1 << 20) << 20)
 }

@@ -51,12 +51,90 @@ pub fn summary(env: &resolved::Env) -> String {
     text.push_str("## Budget\n\n");
     text.push_str("Every pod at its highest replica count, the surge of a rolling update of the largest Deployment, and ArgoCD where it runs in this cluster.\n\n");
     text.push_str(&budget::table(env, &budget::compute(env)));
+    text.push_str(&prerequisites(env));
     text.push_str("\n## Dependencies\n\n");
     text.push_str(&graph(env));
     if env.platform.port_registry {
         text.push_str("\n## Port registry\n\n| port | service | name |\n|---:|---|---|\n");
         for (port, service, name) in registry(env) {
             let _ = writeln!(text, "| {port} | {service} | {name} |");
+        }
+    }
+    text
+}
+
+/// Secrets by backend, and what the cluster must have before ArgoCD syncs: existing secrets, secret
+/// stores, and the custom resource definitions the output uses that no declared component installs.
+fn prerequisites(env: &resolved::Env) -> String {
+    let used_in = env.secret_namespaces();
+    let mut text = String::from("\n## Secrets\n\n| secret | backend | keys | namespaces |\n|---|---|---|---|\n");
+    for secret in env.secrets.values() {
+        let backend = match secret.backend.value {
+            resolved::Backend::ExternalSecrets => {
+                format!("external-secrets (`{}`)", secret.store.as_ref().map_or("", |it| it.value.as_str()))
+            }
+            resolved::Backend::AwsSecretsManager => "aws-secrets-manager".to_owned(),
+            resolved::Backend::SealedSecrets => "sealed-secrets".to_owned(),
+            resolved::Backend::Existing => "existing (a prerequisite)".to_owned(),
+        };
+        let keys: Vec<String> = secret.keys.iter().map(|key| format!("`{}`", key.value)).collect();
+        let namespaces: Vec<String> = used_in
+            .get(secret.name.value.as_str())
+            .map(|namespaces| namespaces.iter().map(|it| format!("`{it}`")).collect())
+            .unwrap_or_default();
+        let _ =
+            writeln!(text, "| `{}` | {backend} | {} | {} |", secret.name.value, keys.join(", "), namespaces.join(", "));
+    }
+    let mut needs: Vec<String> = Vec::new();
+    for secret in env.secrets.values().filter(|it| it.backend.value == resolved::Backend::Existing) {
+        if let Some(namespaces) = used_in.get(secret.name.value.as_str()) {
+            for namespace in namespaces {
+                needs.push(format!("the Secret `{}` in `{namespace}`", secret.name.value));
+            }
+        }
+    }
+    for (name, kind) in &env.secret_stores {
+        needs.push(format!("the {:?} `{name}` (external-secrets)", kind.value));
+    }
+    let kinds = [
+        (
+            resolved::Backend::ExternalSecrets,
+            resolved::ComponentKind::ExternalSecrets,
+            "the external-secrets operator and its CRDs",
+        ),
+        (
+            resolved::Backend::AwsSecretsManager,
+            resolved::ComponentKind::SecretsStoreCsi,
+            "the secrets-store CSI driver with its AWS provider",
+        ),
+        (
+            resolved::Backend::SealedSecrets,
+            resolved::ComponentKind::SealedSecrets,
+            "the sealed-secrets controller and its CRD",
+        ),
+    ];
+    for (backend, kind, what) in kinds {
+        let used = env
+            .secrets
+            .values()
+            .any(|secret| secret.backend.value == backend && used_in.contains_key(secret.name.value.as_str()));
+        let installed = env.components.values().any(|component| component.kind.value == kind);
+        if used && !installed {
+            needs.push(what.to_owned());
+        }
+    }
+    if env.services.values().any(|service| service.metrics.is_some())
+        && !env.components.values().any(|it| it.kind.value == resolved::ComponentKind::PrometheusStack)
+    {
+        needs.push("the Prometheus operator's ServiceMonitor CRD".to_owned());
+    }
+    text.push_str("\n## Prerequisites\n\n");
+    if needs.is_empty() {
+        text.push_str("None: everything this environment needs is in `out/`.\n");
+    } else {
+        text.push_str("Created outside Slipway, before the first sync:\n\n");
+        for need in needs {
+            let _ = writeln!(text, "- {need}");
         }
     }
     text

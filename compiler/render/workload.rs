@@ -31,12 +31,16 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
         });
     };
 
+    // An AWS secret's IAM role is assumed through the service account (IRSA), unless the service says otherwise.
+    let mut account_annotations = service.service_account.annotations.clone();
+    for secret in csi_secrets(env, service) {
+        if let Some(role) = &secret.role_arn {
+            account_annotations.entry("eks.amazonaws.com/role-arn".to_owned()).or_insert_with(|| role.clone());
+        }
+    }
     if service.service_account.create {
         let account = core::ServiceAccount {
-            metadata: meta::ObjectMeta {
-                annotations: non_empty(&service.service_account.annotations),
-                ..metadata(&service.name)
-            },
+            metadata: meta::ObjectMeta { annotations: non_empty(&account_annotations), ..metadata(&service.name) },
             automount_service_account_token: Some(service.service_account.automount_token),
             ..core::ServiceAccount::default()
         };
@@ -59,7 +63,10 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
     let mut pod_annotations = service.pod_annotations.clone();
     pod_annotations.extend(mesh_annotations(env, service));
     let mut deployment_annotations = BTreeMap::new();
-    if service.reload_on_secret_change {
+    let csi_secrets = csi_secrets(env, service);
+    let reload = service.reload_on_secret_change
+        || service.secrets_used().iter().filter_map(|name| env.secrets.get(*name)).any(|secret| secret.reload);
+    if reload {
         deployment_annotations.insert("reloader.stakater.com/auto".to_owned(), "true".to_owned());
     }
     let deployment = apps::Deployment {
@@ -75,7 +82,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
                     annotations: non_empty(&pod_annotations),
                     ..meta::ObjectMeta::default()
                 }),
-                spec: Some(pod_spec(service)),
+                spec: Some(pod_spec(service, &csi_secrets)),
             },
             ..apps::DeploymentSpec::default()
         }),
@@ -209,7 +216,18 @@ fn mesh_annotations(env: &resolved::Env, service: &resolved::Service) -> BTreeMa
     annotations
 }
 
-fn pod_spec(service: &resolved::Service) -> core::PodSpec {
+/// The AWS Secrets Manager secrets a service reads: the CSI driver syncs them into Kubernetes Secrets
+/// only while a pod mounts them, so every user mounts each one.
+fn csi_secrets<'a>(env: &'a resolved::Env, service: &resolved::Service) -> Vec<&'a resolved::Secret> {
+    service
+        .secrets_used()
+        .iter()
+        .filter_map(|name| env.secrets.get(*name))
+        .filter(|secret| secret.backend.value == resolved::Backend::AwsSecretsManager)
+        .collect()
+}
+
+fn pod_spec(service: &resolved::Service, csi_secrets: &[&resolved::Secret]) -> core::PodSpec {
     let security = &service.security;
     core::PodSpec {
         service_account_name: Some(service.service_account_name().to_owned()),
@@ -225,13 +243,29 @@ fn pod_spec(service: &resolved::Service) -> core::PodSpec {
             }),
             ..core::PodSecurityContext::default()
         }),
-        containers: vec![container(service)],
+        containers: vec![container(service, csi_secrets)],
         // A read-only root filesystem still needs somewhere to write temporary files.
-        volumes: Some(vec![core::Volume {
-            name: "tmp".to_owned(),
-            empty_dir: Some(core::EmptyDirVolumeSource::default()),
-            ..core::Volume::default()
-        }]),
+        volumes: Some(
+            std::iter::once(core::Volume {
+                name: "tmp".to_owned(),
+                empty_dir: Some(core::EmptyDirVolumeSource::default()),
+                ..core::Volume::default()
+            })
+            .chain(csi_secrets.iter().map(|secret| core::Volume {
+                name: format!("secret-{}", secret.name.value),
+                csi: Some(core::CSIVolumeSource {
+                    driver: super::secrets::CSI_DRIVER.to_owned(),
+                    read_only: Some(true),
+                    volume_attributes: Some(BTreeMap::from([(
+                        "secretProviderClass".to_owned(),
+                        secret.name.value.clone(),
+                    )])),
+                    ..core::CSIVolumeSource::default()
+                }),
+                ..core::Volume::default()
+            }))
+            .collect(),
+        ),
         image_pull_secrets: (!service.image_pull_secrets.is_empty()).then(|| {
             service
                 .image_pull_secrets
@@ -257,7 +291,7 @@ fn pod_spec(service: &resolved::Service) -> core::PodSpec {
     }
 }
 
-fn container(service: &resolved::Service) -> core::Container {
+fn container(service: &resolved::Service, csi_secrets: &[&resolved::Secret]) -> core::Container {
     let mut env_from: Vec<core::EnvFromSource> = Vec::new();
     if !service.config.is_empty() {
         env_from.push(core::EnvFromSource {
@@ -309,11 +343,20 @@ fn container(service: &resolved::Service) -> core::Container {
             capabilities: Some(core::Capabilities { drop: Some(vec!["ALL".to_owned()]), add: None }),
             ..core::SecurityContext::default()
         }),
-        volume_mounts: Some(vec![core::VolumeMount {
-            name: "tmp".to_owned(),
-            mount_path: "/tmp".to_owned(),
-            ..core::VolumeMount::default()
-        }]),
+        volume_mounts: Some(
+            std::iter::once(core::VolumeMount {
+                name: "tmp".to_owned(),
+                mount_path: "/tmp".to_owned(),
+                ..core::VolumeMount::default()
+            })
+            .chain(csi_secrets.iter().map(|secret| core::VolumeMount {
+                name: format!("secret-{}", secret.name.value),
+                mount_path: secret.mount_path.clone(),
+                read_only: Some(true),
+                ..core::VolumeMount::default()
+            }))
+            .collect(),
+        ),
         ..core::Container::default()
     }
 }

@@ -20,7 +20,11 @@ pub const DEFAULT_SERVER: &str = "https://kubernetes.default.svc";
 
 /// Resolves every environment, sorted by name. Environments with errors are still returned, so that
 /// `validate` can report everything in one run; the caller renders nothing if any error was found.
-pub fn resolve(platform: &model::Platform, source: &SourceFile) -> (Vec<resolved::Env>, Vec<Diagnostic>) {
+pub fn resolve(
+    platform: &model::Platform,
+    source: &SourceFile,
+    attachments: &crate::load::Attachments,
+) -> (Vec<resolved::Env>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     if platform.environments.is_empty() {
         diagnostics.push(
@@ -34,7 +38,7 @@ pub fn resolve(platform: &model::Platform, source: &SourceFile) -> (Vec<resolved
     let envs = environments
         .into_iter()
         .map(|(name, overlay)| {
-            let mut ctx = Ctx { platform, source, environment: name, diagnostics: Vec::new() };
+            let mut ctx = Ctx { platform, source, attachments, environment: name, diagnostics: Vec::new() };
             let env = ctx.resolve_env(overlay);
             diagnostics.append(&mut ctx.diagnostics);
             env
@@ -46,6 +50,7 @@ pub fn resolve(platform: &model::Platform, source: &SourceFile) -> (Vec<resolved
 struct Ctx<'a> {
     platform: &'a model::Platform,
     source: &'a SourceFile,
+    attachments: &'a crate::load::Attachments,
     environment: &'a Spanned<String>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -129,11 +134,63 @@ impl Ctx<'_> {
         }
         self.expand_references(&mut services, &components);
 
+        let secret_stores: BTreeMap<String, Spanned<model::StoreKind>> = platform
+            .secret_stores
+            .iter()
+            .map(|(name, store)| {
+                let kind =
+                    store.kind.clone().unwrap_or_else(|| Spanned::new(model::StoreKind::ClusterSecretStore, name.span));
+                (name.value.clone(), kind)
+            })
+            .collect();
         let secrets = platform
             .secrets
             .iter()
             .map(|(name, secret)| {
-                (name.value.clone(), resolved::Secret { name: name.clone(), keys: secret.keys.clone() })
+                let backend =
+                    secret.backend.clone().unwrap_or_else(|| Spanned::new(model::Backend::Existing, name.span));
+                let sealed = (backend.value == model::Backend::SealedSecrets).then(|| {
+                    self.attachments
+                        .sealed_secrets
+                        .get(&name.value)
+                        .cloned()
+                        .unwrap_or_else(|| (format!("secrets/{}.yaml", name.value), Err("not read".to_owned())))
+                });
+                let store_kind = secret
+                    .store
+                    .as_ref()
+                    .and_then(|store| secret_stores.get(&store.value))
+                    .map_or(model::StoreKind::ClusterSecretStore, |kind| kind.value);
+                let secret = resolved::Secret {
+                    name: name.clone(),
+                    keys: secret.keys.clone(),
+                    backend,
+                    store: secret.store.clone(),
+                    store_kind,
+                    remote: secret.remote.clone().unwrap_or_else(|| name.value.clone()),
+                    refresh: secret.refresh.as_ref().map_or(3600, |it| it.value.seconds()),
+                    properties: secret.properties.clone().unwrap_or_default(),
+                    region: secret.region.clone(),
+                    mount_path: secret
+                        .mount_path
+                        .clone()
+                        .unwrap_or_else(|| format!("/mnt/secrets-store/{}", name.value)),
+                    role_arn: secret.role_arn.clone(),
+                    reload: secret.reload.unwrap_or(false),
+                    sealed,
+                };
+                (name.value.clone(), secret)
+            })
+            .collect();
+        let namespaces = platform
+            .namespaces
+            .iter()
+            .map(|(name, settings)| {
+                let settings = resolved::NamespaceSettings {
+                    pod_security: settings.pod_security.clone(),
+                    reason: settings.reason.clone(),
+                };
+                (name.value.clone(), (name.clone(), settings))
             })
             .collect();
 
@@ -169,6 +226,10 @@ impl Ctx<'_> {
             gateway,
             identity,
             mesh: info.mesh.as_ref().map_or(model::Mesh::None, |it| it.value),
+            secret_stores,
+            namespaces,
+            network_policies: overlay.network_policies.unwrap_or(true),
+            quota_headroom: info.quota_headroom.as_ref().map_or(0.1, |it| it.value),
             mesh_proxy: {
                 let mut proxy = resources(info.mesh_proxy.clone());
                 let mi = |n: u64| Some(Spanned::new(Memory(n << 20), info.name.span));

@@ -22,6 +22,21 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     for component in env.components.values() {
         chart(component, diagnostics);
     }
+    for (name, settings) in env.namespaces.values() {
+        if let Some(level) = &settings.pod_security
+            && level.value != resolved::PodSecurity::Restricted
+            && settings.reason.as_deref().is_none_or(str::is_empty)
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::MissingKey,
+                    format!("namespace `{}` relaxes Pod Security without a `reason`", name.value),
+                )
+                .with_label(level.span, format!("`{}` needs a reason", level.value.as_str()))
+                .with_help("add `reason = \"...\"`; reviewers read it in the Namespace's annotations"),
+            );
+        }
+    }
     if let Some(identity) = &env.identity {
         for client in &identity.clients {
             for uri in client.redirect_uris.iter().chain(&client.web_origins) {

@@ -13,6 +13,7 @@ const CREDENTIAL_WORDS: [&str; 6] = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "A
 const LOCATION_SUFFIXES: [&str; 9] = ["_FILE", "_PATH", "_DIR", "_URL", "_URI", "_HOST", "_ENDPOINT", "_NAME", "_ID"];
 
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    backends(env, diagnostics);
     for service in env.services.values() {
         for variable in &service.env {
             if let resolved::EnvSource::Literal(value) = &variable.value {
@@ -206,5 +207,96 @@ pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) 
                 );
             }
         }
+    }
+}
+
+/// Each backend has what it needs, and can deliver the secret where it is used.
+fn backends(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    let used_in = env.secret_namespaces();
+    for secret in env.secrets.values() {
+        match secret.backend.value {
+            resolved::Backend::ExternalSecrets => match &secret.store {
+                Some(store) if env.secret_stores.contains_key(&store.value) => {}
+                Some(store) => diagnostics.push(
+                    Diagnostic::error(
+                        Code::UndeclaredSecretStore,
+                        format!("secret store `{}` is not declared", store.value),
+                    )
+                    .with_label(store.span, "not declared in [secret_stores]")
+                    .with_help(
+                        did_you_mean(store, env.secret_stores.keys().map(String::as_str)).unwrap_or_else(|| {
+                            format!("declare it: `[secret_stores.{}]` with its `kind` and `provider`", store.value)
+                        }),
+                    ),
+                ),
+                None => diagnostics.push(
+                    Diagnostic::error(
+                        Code::UndeclaredSecretStore,
+                        format!("secret `{}` names no store", secret.name.value),
+                    )
+                    .with_label(secret.backend.span, "external-secrets needs a store to read from")
+                    .with_help("add `store = \"...\"`, naming a `[secret_stores]` entry"),
+                ),
+            },
+            resolved::Backend::AwsSecretsManager if secret.region.is_none() => diagnostics.push(
+                Diagnostic::error(
+                    Code::IncompleteSecretBackend,
+                    format!("secret `{}` has no AWS `region`", secret.name.value),
+                )
+                .with_label(secret.backend.span, "aws-secrets-manager needs a region")
+                .with_help("add `region = \"us-east-1\"` (or the secret's region)"),
+            ),
+            resolved::Backend::SealedSecrets => {
+                let namespaces = used_in.get(secret.name.value.as_str()).cloned().unwrap_or_default();
+                sealed(secret, &namespaces, diagnostics);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A SealedSecret file is Slipway's to check, never to read the values of: the right kind, name,
+/// namespace and keys.
+fn sealed(secret: &resolved::Secret, namespaces: &BTreeSet<&str>, diagnostics: &mut Vec<Diagnostic>) {
+    let Some((path, text)) = &secret.sealed else { return };
+    let mismatch = |problem: String| {
+        Diagnostic::error(Code::SealedSecretMismatch, format!("the SealedSecret of `{}` {problem}", secret.name.value))
+            .with_label(secret.name.span, format!("sealed in `{path}`"))
+            .with_help("seal it again with `kubeseal --format json`, for this name, namespace and keys")
+    };
+    let object: serde_json::Value = match text.as_ref().map(|text| serde_json::from_str(text)) {
+        Err(error) => return diagnostics.push(mismatch(format!("cannot be read: {error}"))),
+        Ok(Err(_)) => {
+            return diagnostics.push(mismatch("is not JSON, as `kubeseal --format json` writes it".to_owned()));
+        }
+        Ok(Ok(object)) => object,
+    };
+    if object["kind"] != "SealedSecret"
+        || !object["apiVersion"].as_str().is_some_and(|it| it.starts_with("bitnami.com/"))
+    {
+        return diagnostics.push(mismatch("is not a bitnami.com SealedSecret".to_owned()));
+    }
+    if object["metadata"]["name"] != secret.name.value.as_str() {
+        diagnostics.push(mismatch(format!("is named `{}`", object["metadata"]["name"].as_str().unwrap_or_default())));
+    }
+    let sealed_keys: BTreeSet<&str> = object["spec"]["encryptedData"]
+        .as_object()
+        .map(|data| data.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let declared: BTreeSet<&str> = secret.keys.iter().map(|key| key.value.as_str()).collect();
+    if sealed_keys != declared {
+        let list = |keys: &BTreeSet<&str>| keys.iter().map(|key| format!("`{key}`")).collect::<Vec<_>>().join(", ");
+        diagnostics.push(mismatch(format!("carries the keys {} instead of {}", list(&sealed_keys), list(&declared))));
+    }
+    let sealed_for = object["metadata"]["namespace"].as_str().unwrap_or_default();
+    for namespace in namespaces.iter().filter(|namespace| **namespace != sealed_for) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::SecretNotDeliverable,
+                format!("secret `{}` is used in `{namespace}`, but it is sealed for `{sealed_for}`", secret.name.value),
+            )
+            .with_label(secret.name.span, format!("a SealedSecret decrypts only in `{sealed_for}`"))
+            .with_help("use it only in the namespace it was sealed for, or seal one per namespace"),
+        );
     }
 }

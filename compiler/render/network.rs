@@ -1,0 +1,252 @@
+//! Network policies: takes an environment, gives each namespace Slipway manages a default-deny policy for
+//! ingress and egress, then allows exactly the declared traffic: DNS to kube-system; each service to what it
+//! `uses`, on their ports; the gateway's namespace to the services it routes; the monitoring namespace to
+//! metrics ports; and, for components, what their charts need (see `component_policy`).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::networking::v1 as networking;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::{Manifest, labels, platform, workload::to_value};
+use crate::catalog::{self, Role};
+use crate::resolved;
+
+pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
+    if !env.network_policies {
+        return;
+    }
+    for namespace in platform::namespaces(env) {
+        let all_pods = meta::LabelSelector::default();
+        push(env, out, namespace, "default-deny", all_pods.clone(), None, None);
+        let dns = networking::NetworkPolicyEgressRule {
+            to: Some(vec![peer(Some("kube-system"), None)]),
+            ports: Some(vec![port("UDP", 53), port("TCP", 53)]),
+        };
+        push(env, out, namespace, "allow-dns", all_pods, None, Some(vec![dns]));
+    }
+    for service in env.services.values() {
+        service_policy(env, service, out);
+    }
+    for component in env.components.values().filter(|component| component.external.is_none()) {
+        component_policy(env, component, out);
+    }
+}
+
+fn push(
+    env: &resolved::Env,
+    out: &mut Vec<Manifest>,
+    namespace: &str,
+    name: &str,
+    pod_selector: meta::LabelSelector,
+    ingress: Option<Vec<networking::NetworkPolicyIngressRule>>,
+    egress: Option<Vec<networking::NetworkPolicyEgressRule>>,
+) {
+    let mut types = Vec::new();
+    // The default-deny policy names both types with no rules; the others name only what they allow.
+    if ingress.is_some() || name == "default-deny" {
+        types.push("Ingress".to_owned());
+    }
+    if egress.is_some() || name == "default-deny" {
+        types.push("Egress".to_owned());
+    }
+    let policy = networking::NetworkPolicy {
+        metadata: meta::ObjectMeta {
+            name: Some(name.to_owned()),
+            namespace: Some(namespace.to_owned()),
+            labels: Some(labels::common(env, "platform", None)),
+            ..meta::ObjectMeta::default()
+        },
+        spec: Some(networking::NetworkPolicySpec {
+            pod_selector: Some(pod_selector),
+            policy_types: Some(types),
+            ingress,
+            egress,
+        }),
+    };
+    out.push(Manifest {
+        path: format!("{}/platform/networkpolicy-{namespace}-{name}.yaml", env.name.value),
+        origin: "network policies".to_owned(),
+        object: to_value(&policy),
+    });
+}
+
+fn selector(labels: BTreeMap<String, String>) -> meta::LabelSelector {
+    meta::LabelSelector { match_labels: Some(labels), match_expressions: None }
+}
+
+/// Pods in `namespace` (any namespace when `None`) matching `pods` (any pod when `None`).
+fn peer(namespace: Option<&str>, pods: Option<meta::LabelSelector>) -> networking::NetworkPolicyPeer {
+    networking::NetworkPolicyPeer {
+        namespace_selector: namespace.map(|namespace| {
+            selector(BTreeMap::from([("kubernetes.io/metadata.name".to_owned(), namespace.to_owned())]))
+        }),
+        pod_selector: pods,
+        ip_block: None,
+    }
+}
+
+fn port(protocol: &str, number: u16) -> networking::NetworkPolicyPort {
+    networking::NetworkPolicyPort {
+        protocol: Some(protocol.to_owned()),
+        port: Some(IntOrString::Int(i32::from(number))),
+        end_port: None,
+    }
+}
+
+fn service_ports(service: &resolved::Service) -> Vec<networking::NetworkPolicyPort> {
+    service.ports.iter().map(|it| port(it.protocol.as_str(), it.port.value)).collect()
+}
+
+/// Helm charts label their pods with the release, which Slipway names after the component.
+fn component_pods(component: &resolved::Component) -> meta::LabelSelector {
+    selector(BTreeMap::from([("app.kubernetes.io/instance".to_owned(), component.name.value.clone())]))
+}
+
+fn component_port(component: &resolved::Component) -> Option<networking::NetworkPolicyPort> {
+    let info = catalog::kind_info(component.kind.value);
+    let number = if component.external.is_some() { component.port } else { info.pod_port.or(component.port) };
+    number.map(|number| port("TCP", number))
+}
+
+fn gateway_namespace(env: &resolved::Env) -> Option<&str> {
+    let gateway = env.gateway.as_ref()?.component.as_ref()?;
+    env.components.get(gateway.value.as_str()).map(|component| component.namespace.value.as_str())
+}
+
+fn monitoring_namespace(env: &resolved::Env) -> Option<&str> {
+    env.components
+        .values()
+        .find(|component| component.kind.value == resolved::ComponentKind::PrometheusStack)
+        .map(|component| component.namespace.value.as_str())
+}
+
+fn service_policy(env: &resolved::Env, service: &resolved::Service, out: &mut Vec<Manifest>) {
+    let own_pods = selector(labels::selector(env, &service.name));
+    let mut ingress = Vec::new();
+    if !service.ports.is_empty() {
+        if let Some(gateway) = gateway_namespace(env).filter(|_| !service.routes.is_empty()) {
+            ingress.push(networking::NetworkPolicyIngressRule {
+                from: Some(vec![peer(Some(gateway), None)]),
+                ports: Some(service_ports(service)),
+            });
+        }
+        let clients: Vec<networking::NetworkPolicyPeer> = env
+            .services
+            .values()
+            .filter(|client| client.uses.iter().any(|dependency| dependency.target.value == service.name.value))
+            .map(|client| peer(Some(&client.namespace), Some(selector(labels::selector(env, &client.name)))))
+            .collect();
+        if !clients.is_empty() {
+            ingress.push(networking::NetworkPolicyIngressRule {
+                from: Some(clients),
+                ports: Some(service_ports(service)),
+            });
+        }
+    }
+    if let (Some(metrics), Some(monitoring)) = (&service.metrics, monitoring_namespace(env))
+        && let Some(metrics_port) = service.ports.iter().find(|port| port.name.value == metrics.port.value)
+    {
+        ingress.push(networking::NetworkPolicyIngressRule {
+            from: Some(vec![peer(Some(monitoring), None)]),
+            ports: Some(vec![port(metrics_port.protocol.as_str(), metrics_port.port.value)]),
+        });
+    }
+    let mut egress = Vec::new();
+    for dependency in &service.uses {
+        if let Some(target) = env.services.get(dependency.target.value.as_str()) {
+            egress.push(networking::NetworkPolicyEgressRule {
+                to: Some(vec![peer(Some(&target.namespace), Some(selector(labels::selector(env, &target.name))))]),
+                ports: Some(service_ports(target)),
+            });
+        } else if let Some(component) = env.components.get(dependency.target.value.as_str()) {
+            egress.push(component_egress(component));
+        }
+    }
+    if env.mesh == resolved::Mesh::Linkerd
+        && let Some(linkerd) = env.components.values().find(|it| it.kind.value == resolved::ComponentKind::Linkerd)
+    {
+        egress.push(networking::NetworkPolicyEgressRule {
+            to: Some(vec![peer(Some(&linkerd.namespace), None)]),
+            ports: None,
+        });
+    }
+    let ingress = (!ingress.is_empty()).then_some(ingress);
+    let egress = (!egress.is_empty()).then_some(egress);
+    if ingress.is_some() || egress.is_some() {
+        push(env, out, &service.namespace, &service.name, own_pods, ingress, egress);
+    }
+}
+
+fn component_egress(component: &resolved::Component) -> networking::NetworkPolicyEgressRule {
+    let to = match &component.external {
+        // Outside the cluster: an IP address is one block; a DNS name could resolve anywhere.
+        Some(external) => match external.host.value.parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                let cidr = if ip.is_ipv4() { format!("{ip}/32") } else { format!("{ip}/128") };
+                vec![networking::NetworkPolicyPeer {
+                    ip_block: Some(networking::IPBlock { cidr, except: None }),
+                    ..networking::NetworkPolicyPeer::default()
+                }]
+            }
+            Err(_) => vec![networking::NetworkPolicyPeer {
+                ip_block: Some(networking::IPBlock { cidr: "0.0.0.0/0".to_owned(), except: None }),
+                ..networking::NetworkPolicyPeer::default()
+            }],
+        },
+        None => vec![peer(Some(&component.namespace), Some(component_pods(component)))],
+    };
+    networking::NetworkPolicyEgressRule { to: Some(to), ports: component_port(component).map(|port| vec![port]) }
+}
+
+/// Charts are others' code: within its namespace a component may talk to itself; data stores take
+/// traffic only from their users; gateways take traffic from anywhere (it comes from outside); and
+/// gateways, identity providers and operators may reach anything, because they call the Kubernetes API,
+/// webhooks and upstream services Slipway cannot enumerate.
+fn component_policy(env: &resolved::Env, component: &resolved::Component, out: &mut Vec<Manifest>) {
+    let role = catalog::kind_info(component.kind.value).role;
+    let pods = component_pods(component);
+    let same_namespace = peer(Some(&component.namespace), None);
+    let mut ingress =
+        vec![networking::NetworkPolicyIngressRule { from: Some(vec![same_namespace.clone()]), ports: None }];
+    match role {
+        Role::Gateway | Role::Operator => {
+            ingress.push(networking::NetworkPolicyIngressRule { from: None, ports: None });
+        }
+        Role::Data | Role::Identity => {
+            let mut clients: Vec<networking::NetworkPolicyPeer> = env
+                .services
+                .values()
+                .filter(|client| client.uses.iter().any(|dependency| dependency.target.value == component.name.value))
+                .map(|client| peer(Some(&client.namespace), Some(selector(labels::selector(env, &client.name)))))
+                .collect();
+            clients.extend(
+                env.components
+                    .values()
+                    .filter(|client| client.uses.iter().any(|target| target.value == component.name.value))
+                    .map(|client| peer(Some(&client.namespace), Some(component_pods(client)))),
+            );
+            if role == Role::Identity
+                && let Some(gateway) = gateway_namespace(env)
+            {
+                clients.push(peer(Some(gateway), None));
+            }
+            if !clients.is_empty() {
+                ingress.push(networking::NetworkPolicyIngressRule {
+                    from: Some(clients),
+                    ports: component_port(component).map(|port| vec![port]),
+                });
+            }
+        }
+    }
+    let mut egress = vec![networking::NetworkPolicyEgressRule { to: Some(vec![same_namespace]), ports: None }];
+    if role == Role::Data {
+        egress.extend(
+            component.uses.iter().filter_map(|target| env.components.get(target.value.as_str())).map(component_egress),
+        );
+    } else {
+        egress.push(networking::NetworkPolicyEgressRule { to: None, ports: None });
+    }
+    push(env, out, &component.namespace, &component.name, pods, Some(ingress), Some(egress));
+}
