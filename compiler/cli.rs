@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::diagnostic::{self, Code, Diagnostic, Format};
 use crate::emit::{self, Comparison, WriteError};
 use crate::source::SourceFile;
-use crate::{Compiled, load, schema};
+use crate::{Compiled, edit, load, review, schema};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
@@ -50,8 +50,45 @@ enum Command {
     Check,
     /// Write `out/` and `schema/`.
     Build,
-    /// Show what `build` would change in `out/`.
-    Diff,
+    /// Show what a change does to the rendered platform: a summary, then the diffs.
+    Diff {
+        /// Only this environment.
+        #[arg(long)]
+        env: Option<String>,
+        /// Compare with the platform as it was at this Git revision, instead of with `out/`.
+        #[arg(long)]
+        base: Option<String>,
+        /// Write a pull-request comment in Markdown.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Set a service's image tag (in the base, or in one environment), then build.
+    SetImage {
+        service: String,
+        tag: String,
+        #[arg(long)]
+        env: Option<String>,
+    },
+    /// Copy image tags from one environment to another, then build.
+    Promote {
+        from: String,
+        to: String,
+        /// Only these services (default: all).
+        #[arg(long = "service")]
+        services: Vec<String>,
+    },
+    /// Add something to the platform.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+    /// Print the dependency graph: services, components and gateway routes (`--format mermaid` or `dot`).
+    Graph {
+        #[arg(long)]
+        env: Option<String>,
+    },
+    /// Start a new platform in DIR (default: the current directory), ready for `check`.
+    Init { dir: Option<PathBuf> },
     /// Write `schema/platform.schema.json` only.
     Schema,
     /// Print each environment's capacity table: every consumer, and the totals against allocatable.
@@ -60,11 +97,29 @@ enum Command {
     Explain { code: String },
 }
 
+#[derive(Subcommand, Debug)]
+enum NewCommand {
+    /// Append a service with sensible defaults, then build.
+    Service {
+        name: String,
+        #[arg(long, default_value = "node")]
+        runtime: String,
+        #[arg(long = "route")]
+        routes: Vec<String>,
+        #[arg(long = "uses")]
+        uses: Vec<String>,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
     Human,
     Json,
     Github,
+    /// For `graph`.
+    Mermaid,
+    /// For `graph`.
+    Dot,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,7 +147,14 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
     let status = match &args.command {
         Command::Check => check(&args, &mut printer),
         Command::Build => build(&args, &mut printer),
-        Command::Diff => diff(&args, &mut printer),
+        Command::Diff { env, base, markdown } => diff(&args, env.as_deref(), base.as_deref(), *markdown, &mut printer),
+        Command::SetImage { service, tag, env } => set_image(&args, service, tag, env.as_deref(), &mut printer),
+        Command::Promote { from, to, services } => promote(&args, from, to, services, &mut printer),
+        Command::New { what: NewCommand::Service { name, runtime, routes, uses } } => {
+            new_service(&args, name, runtime, routes, uses, &mut printer)
+        }
+        Command::Graph { env } => graph(&args, env.as_deref(), &mut printer),
+        Command::Init { dir } => init(&args, dir.as_deref(), &mut printer),
         Command::Schema => write_schema(&args, &mut printer),
         Command::Budget => budget(&args, &mut printer),
         Command::Explain { code } => explain(code, &mut printer),
@@ -113,7 +175,7 @@ impl Printer {
             ColorArg::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
         let format = match args.format {
-            FormatArg::Human => Format::Human { color },
+            FormatArg::Human | FormatArg::Mermaid | FormatArg::Dot => Format::Human { color },
             FormatArg::Json => Format::Json,
             FormatArg::Github => Format::Github,
         };
@@ -261,31 +323,298 @@ fn build(args: &Args, printer: &mut Printer) -> ExitStatus {
     ExitStatus::Success
 }
 
-fn diff(args: &Args, printer: &mut Printer) -> ExitStatus {
+fn diff(args: &Args, env: Option<&str>, base: Option<&str>, markdown: bool, printer: &mut Printer) -> ExitStatus {
     let (_, compiled) = match compile(args, printer) {
         Ok(it) => it,
         Err(status) => return status,
     };
-    let files = compiled.files.as_ref().expect("a platform without errors has files");
-    match emit::compare(&args.out, files) {
-        Ok(comparison) if comparison.is_current() => {
-            printer.out(&format!("`{}` is up to date\n", args.out.display()));
+    let after = compiled.files.expect("a platform without errors has files");
+    let before = match base {
+        Some(revision) => {
+            let source = match load::read_at_revision(&args.platform, revision) {
+                Ok(source) => source,
+                Err(message) => {
+                    printer.error(&message);
+                    return ExitStatus::Error;
+                }
+            };
+            let base_compiled = crate::compile(&source);
+            // A base that does not compile is shown as empty, so the whole render reads as added.
+            base_compiled.files.unwrap_or_default()
         }
-        Ok(comparison) => {
+        None => match emit::generated_files(&args.out) {
+            Ok(files) => files,
+            Err(error) => {
+                printer.error(&format!("cannot read `{}`: {error}", args.out.display()));
+                return ExitStatus::Error;
+            }
+        },
+    };
+    let keep = |path: &String| env.is_none_or(|env| path.starts_with(&format!("{env}/")));
+    let before: emit::Files = before.into_iter().filter(|(path, _)| keep(path)).collect();
+    let after: emit::Files = after.into_iter().filter(|(path, _)| keep(path)).collect();
+    let changes = review::changes(&before, &after);
+    let summaries = review::summarize(&changes);
+    let text = if markdown { review::markdown(&summaries, &changes) } else { review::text(&summaries, &changes) };
+    printer.out(&text);
+    ExitStatus::Success
+}
+
+/// Writes an edited platform if it compiles, then builds; otherwise reports and writes nothing.
+fn write_edit(args: &Args, edited: &str, printer: &mut Printer) -> ExitStatus {
+    let source = SourceFile::new(args.platform.display().to_string(), edited);
+    let compiled = crate::compile(&source);
+    if compiled.has_errors() {
+        printer.diagnostics(&compiled.diagnostics, Some(&source));
+        printer.error(&format!("the change would make `{}` invalid; nothing was written", args.platform.display()));
+        return ExitStatus::Failure;
+    }
+    if let Err(message) = emit::write_file(&args.platform, edited) {
+        printer.error(&message);
+        return ExitStatus::Error;
+    }
+    build(args, printer)
+}
+
+fn read_platform(args: &Args, printer: &mut Printer) -> Result<SourceFile, ExitStatus> {
+    load::read(&args.platform).map_err(|message| {
+        printer.error(&message);
+        ExitStatus::Error
+    })
+}
+
+fn edit_failed(error: &Diagnostic, printer: &mut Printer) -> ExitStatus {
+    printer.diagnostics(std::slice::from_ref(error), None);
+    ExitStatus::Failure
+}
+
+fn set_image(args: &Args, service: &str, tag: &str, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
+    let source = match read_platform(args, printer) {
+        Ok(source) => source,
+        Err(status) => return status,
+    };
+    let current = match resolved_images(&source) {
+        Ok(images) => images,
+        Err(status) => return status,
+    };
+    // The image to re-tag: the environment's, else the base's.
+    let image = env
+        .and_then(|env| current.get(&(env.to_owned(), service.to_owned())))
+        .cloned()
+        .or_else(|| edit::base_image(&source.text, service).ok().flatten());
+    let Some(image) = image else {
+        return edit_failed(
+            &edit::set_image(&source.text, service, "", env).err().unwrap_or_else(|| {
+                Box::new(Diagnostic::error(Code::MissingKey, format!("service `{service}` has no image to re-tag")))
+            }),
+            printer,
+        );
+    };
+    let new_image = edit::with_tag(&image, tag);
+    match edit::set_image(&source.text, service, &new_image, env) {
+        Ok(edited) => {
             printer.out(&format!(
-                "{} added, {} changed, {} removed\n\n{}",
-                comparison.added.len(),
-                comparison.changed.len(),
-                comparison.removed.len(),
-                diffs(&args.out, &comparison, files)
+                "{service}{}: {image} -> {new_image}\n",
+                env.map(|env| format!(" in {env}")).unwrap_or_default()
             ));
+            write_edit(args, &edited, printer)
         }
-        Err(error) => {
-            printer.error(&format!("cannot read `{}`: {error}", args.out.display()));
-            return ExitStatus::Error;
+        Err(error) => edit_failed(&error, printer),
+    }
+}
+
+/// (environment, service) -> image, after merging.
+fn resolved_images(source: &SourceFile) -> Result<std::collections::BTreeMap<(String, String), String>, ExitStatus> {
+    let platform = load::parse(source).map_err(|_| ExitStatus::Failure)?;
+    let (envs, _) = crate::resolve::resolve(&platform, source, &load::Attachments::default());
+    Ok(envs
+        .iter()
+        .flat_map(|env| {
+            env.services
+                .values()
+                .map(move |service| ((env.name.value.clone(), service.name.value.clone()), service.image.value.clone()))
+        })
+        .collect())
+}
+
+/// A tag that names a moving target: `latest`, or a branch such as `main` (no digit in it).
+fn is_mutable_tag(tag: Option<&str>) -> bool {
+    tag.is_none_or(|tag| tag == "latest" || !tag.bytes().any(|byte| byte.is_ascii_digit()))
+}
+
+fn promote(args: &Args, from: &str, to: &str, services: &[String], printer: &mut Printer) -> ExitStatus {
+    let source = match read_platform(args, printer) {
+        Ok(source) => source,
+        Err(status) => return status,
+    };
+    let Ok(images) = resolved_images(&source) else {
+        return compile(args, printer).err().unwrap_or(ExitStatus::Failure);
+    };
+    let environments: std::collections::BTreeSet<&str> = images.keys().map(|(env, _)| env.as_str()).collect();
+    for env in [from, to] {
+        if !environments.contains(env) {
+            let help = diagnostic::did_you_mean(env, environments.iter().copied());
+            printer.diagnostics(
+                &[Diagnostic::error(Code::UnknownService, format!("there is no environment `{env}`"))
+                    .with_help_opt(help)],
+                None,
+            );
+            return ExitStatus::Failure;
         }
     }
+    let to_production = match load::parse(&source) {
+        Ok(platform) => {
+            let (envs, _) = crate::resolve::resolve(&platform, &source, &load::Attachments::default());
+            envs.iter().any(|env| env.name.value == to && env.tier == crate::resolved::Tier::Production)
+        }
+        Err(_) => false,
+    };
+    let mut edited = source.text.clone();
+    let mut changed = Vec::new();
+    for ((env, service), image) in images.iter().filter(|((env, _), _)| env == from) {
+        let _ = env;
+        if !services.is_empty() && !services.contains(service) {
+            continue;
+        }
+        let Some(target) = images.get(&(to.to_owned(), service.clone())) else { continue };
+        let (_, tag) = edit::split_image(image);
+        let (_, target_tag) = edit::split_image(target);
+        if tag == target_tag {
+            continue;
+        }
+        if to_production && is_mutable_tag(tag) {
+            printer.error(&format!(
+                "refusing to promote `{image}` of `{service}` into production: `{}` is not a version",
+                tag.unwrap_or("(no tag)")
+            ));
+            return ExitStatus::Failure;
+        }
+        let new_image = edit::with_tag(target, tag.unwrap_or("latest"));
+        edited = match edit::set_image(&edited, service, &new_image, Some(to)) {
+            Ok(text) => text,
+            Err(error) => return edit_failed(&error, printer),
+        };
+        changed.push(format!("{service}: {target} -> {new_image}"));
+    }
+    for service in services {
+        if !images.contains_key(&(from.to_owned(), service.clone())) {
+            return edit_failed(
+                &edit::set_image(&source.text, service, "", None).err().unwrap_or_else(|| {
+                    Box::new(Diagnostic::error(Code::UnknownService, format!("there is no service `{service}`")))
+                }),
+                printer,
+            );
+        }
+    }
+    if changed.is_empty() {
+        printer.out(&format!("nothing to promote: `{to}` already runs the tags of `{from}`\n"));
+        return ExitStatus::Success;
+    }
+    printer.out(&format!("promoting {from} -> {to}:\n  {}\n", changed.join("\n  ")));
+    write_edit(args, &edited, printer)
+}
+
+fn new_service(
+    args: &Args,
+    name: &str,
+    runtime: &str,
+    routes: &[String],
+    uses: &[String],
+    printer: &mut Printer,
+) -> ExitStatus {
+    let source = match read_platform(args, printer) {
+        Ok(source) => source,
+        Err(status) => return status,
+    };
+    // The new service's image lives beside the others': the registry of the first service, or a placeholder.
+    let registry = load::parse(&source)
+        .ok()
+        .and_then(|platform| {
+            platform.services.values().find_map(|spec| spec.image.as_ref()).map(|image| {
+                let (name, _) = edit::split_image(image);
+                name.rsplit_once('/').map_or_else(|| name.to_owned(), |(registry, _)| registry.to_owned())
+            })
+        })
+        .unwrap_or_else(|| "registry.example.com".to_owned());
+    let image = format!("{registry}/{name}:0.1.0");
+    match edit::new_service(&source.text, name, &image, runtime, routes, uses) {
+        Ok(edited) => {
+            printer.out(&format!("added service `{name}` ({image})\n"));
+            write_edit(args, &edited, printer)
+        }
+        Err(error) => edit_failed(&error, printer),
+    }
+}
+
+fn graph(args: &Args, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
+    let source = match read_platform(args, printer) {
+        Ok(source) => source,
+        Err(status) => return status,
+    };
+    let platform = match load::parse(&source) {
+        Ok(platform) => platform,
+        Err(diagnostics) => {
+            printer.diagnostics(&diagnostics, Some(&source));
+            return ExitStatus::Failure;
+        }
+    };
+    let (envs, _) = crate::resolve::resolve(&platform, &source, &load::Attachments::default());
+    let chosen = match env {
+        Some(name) => envs.iter().find(|it| it.name.value == name),
+        None => envs.first(),
+    };
+    let Some(chosen) = chosen else {
+        printer.error(&format!("there is no environment `{}`", env.unwrap_or_default()));
+        return ExitStatus::Failure;
+    };
+    let text = match args.format {
+        FormatArg::Dot => crate::render::dot(chosen),
+        FormatArg::Human | FormatArg::Mermaid => crate::render::mermaid(chosen),
+        FormatArg::Json | FormatArg::Github => {
+            printer.error("`graph` takes `--format mermaid` or `--format dot`");
+            return ExitStatus::Error;
+        }
+    };
+    printer.out(&text);
     ExitStatus::Success
+}
+
+/// The platform `init` starts from: one service, one environment, and nothing to fix.
+const INIT_PLATFORM: &str = include_str!("init.toml");
+
+fn init(args: &Args, dir: Option<&Path>, printer: &mut Printer) -> ExitStatus {
+    let dir = dir.unwrap_or(Path::new("."));
+    let platform = dir.join("platform/platform.toml");
+    if platform.exists() {
+        printer.error(&format!("`{}` already exists", platform.display()));
+        return ExitStatus::Error;
+    }
+    let absolute = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let name: String = absolute
+        .file_name()
+        .map(|it| it.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let name = name.trim_matches('-');
+    let name = if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_lowercase()) { "platform" } else { name };
+    let text = INIT_PLATFORM.replace("NAME", &name[..name.len().min(40)]);
+    if let Err(message) = emit::write_file(&platform, &text) {
+        printer.error(&message);
+        return ExitStatus::Error;
+    }
+    printer.out(&format!("wrote `{}`\n", platform.display()));
+    let args = Args {
+        platform,
+        out: dir.join("out"),
+        schema: dir.join("schema/platform.schema.json"),
+        format: args.format,
+        color: args.color,
+        deny: args.deny,
+        command: Command::Build,
+    };
+    build(&args, printer)
 }
 
 fn write_schema(args: &Args, printer: &mut Printer) -> ExitStatus {

@@ -8,6 +8,7 @@ pub mod budget;
 pub mod catalog;
 pub mod cli;
 pub mod diagnostic;
+pub mod edit;
 pub mod emit;
 pub mod load;
 pub mod model;
@@ -15,6 +16,7 @@ pub mod quantity;
 pub mod render;
 pub mod resolve;
 pub mod resolved;
+pub mod review;
 pub mod schema;
 pub mod source;
 pub mod validate;
@@ -48,6 +50,30 @@ pub fn compile_with(source: &SourceFile, attachments: &load::Attachments) -> Com
         Ok(platform) => compile_platform(&platform, source, attachments),
         Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
     }
+}
+
+/// Compiles a platform built in Rust rather than read from a file. `source_name` stands for the file
+/// in generated headers (`platform.toml` gives the same files as `slipway build` of that file); the
+/// diagnostics carry no positions.
+///
+/// ```
+/// use slipway::model::{Platform, PlatformInfo};
+///
+/// let platform = Platform {
+///     platform: PlatformInfo {
+///         name: "shop".to_owned().into(),
+///         repo: "https://git.example.com/shop.git".to_owned().into(),
+///         ..PlatformInfo::default()
+///     },
+///     ..Platform::default()
+/// };
+/// let compiled = slipway::compile_model(&platform, "platform.toml");
+/// // No environment: nothing to render, and an error that says so.
+/// assert!(compiled.has_errors());
+/// ```
+pub fn compile_model(platform: &model::Platform, source_name: &str) -> Compiled {
+    let source = SourceFile::new(source_name, "");
+    compile_platform(platform, &source, &load::Attachments::default())
 }
 
 /// Compiles an already loaded platform; spans point into `source`.

@@ -121,3 +121,28 @@ fn expected_help(lead: &str, expected: &[String]) -> String {
     let names: Vec<String> = expected.iter().map(|name| format!("`{name}`")).collect();
     format!("{lead} {}", names.join(", "))
 }
+
+/// The platform file as it was at a Git revision (`git show REV:path`), for `diff --base`.
+pub fn read_at_revision(path: &Path, revision: &str) -> Result<SourceFile, String> {
+    let directory = path.parent().filter(|it| !it.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let file_name = path.file_name().map(|it| it.to_string_lossy().into_owned()).unwrap_or_default();
+    // `./` makes the path relative to the working directory rather than to the repository's top.
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(directory)
+        .arg("show")
+        .arg(format!("{revision}:./{file_name}"))
+        .output()
+        .map_err(|error| format!("cannot run git: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cannot read `{}` at `{revision}`: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let text =
+        String::from_utf8(output.stdout).map_err(|_| format!("`{}` at `{revision}` is not UTF-8", path.display()))?;
+    // The same path as the working file, so that generated headers match and only real changes show.
+    Ok(SourceFile::new(path.display().to_string(), text))
+}

@@ -15,7 +15,7 @@ use crate::quantity::{Cpu, Duration, Memory};
 use crate::source::Spanned;
 
 /// A whole platform: services, secrets and the environments they run in.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Platform {
     pub platform: PlatformInfo,
@@ -49,7 +49,7 @@ pub struct Platform {
     pub environments: IndexMap<Spanned<String>, Environment>,
 }
 
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlatformInfo {
     /// A DNS-1123 label; prefixes the ArgoCD project names.
@@ -111,7 +111,7 @@ pub struct Defaults {
     pub service: Option<ServiceSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Secret {
     /// The keys the secret holds; references to other keys are errors.

@@ -85,6 +85,19 @@ impl<T> Spanned<T> {
     }
 }
 
+impl<T: Default> Default for Spanned<T> {
+    fn default() -> Spanned<T> {
+        Spanned { value: T::default(), span: Span::default() }
+    }
+}
+
+/// A value written in Rust rather than read from a file has no span.
+impl<T> From<T> for Spanned<T> {
+    fn from(value: T) -> Spanned<T> {
+        Spanned { value, span: Span::default() }
+    }
+}
+
 impl<T> std::ops::Deref for Spanned<T> {
     type Target = T;
     fn deref(&self) -> &T {

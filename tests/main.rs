@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod api;
 mod budget;
 mod cli;
 mod components;
@@ -10,3 +11,4 @@ mod render;
 mod schemas;
 mod secrets;
 mod support;
+mod workflow;

@@ -20,3 +20,5 @@ for fixture in tests/fixtures/valid/*.toml; do
 done
 
 .venv/bin/python tests/validate-out.py out "$rendered"
+# The pull-request workflow must be valid YAML for GitHub to run it.
+.venv/bin/python -c 'import sys, yaml; [yaml.safe_load(open(path)) for path in sys.argv[1:]]' .github/workflows/*.yml

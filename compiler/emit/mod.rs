@@ -97,6 +97,15 @@ pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
     Ok(comparison)
 }
 
+/// The files below `directory` that Slipway generated, as text: what `out/` held before a change.
+pub fn generated_files(directory: &Path) -> io::Result<Files> {
+    Ok(read_tree(directory)?
+        .into_iter()
+        .filter(|(_, contents)| is_generated(contents))
+        .map(|(path, contents)| (path, String::from_utf8_lossy(&contents).into_owned()))
+        .collect())
+}
+
 /// Every file below `directory`, by relative path. Hidden entries (`.git`, editor files) are skipped.
 fn read_tree(directory: &Path) -> io::Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();

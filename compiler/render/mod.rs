@@ -13,7 +13,7 @@ mod secrets;
 mod summary;
 mod workload;
 
-pub use summary::summary;
+pub use summary::{dot, mermaid, summary};
 
 use crate::resolved;
 

@@ -51,9 +51,10 @@ pub fn summary(env: &resolved::Env) -> String {
     text.push_str("## Budget\n\n");
     text.push_str("Every pod at its highest replica count, the surge of a rolling update of the largest Deployment, and ArgoCD where it runs in this cluster.\n\n");
     text.push_str(&budget::table(env, &budget::compute(env)));
+    text.push_str(&routes(env));
     text.push_str(&prerequisites(env));
     text.push_str("\n## Dependencies\n\n");
-    text.push_str(&graph(env));
+    text.push_str(&mermaid(env));
     if env.platform.port_registry {
         text.push_str("\n## Port registry\n\n| port | service | name |\n|---:|---|---|\n");
         for (port, service, name) in registry(env) {
@@ -142,7 +143,7 @@ fn prerequisites(env: &resolved::Env) -> String {
 
 /// The dependency graph as a Mermaid flowchart: the gateway to the services it routes, services and
 /// components to what they use. Components are drawn as cylinders.
-pub(super) fn graph(env: &resolved::Env) -> String {
+pub fn mermaid(env: &resolved::Env) -> String {
     let id = |name: &str| name.replace('-', "_");
     let mut text = String::from("```mermaid\nflowchart LR\n");
     if env.gateway.is_some() {
@@ -166,6 +167,51 @@ pub(super) fn graph(env: &resolved::Env) -> String {
     }
     text.push_str("```\n");
     text
+}
+
+/// The dependency graph in Graphviz's language, for `slipway graph --format dot`.
+pub fn dot(env: &resolved::Env) -> String {
+    let mut text = format!("digraph \"{}\" {{\n  rankdir=LR;\n", env.name.value);
+    if env.gateway.is_some() {
+        text.push_str("  \"gateway\" [shape=diamond];\n");
+    }
+    for component in env.components.values() {
+        let _ = writeln!(text, "  \"{}\" [shape=cylinder];", component.name.value);
+    }
+    for service in env.services.values() {
+        let _ = writeln!(text, "  \"{}\" [shape=box];", service.name.value);
+    }
+    if env.gateway.is_some() {
+        for service in env.services.values().filter(|service| !service.routes.is_empty()) {
+            let _ = writeln!(text, "  \"gateway\" -> \"{}\";", service.name.value);
+        }
+    }
+    for (name, targets) in env.dependencies() {
+        for target in targets {
+            let _ = writeln!(text, "  \"{name}\" -> \"{}\";", target.value);
+        }
+    }
+    text.push_str("}\n");
+    text
+}
+
+/// The routes table: host, path, service, rate limit.
+fn routes(env: &resolved::Env) -> String {
+    let Some(gateway) = &env.gateway else { return String::new() };
+    let mut rows = Vec::new();
+    for service in env.services.values() {
+        for route in &service.routes {
+            let host = route.host.as_ref().or(gateway.host.as_ref()).map_or("*", |host| host.value.as_str());
+            let limit =
+                service.rate_limit.or(gateway.rate_limit).map_or_else(|| "-".to_owned(), |it| format!("{it}/min"));
+            rows.push(format!("| {host} | `{}` | {} | {limit} |", route.path.value, service.name.value));
+        }
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    rows.sort();
+    format!("\n## Routes\n\n| host | path | service | rate limit |\n|---|---|---|---|\n{}\n", rows.join("\n"))
 }
 
 /// Port number, service and port name of every container port, sorted by number.

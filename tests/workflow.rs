@@ -1,0 +1,174 @@
+//! The pull-request workflow: `set-image`, `promote` and `new service` edit platform.toml keeping
+//! comments and order; `diff` summarises a change; `init` starts a platform that passes `check`; and the
+//! GitHub workflow runs the commands the README documents.
+
+use crate::support;
+
+fn project_with_commented_platform(name: &str) -> std::path::PathBuf {
+    let dir = support::project(name, &support::fixture("edit/commented.toml"));
+    let build = support::slipway(&dir, &["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    dir
+}
+
+fn platform_text(dir: &std::path::Path) -> String {
+    std::fs::read_to_string(dir.join("platform/platform.toml")).unwrap()
+}
+
+#[test]
+fn set_image_changes_only_that_value_and_rebuilds() {
+    let dir = project_with_commented_platform("set-image");
+    let before = platform_text(&dir);
+    let output = support::slipway(&dir, &["set-image", "web", "1.4.1"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let expected = before.replace(
+        "image = \"registry.example.com/shop/web:1.4.0\"   # bumped by CI",
+        "image = \"registry.example.com/shop/web:1.4.1\"   # bumped by CI",
+    );
+    assert_eq!(platform_text(&dir), expected);
+    assert_eq!(support::slipway(&dir, &["check"]).code, 0, "set-image rebuilt out/");
+
+    let in_env = support::slipway(&dir, &["set-image", "api", "2.1.0", "--env", "staging"]);
+    assert_eq!(in_env.code, 0, "{}", in_env.stderr);
+    assert_eq!(
+        platform_text(&dir),
+        expected.replace(
+            "[environments.staging]\n",
+            "[environments.staging]\nservices.api.image = \"registry.example.com/shop/api:2.1.0\"\n"
+        )
+    );
+}
+
+#[test]
+fn set_image_of_an_unknown_service_suggests_one() {
+    let dir = project_with_commented_platform("set-image-unknown");
+    let before = platform_text(&dir);
+    let output = support::slipway(&dir, &["set-image", "wbe", "1.0.0"]);
+    assert_eq!(output.code, 1);
+    assert!(output.stderr.contains("error[R001]: there is no service `wbe`"), "{}", output.stderr);
+    assert!(output.stderr.contains("did you mean `web`?"), "{}", output.stderr);
+    assert_eq!(platform_text(&dir), before);
+}
+
+#[test]
+fn promote_copies_tags_and_refuses_branches_into_production() {
+    let dir = project_with_commented_platform("promote");
+    let before = platform_text(&dir);
+    let output = support::slipway(&dir, &["promote", "dev", "staging", "--service", "web"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stdout.contains("web: registry.example.com/shop/web:1.4.0 -> registry.example.com/shop/web:1.5.0-rc.1"),
+        "{}",
+        output.stdout
+    );
+    assert_eq!(
+        platform_text(&dir),
+        before.replace(
+            "[environments.staging]\n",
+            "[environments.staging]\nservices.web.image = \"registry.example.com/shop/web:1.5.0-rc.1\"\n"
+        )
+    );
+    let refused = support::slipway(&dir, &["promote", "dev", "production"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("refusing to promote `registry.example.com/shop/api:main` of `api` into production"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(support::slipway(&dir, &["check"]).code, 0);
+}
+
+#[test]
+fn new_service_appends_a_table_and_builds() {
+    let dir = project_with_commented_platform("new-service");
+    let before = platform_text(&dir);
+    let output = support::slipway(
+        &dir,
+        &["new", "service", "billing", "--runtime", "java", "--route", "/billing", "--uses", "api"],
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let expected = format!(
+        "{before}\n[services.billing]\nimage = \"registry.example.com/shop/billing:0.1.0\"\nruntime = \"java\"\nuses = [\"api\"]\nroutes = [\"/billing\"]\n"
+    );
+    assert_eq!(platform_text(&dir), expected);
+    assert!(dir.join("out/dev/services/billing/deployment-billing.yaml").exists());
+    let invalid = support::slipway(&dir, &["new", "service", "broken", "--uses", "nothing"]);
+    assert_eq!(invalid.code, 1);
+    assert_eq!(platform_text(&dir), expected, "an invalid result is not written");
+}
+
+#[test]
+fn diff_summarises_then_shows_the_diffs() {
+    let dir = project_with_commented_platform("diff");
+    let platform = dir.join("platform/platform.toml");
+    let text = platform_text(&dir)
+        .replace("routes = [\"/\"]\nreplicas = 2", "routes = [\"/\", \"/shop\"]\nreplicas = 3")
+        .replace("web:1.4.0", "web:1.4.2");
+    std::fs::write(&platform, text).unwrap();
+    let text_output = support::slipway(&dir, &["diff", "--env", "production"]);
+    support::settings().bind(|| insta::assert_snapshot!("diff_text", text_output.stdout));
+    let markdown = support::slipway(&dir, &["diff", "--env", "production", "--markdown"]);
+    support::settings().bind(|| insta::assert_snapshot!("diff_markdown", markdown.stdout));
+}
+
+#[test]
+fn diff_against_a_git_revision() {
+    let dir = project_with_commented_platform("diff-base");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "platform/platform.toml"]);
+    git(&["commit", "-q", "-m", "base"]);
+    assert_eq!(support::slipway(&dir, &["set-image", "api", "2.0.1"]).code, 0);
+    let output = support::slipway(&dir, &["diff", "--base", "HEAD", "--env", "staging"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stdout.starts_with("staging:\n"), "{}", output.stdout);
+    assert!(
+        output
+            .stdout
+            .contains("image of api: registry.example.com/shop/api:2.0.0 -> registry.example.com/shop/api:2.0.1"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn init_then_check_passes() {
+    let dir = support::temp_dir("init");
+    let init = support::slipway(&dir, &["init", "shop"]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    let check = support::slipway(&dir.join("shop"), &["check"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    assert_eq!(support::slipway(&dir, &["init", "shop"]).code, 2, "init never overwrites a platform");
+}
+
+#[test]
+fn graph_prints_mermaid_and_dot() {
+    let dir = project_with_commented_platform("graph");
+    let mermaid = support::slipway(&dir, &["graph", "--env", "dev"]);
+    assert!(mermaid.stdout.starts_with("```mermaid\nflowchart LR\n"), "{}", mermaid.stdout);
+    let dot = support::slipway(&dir, &["graph", "--format", "dot"]);
+    assert!(dot.stdout.starts_with("digraph \"dev\" {"), "{}", dot.stdout);
+}
+
+#[test]
+fn the_github_workflow_runs_what_the_readme_documents() {
+    let workflow = std::fs::read_to_string(support::root().join(".github/workflows/platform-check.yml")).unwrap();
+    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
+    let runs: Vec<&str> = workflow.lines().filter_map(|line| line.trim().strip_prefix("run: ")).collect();
+    assert_eq!(runs.len(), 2, "{workflow}");
+    for command in ["cargo run --locked -- check --format github", "diff --base origin/"] {
+        assert!(runs.iter().any(|run| run.contains(command)), "the workflow does not run `{command}`");
+        assert!(readme.contains(command), "the README does not document `{command}`");
+    }
+}
