@@ -93,3 +93,96 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
     }
     Compiled { files: Some(files), diagnostics, environments }
 }
+
+/// Runs arbitrary bytes through the whole pipeline, as the fuzzer does: load, resolve, validate, render,
+/// emit's YAML writer and the diagnostic renderer. Input starting with `0xFF` is read as a recipe for a
+/// platform assembled from the schema's keys (`fuzz_platform`), which reaches deeper than random text.
+/// It must never panic, whatever the bytes.
+#[doc(hidden)]
+pub fn fuzz_one(bytes: &[u8]) {
+    let text = match bytes.split_first() {
+        Some((0xFF, recipe)) => fuzz_platform(recipe),
+        _ => match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_owned(),
+            Err(_) => return,
+        },
+    };
+    let source = SourceFile::new("platform.toml", text);
+    let compiled = compile(&source);
+    let _ = diagnostic::render(&compiled.diagnostics, Some(&source), diagnostic::Format::Human { color: false });
+    let _ = diagnostic::render(&compiled.diagnostics, Some(&source), diagnostic::Format::Json);
+}
+
+/// A platform assembled line by line from fragments that use the schema's keys: each recipe byte picks
+/// the next fragment, so small mutations make structurally different platforms.
+#[doc(hidden)]
+pub fn fuzz_platform(recipe: &[u8]) -> String {
+    const FRAGMENTS: &[&str] = &[
+        "[services.a]",
+        "[services.b]",
+        "[components.db]",
+        "[environments.dev]",
+        "[environments.prod]",
+        "[secrets.s]",
+        "[gateway]",
+        "[identity]",
+        "[cluster]",
+        "[defaults.service]",
+        "[namespaces.n]",
+        "[secret_stores.v]",
+        "image = \"r/a:1\"",
+        "image = \"r/a\"",
+        "runtime = \"go\"",
+        "runtime = \"java\"",
+        "replicas = 0",
+        "replicas = 4294967295",
+        "namespace = \"n\"",
+        "namespace = \"default\"",
+        "uses = [\"b\", \"db:x\"]",
+        "uses = [\"a\"]",
+        "routes = [\"/x\", { path = \"/x\", host = \"h\" }]",
+        "ports = [{ name = \"http\", port = 80, node_port = 30000 }]",
+        "ports = [{ name = \"http\", port = 0 }]",
+        "env.A = \"${components.db.url}\"",
+        "env.B = { secret = \"s\", key = \"k\" }",
+        "env.C = \"${\"",
+        "env_from = [{ secret = \"s\" }]",
+        "keys = [\"k\"]",
+        "backend = \"sealed-secrets\"",
+        "backend = \"external-secrets\"",
+        "store = \"v\"",
+        "provider = \"vault\"",
+        "kind = \"postgresql\"",
+        "kind = \"kong\"",
+        "kind = \"keycloak\"",
+        "kind = \"helm\"",
+        "chart = { version = \"1.0.0\" }",
+        "databases = [\"x\"]",
+        "external = { host = \"10.0.0.1\", port = 1 }",
+        "resources = { requests = { memory = \"1Ei\", cpu = \"1000000\" }, limits = { memory = \"1\" } }",
+        "autoscale = { min = 5, max = 1 }",
+        "liveness = { path = \"/\", port = \"nope\" }",
+        "security = { run_as_user = 0, privileged = true }",
+        "memory = \"0\"",
+        "nodes = 0",
+        "cpu = \"0.001\"",
+        "reserved = { memory = \"64Gi\" }",
+        "node_ports = { http = 1 }",
+        "realm = \"r\"",
+        "clients.c = { redirect_uris = [\"*\"] }",
+        "pod_security = \"privileged\"",
+        "network_policies = false",
+        "services.a = { image = \"r/a:latest\" }",
+        "services.zz = { replicas = 2 }",
+        "mesh = \"linkerd\"",
+        "config = { TOKEN = \"x\" }",
+        "metrics = { port = \"http\" }",
+        "tier = \"production\"",
+    ];
+    let mut text = String::from("[platform]\nname = \"f\"\nrepo = \"https://git.example.com/f.git\"\n");
+    for byte in recipe {
+        text.push_str(FRAGMENTS[usize::from(*byte) % FRAGMENTS.len()]);
+        text.push('\n');
+    }
+    text
+}

@@ -1,5 +1,8 @@
 //! Integration tests: one binary, one module per area.
 
+// Tests build fixture text with `format!`; its cost does not matter there.
+#![allow(clippy::format_push_string)]
+
 mod api;
 mod budget;
 mod cli;
@@ -7,7 +10,9 @@ mod components;
 mod determinism;
 mod diagnostics;
 mod golden;
+mod properties;
 mod render;
+mod robustness;
 mod schemas;
 mod secrets;
 mod support;

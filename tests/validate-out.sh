@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Validates the shipped out/ and the output of every valid fixture with independent judges
-# (kubernetes-validate for Kubernetes 1.33, strict; the upstream CRD schemas for ArgoCD and other CRDs).
+# (kubernetes-validate for Kubernetes 1.33, strict; the upstream CRD schemas for ArgoCD and other CRDs),
+# and the platform files against schema/platform.schema.json with check-jsonschema.
 # Installs its Python tools into .venv on first use. Run from anywhere: tests/validate-out.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import kubernetes_validate' 2>/dev/null; then
+if [ ! -x .venv/bin/check-jsonschema ] || ! .venv/bin/python -c 'import kubernetes_validate' 2>/dev/null; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements-validate.txt
 fi
@@ -20,5 +21,7 @@ for fixture in tests/fixtures/valid/*.toml; do
 done
 
 .venv/bin/python tests/validate-out.py out "$rendered"
+# Every platform file against the JSON Schema editors use, by a judge that reads TOML itself.
+.venv/bin/check-jsonschema --schemafile schema/platform.schema.json platform/platform.toml tests/fixtures/valid/*.toml
 # The pull-request workflow must be valid YAML for GitHub to run it.
 .venv/bin/python -c 'import sys, yaml; [yaml.safe_load(open(path)) for path in sys.argv[1:]]' .github/workflows/*.yml

@@ -112,6 +112,17 @@ ambiguous.
 
 Fix: rename one of them.";
 
+    ReservedNamespace = "N004", "reserved-namespace",
+"A service or component is put in `default` or a `kube-*` namespace. Slipway manages the namespaces it
+deploys to (Pod Security labels, default-deny network policies, quotas), which must never happen to
+Kubernetes' own namespaces, and nothing belongs in `default`.
+
+Example:
+    [components.sealed-secrets]
+    namespace = \"kube-system\"
+
+Fix: give it a namespace of its own: `namespace = \"sealed-secrets\"`.";
+
     NameTooLong = "N002", "name-too-long",
 "A name Slipway derives from yours is longer than 63 characters, the limit for Kubernetes names
 and label values. For example the ArgoCD Application of a service is `<environment>-<service>`.

@@ -147,6 +147,14 @@ pub fn write(directory: &Path, files: &Files) -> Result<Comparison, WriteError> 
     let io_error = |what: &str, path: &Path, error: io::Error| {
         WriteError::Io(format!("cannot {what} `{}`: {error}", path.display()))
     };
+    // The names check already refuses names that could escape; this is the last line of defence.
+    if let Some(path) = files.keys().find(|path| !is_inside(path)) {
+        return Err(WriteError::Io(format!(
+            "refusing to write `{path}`, which is not inside `{}`",
+            directory.display()
+        )));
+    }
+    let _lock = Lock::acquire(directory)?;
     let comparison = compare(directory, files).map_err(|error| io_error("read", directory, error))?;
     if !comparison.conflicts.is_empty() {
         return Err(WriteError::Conflicts(comparison.conflicts.clone()));
@@ -181,6 +189,62 @@ pub fn write(directory: &Path, files: &Files) -> Result<Comparison, WriteError> 
         let _ = fs::remove_dir_all(&staging);
     }
     result.map(|()| comparison)
+}
+
+/// A relative path of plain components: no `..`, no root, no drive, no backslash.
+fn is_inside(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains(':')
+        && path.split('/').all(|component| !component.is_empty() && component != "." && component != "..")
+}
+
+/// A lock file beside `out/`, so that two builds never interleave. It holds the builder's process ID; a
+/// lock whose process is gone (a build that was killed) is taken over.
+struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    fn acquire(directory: &Path) -> Result<Lock, WriteError> {
+        let name = directory.file_name().map_or_else(|| "out".into(), |name| name.to_string_lossy().into_owned());
+        let parent = directory.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)
+            .map_err(|error| WriteError::Io(format!("cannot create `{}`: {error}", parent.display())))?;
+        let path = parent.join(format!(".{name}.slipway-lock"));
+        for _ in 0..2 {
+            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    use std::io::Write as _;
+                    let _ = write!(file, "{}", std::process::id());
+                    return Ok(Lock { path });
+                }
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                    let holder = fs::read_to_string(&path).unwrap_or_default();
+                    let alive =
+                        holder.trim().parse::<u32>().is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+                    if alive || !Path::new("/proc/self").exists() {
+                        return Err(WriteError::Io(format!(
+                            "another build (process {}) is writing `{}`; wait for it, or remove `{}` if none is running",
+                            holder.trim(),
+                            directory.display(),
+                            path.display()
+                        )));
+                    }
+                    let _ = fs::remove_file(&path);
+                }
+                Err(error) => return Err(WriteError::Io(format!("cannot create `{}`: {error}", path.display()))),
+            }
+        }
+        Err(WriteError::Io(format!("cannot take the lock `{}`", path.display())))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
 }
 
 /// `out` -> `.out.slipway-staging` and `.out.slipway-previous`, in the same parent so renames stay atomic.

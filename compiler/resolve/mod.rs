@@ -357,7 +357,17 @@ impl Ctx<'_> {
                     }
                     resolved::Route { path, host: route.value.host }
                 })
-                .collect(),
+                .fold(Vec::<resolved::Route>::new(), |mut routes, route| {
+                    // The same route twice in one service is one route.
+                    let same = |other: &resolved::Route| {
+                        other.path.value == route.path.value
+                            && other.host.as_ref().map(|it| &it.value) == route.host.as_ref().map(|it| &it.value)
+                    };
+                    if !routes.iter().any(same) {
+                        routes.push(route);
+                    }
+                    routes
+                }),
             command: spec.command.unwrap_or_default(),
             args: spec.args.unwrap_or_default(),
             env: spec

@@ -13,11 +13,14 @@ const MAX_LABEL: usize = 63;
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     label(&env.platform.name, "platform", diagnostics);
     label(&env.name, "environment", diagnostics);
+    if let Some(identity) = &env.identity {
+        label(&identity.realm, "realm", diagnostics);
+    }
     let mut namespaces = BTreeSet::new();
     for service in env.services.values() {
         label(&service.name, "service", diagnostics);
         if namespaces.insert(service.namespace.value.as_str()) {
-            label(&service.namespace, "namespace", diagnostics);
+            namespace(&service.namespace, diagnostics);
         }
         for port in &service.ports {
             port_name(&port.name, diagnostics);
@@ -56,7 +59,7 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     for component in env.components.values() {
         label(&component.name, "component", diagnostics);
         if namespaces.insert(component.namespace.value.as_str()) {
-            label(&component.namespace, "namespace", diagnostics);
+            namespace(&component.namespace, diagnostics);
         }
         let application = derived::application(env, &component.name);
         if application.len() > MAX_LABEL {
@@ -80,6 +83,20 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
                 .with_help("rename one of them"),
             );
         }
+    }
+}
+
+fn namespace(name: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
+    label(name, "namespace", diagnostics);
+    if name.value == "default" || name.value.starts_with("kube-") {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ReservedNamespace,
+                format!("namespace `{}` is not Slipway's to manage", name.value),
+            )
+            .with_label(name.span, "a namespace of Kubernetes itself")
+            .with_help("give the service or component a namespace of its own"),
+        );
     }
 }
 
