@@ -85,12 +85,22 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Compiled { files: None, diagnostics, environments };
     }
-    let mut files = emit::Files::new();
-    for env in &envs {
-        files.extend(emit::to_files(source.file_name(), &render::render(env)));
+    // Environments render independently: one thread each, so both cores work on a multi-environment platform.
+    let render_one = |env: &resolved::Env| {
+        let mut files = emit::to_files(source.file_name(), &render::render(env));
         let (path, text) = emit::summary_file(source.file_name(), &env.name.value, &render::summary(env));
         files.insert(path, text);
-    }
+        files
+    };
+    let rendered: Vec<emit::Files> = if envs.len() > 1 {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = envs.iter().map(|env| scope.spawn(move || render_one(env))).collect();
+            handles.into_iter().map(|handle| handle.join().expect("rendering cannot fail")).collect()
+        })
+    } else {
+        envs.iter().map(render_one).collect()
+    };
+    let files = rendered.into_iter().flatten().collect();
     Compiled { files: Some(files), diagnostics, environments }
 }
 

@@ -13,6 +13,7 @@ mod golden;
 mod properties;
 mod render;
 mod robustness;
+mod scale;
 mod schemas;
 mod secrets;
 mod support;

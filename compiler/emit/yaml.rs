@@ -119,21 +119,30 @@ fn literal_block_chomping(text: &str) -> Option<&'static str> {
     Some(if text.ends_with('\n') { "" } else { "-" })
 }
 
+/// Plain scalars a YAML 1.1 reader takes for booleans or null.
+const YAML_WORDS: [&str; 9] = ["true", "false", "yes", "no", "on", "off", "y", "n", "null"];
+
 fn is_plain_safe(text: &str) -> bool {
-    let Some(first) = text.chars().next() else {
-        return false;
-    };
-    if text.starts_with(' ') || text.ends_with(' ') || text.ends_with(':') {
-        return false;
-    }
-    if "-?:,[]{}#&*!|>'\"%@`<=~.+".contains(first) || first.is_ascii_digit() {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return false };
+    if first == b' ' || last == b' ' || last == b':' {
         return false;
     }
-    if text.contains(": ") || text.contains(" #") || text.chars().any(|c| c.is_control() || c == '\u{feff}') {
+    if b"-?:,[]{}#&*!|>'\"%@`<=~.+".contains(&first) || first.is_ascii_digit() {
         return false;
     }
-    let lowercase = text.to_ascii_lowercase();
-    !matches!(lowercase.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null")
+    // One pass: no `: `, no ` #`, no control character (multi-byte UTF-8 is fine, but not a BOM).
+    let mut previous = 0u8;
+    for &byte in bytes {
+        if byte < 0x20 || byte == 0x7f || (previous == b':' && byte == b' ') || (previous == b' ' && byte == b'#') {
+            return false;
+        }
+        previous = byte;
+    }
+    if text.contains('\u{feff}') || text.chars().any(char::is_control) {
+        return false;
+    }
+    !(text.len() <= 5 && YAML_WORDS.iter().any(|word| word.eq_ignore_ascii_case(text)))
 }
 
 #[cfg(test)]

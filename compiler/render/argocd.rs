@@ -124,7 +124,8 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
     let waves = waves(env);
     let (cluster_kinds, namespaced_kinds) = kinds(out);
     let has_directory = |directory: &str| {
-        out.iter().any(|manifest| manifest.path.starts_with(&format!("{}/{directory}/", env.name.value)))
+        let prefix = format!("{}/{directory}/", env.name.value);
+        out.iter().any(|manifest| manifest.path.starts_with(&prefix))
     };
     let has_gateway = has_directory("gateway");
     let has_identity = has_directory("identity");

@@ -26,11 +26,30 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
         };
         push(env, out, namespace, "allow-dns", all_pods, None, Some(vec![dns]));
     }
+    // Who uses whom, inverted once: looking clients up per target would be quadratic.
+    let mut clients: BTreeMap<&str, Vec<networking::NetworkPolicyPeer>> = BTreeMap::new();
+    let mut seen: std::collections::BTreeSet<(&str, &str)> = std::collections::BTreeSet::new();
+    for client in env.services.values() {
+        for dependency in &client.uses {
+            if seen.insert((dependency.target.value.as_str(), client.name.value.as_str())) {
+                let peer = peer(Some(&client.namespace), Some(selector(labels::selector(env, &client.name))));
+                clients.entry(dependency.target.value.as_str()).or_default().push(peer);
+            }
+        }
+    }
+    for client in env.components.values() {
+        for target in &client.uses {
+            if seen.insert((target.value.as_str(), client.name.value.as_str())) {
+                let peer = peer(Some(&client.namespace), Some(component_pods(client)));
+                clients.entry(target.value.as_str()).or_default().push(peer);
+            }
+        }
+    }
     for service in env.services.values() {
-        service_policy(env, service, out);
+        service_policy(env, service, clients.get(service.name.value.as_str()), out);
     }
     for component in env.components.values().filter(|component| component.external.is_none()) {
-        component_policy(env, component, out);
+        component_policy(env, component, clients.get(component.name.value.as_str()), out);
     }
 }
 
@@ -122,7 +141,12 @@ fn monitoring_namespace(env: &resolved::Env) -> Option<&str> {
         .map(|component| component.namespace.value.as_str())
 }
 
-fn service_policy(env: &resolved::Env, service: &resolved::Service, out: &mut Vec<Manifest>) {
+fn service_policy(
+    env: &resolved::Env,
+    service: &resolved::Service,
+    clients: Option<&Vec<networking::NetworkPolicyPeer>>,
+    out: &mut Vec<Manifest>,
+) {
     let own_pods = selector(labels::selector(env, &service.name));
     let mut ingress = Vec::new();
     if !service.ports.is_empty() {
@@ -132,15 +156,9 @@ fn service_policy(env: &resolved::Env, service: &resolved::Service, out: &mut Ve
                 ports: Some(service_ports(service)),
             });
         }
-        let clients: Vec<networking::NetworkPolicyPeer> = env
-            .services
-            .values()
-            .filter(|client| client.uses.iter().any(|dependency| dependency.target.value == service.name.value))
-            .map(|client| peer(Some(&client.namespace), Some(selector(labels::selector(env, &client.name)))))
-            .collect();
-        if !clients.is_empty() {
+        if let Some(clients) = clients {
             ingress.push(networking::NetworkPolicyIngressRule {
-                from: Some(clients),
+                from: Some(clients.clone()),
                 ports: Some(service_ports(service)),
             });
         }
@@ -204,7 +222,12 @@ fn component_egress(component: &resolved::Component) -> networking::NetworkPolic
 /// traffic only from their users; gateways take traffic from anywhere (it comes from outside); and
 /// gateways, identity providers and operators may reach anything, because they call the Kubernetes API,
 /// webhooks and upstream services Slipway cannot enumerate.
-fn component_policy(env: &resolved::Env, component: &resolved::Component, out: &mut Vec<Manifest>) {
+fn component_policy(
+    env: &resolved::Env,
+    component: &resolved::Component,
+    clients: Option<&Vec<networking::NetworkPolicyPeer>>,
+    out: &mut Vec<Manifest>,
+) {
     let role = catalog::kind_info(component.kind.value).role;
     let pods = component_pods(component);
     let same_namespace = peer(Some(&component.namespace), None);
@@ -215,18 +238,7 @@ fn component_policy(env: &resolved::Env, component: &resolved::Component, out: &
             ingress.push(networking::NetworkPolicyIngressRule { from: None, ports: None });
         }
         Role::Data | Role::Identity => {
-            let mut clients: Vec<networking::NetworkPolicyPeer> = env
-                .services
-                .values()
-                .filter(|client| client.uses.iter().any(|dependency| dependency.target.value == component.name.value))
-                .map(|client| peer(Some(&client.namespace), Some(selector(labels::selector(env, &client.name)))))
-                .collect();
-            clients.extend(
-                env.components
-                    .values()
-                    .filter(|client| client.uses.iter().any(|target| target.value == component.name.value))
-                    .map(|client| peer(Some(&client.namespace), Some(component_pods(client)))),
-            );
+            let mut clients: Vec<networking::NetworkPolicyPeer> = clients.cloned().unwrap_or_default();
             if role == Role::Identity
                 && let Some(gateway) = gateway_namespace(env)
             {
