@@ -257,46 +257,16 @@ pub fn table(env: &resolved::Env, budget: &Budget) -> String {
     let pods = u64::from(budget.pods());
     let pod_capacity = u64::from(budget.allocatable.2) * u64::from(budget.nodes);
     text.push_str("\n```\n");
-    let _ = writeln!(
-        text,
-        "memory requests {} {:>8} of {:<8} {:>5.1}%",
-        bar(request_memory.0, memory.0),
-        human_memory(request_memory),
-        human_memory(memory),
-        percent(request_memory.0, memory.0)
-    );
-    let _ = writeln!(
-        text,
-        "CPU requests    {} {:>8} of {:<8} {:>5.1}%",
-        bar(request_cpu.0, cpu.0),
-        human_cpu(request_cpu),
-        human_cpu(cpu),
-        percent(request_cpu.0, cpu.0)
-    );
-    let _ = writeln!(
-        text,
-        "memory limits   {} {:>8} of {:<8} {:>5.1}%",
-        bar(limit_memory.0, memory.0),
-        human_memory(limit_memory),
-        human_memory(memory),
-        percent(limit_memory.0, memory.0)
-    );
-    let _ = writeln!(
-        text,
-        "CPU limits      {} {:>8} of {:<8} {:>5.1}%",
-        bar(limit_cpu.0, cpu.0),
-        human_cpu(limit_cpu),
-        human_cpu(cpu),
-        percent(limit_cpu.0, cpu.0)
-    );
-    let _ = writeln!(
-        text,
-        "pods            {} {:>8} of {:<8} {:>5.1}%",
-        bar(pods, pod_capacity),
-        pods,
-        pod_capacity,
-        percent(pods, pod_capacity)
-    );
+    let lines = [
+        ("memory requests", request_memory.0, memory.0, human_memory(request_memory), human_memory(memory)),
+        ("CPU requests", request_cpu.0, cpu.0, human_cpu(request_cpu), human_cpu(cpu)),
+        ("memory limits", limit_memory.0, memory.0, human_memory(limit_memory), human_memory(memory)),
+        ("CPU limits", limit_cpu.0, cpu.0, human_cpu(limit_cpu), human_cpu(cpu)),
+        ("pods", pods, pod_capacity, pods.to_string(), pod_capacity.to_string()),
+    ];
+    for (what, used, total, used_text, total_text) in lines {
+        let _ = writeln!(text, "{what:<15} {} {used_text:>8} of {total_text:<8} {:>5.1}%", bar(used, total), percent(used, total));
+    }
     text.push_str("```\n");
     if !budget.unplaced.is_empty() {
         let _ = writeln!(text, "\n{} pod(s) fit on no node in `{}`.", budget.unplaced.len(), env.name.value);
