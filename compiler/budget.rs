@@ -265,7 +265,12 @@ pub fn table(env: &resolved::Env, budget: &Budget) -> String {
         ("pods", pods, pod_capacity, pods.to_string(), pod_capacity.to_string()),
     ];
     for (what, used, total, used_text, total_text) in lines {
-        let _ = writeln!(text, "{what:<15} {} {used_text:>8} of {total_text:<8} {:>5.1}%", bar(used, total), percent(used, total));
+        let _ = writeln!(
+            text,
+            "{what:<15} {} {used_text:>8} of {total_text:<8} {:>5.1}%",
+            bar(used, total),
+            percent(used, total)
+        );
     }
     text.push_str("```\n");
     if !budget.unplaced.is_empty() {

@@ -87,7 +87,12 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
     }
     // Environments render independently: one thread each, so both cores work on a multi-environment platform.
     let render_one = |env: &resolved::Env| {
-        let mut files = emit::to_files(source.file_name(), &render::render(env));
+        // Each object is written out as soon as it is rendered, so only its text stays in memory.
+        let mut files = emit::Files::new();
+        render::render_into(env, &mut |manifest| {
+            let (path, text) = emit::to_file(source.file_name(), &manifest);
+            files.insert(path, text);
+        });
         let (path, text) = emit::summary_file(source.file_name(), &env.name.value, &render::summary(env));
         files.insert(path, text);
         files

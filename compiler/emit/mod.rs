@@ -22,19 +22,19 @@ pub type Files = BTreeMap<String, String>;
 
 /// Turns manifests into files, each with its generated header.
 pub fn to_files(source_name: &str, manifests: &[Manifest]) -> Files {
-    manifests
-        .iter()
-        .map(|manifest| {
-            let mut text = String::with_capacity(2048);
-            let _ = writeln!(
-                text,
-                "{HEADER_PREFIX} from {source_name} ({}). Do not edit: change {source_name} and run `slipway build`.",
-                manifest.origin
-            );
-            text.push_str(&yaml::to_string(&manifest.object));
-            (manifest.path.clone(), text)
-        })
-        .collect()
+    manifests.iter().map(|manifest| to_file(source_name, manifest)).collect()
+}
+
+/// One manifest as a file: its path, and its text with the generated header.
+pub fn to_file(source_name: &str, manifest: &Manifest) -> (String, String) {
+    let mut text = String::with_capacity(2048);
+    let _ = writeln!(
+        text,
+        "{HEADER_PREFIX} from {source_name} ({}). Do not edit: change {source_name} and run `slipway build`.",
+        manifest.origin
+    );
+    yaml::write(&mut text, &manifest.object);
+    (manifest.path.clone(), text)
 }
 
 /// The environment summary file `<env>/README.md`, with its generated header.
@@ -70,48 +70,65 @@ impl Comparison {
     }
 }
 
-/// Compares `files` with what is in `directory` (which may not exist yet).
+/// Compares `files` with what is in `directory` (which may not exist yet). Each file on disk is read and
+/// compared as it comes, by two threads; only the ones that differ are kept.
 pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
-    let on_disk = read_tree(directory)?;
-    let mut comparison = Comparison::default();
-    for (path, expected) in files {
-        match on_disk.get(path) {
-            None => comparison.added.push(path.clone()),
-            Some(actual) if !is_generated(actual) => comparison.conflicts.push(path.clone()),
-            Some(actual) if actual.as_slice() != expected.as_bytes() => {
-                comparison.changed.push((path.clone(), String::from_utf8_lossy(actual).into_owned()));
+    let on_disk = list_tree(directory)?;
+    let classify = |chunk: &[(String, PathBuf)]| -> io::Result<Comparison> {
+        let mut comparison = Comparison::default();
+        for (relative, path) in chunk {
+            let actual = fs::read(path)?;
+            match files.get(relative) {
+                Some(_) if !is_generated(&actual) => comparison.conflicts.push(relative.clone()),
+                Some(expected) if actual.as_slice() != expected.as_bytes() => {
+                    comparison.changed.push((relative.clone(), String::from_utf8_lossy(&actual).into_owned()));
+                }
+                Some(_) => {}
+                None if is_generated(&actual) => {
+                    comparison.removed.push((relative.clone(), String::from_utf8_lossy(&actual).into_owned()));
+                }
+                None => comparison.unmanaged.push(relative.clone()),
             }
-            Some(_) => {}
         }
-    }
-    for (path, actual) in on_disk {
-        if files.contains_key(&path) {
-            continue;
-        }
-        if is_generated(&actual) {
-            comparison.removed.push((path, String::from_utf8_lossy(&actual).into_owned()));
-        } else {
-            comparison.unmanaged.push(path);
-        }
-    }
+        Ok(comparison)
+    };
+    let (first, second) = on_disk.split_at(on_disk.len() / 2);
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| classify(second));
+        (classify(first), second.join().expect("comparing files does not panic"))
+    });
+    let (mut comparison, second) = (first?, second?);
+    comparison.changed.extend(second.changed);
+    comparison.removed.extend(second.removed);
+    comparison.unmanaged.extend(second.unmanaged);
+    comparison.conflicts.extend(second.conflicts);
+    let present: std::collections::HashSet<&str> = on_disk.iter().map(|(relative, _)| relative.as_str()).collect();
+    comparison.added = files.keys().filter(|path| !present.contains(path.as_str())).cloned().collect();
+    comparison.changed.sort();
+    comparison.removed.sort();
+    comparison.unmanaged.sort();
+    comparison.conflicts.sort();
     Ok(comparison)
 }
 
 /// The files below `directory` that Slipway generated, as text: what `out/` held before a change.
 pub fn generated_files(directory: &Path) -> io::Result<Files> {
-    Ok(read_tree(directory)?
-        .into_iter()
-        .filter(|(_, contents)| is_generated(contents))
-        .map(|(path, contents)| (path, String::from_utf8_lossy(&contents).into_owned()))
-        .collect())
+    let mut files = Files::new();
+    for (relative, path) in list_tree(directory)? {
+        let contents = fs::read(&path)?;
+        if is_generated(&contents) {
+            files.insert(relative, String::from_utf8_lossy(&contents).into_owned());
+        }
+    }
+    Ok(files)
 }
 
-/// Every file below `directory`, by relative path. Hidden entries (`.git`, editor files) are skipped.
-/// Reading thousands of small files is mostly system calls, so two threads share the work.
-fn read_tree(directory: &Path) -> io::Result<BTreeMap<String, Vec<u8>>> {
+/// Every file below `directory`, by relative path, with its full path. Hidden entries (`.git`, editor
+/// files, Slipway's own staging and lock) are skipped.
+fn list_tree(directory: &Path) -> io::Result<Vec<(String, PathBuf)>> {
     let mut paths = Vec::new();
     if !directory.exists() {
-        return Ok(BTreeMap::new());
+        return Ok(paths);
     }
     let mut pending = vec![(directory.to_path_buf(), String::new())];
     while let Some((dir, prefix)) = pending.pop() {
@@ -129,15 +146,7 @@ fn read_tree(directory: &Path) -> io::Result<BTreeMap<String, Vec<u8>>> {
             }
         }
     }
-    let read = |chunk: &[(String, PathBuf)]| -> io::Result<Vec<(String, Vec<u8>)>> {
-        chunk.iter().map(|(relative, path)| Ok((relative.clone(), fs::read(path)?))).collect()
-    };
-    let (first, second) = paths.split_at(paths.len() / 2);
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| read(second));
-        (read(first), second.join().expect("reading files does not panic"))
-    });
-    Ok(first?.into_iter().chain(second?).collect())
+    Ok(paths)
 }
 
 /// Why a write did not happen.
@@ -176,14 +185,27 @@ pub fn write(directory: &Path, files: &Files) -> Result<Comparison, WriteError> 
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|error| io_error("remove", &staging, error))?;
         }
-        for (relative, contents) in files {
-            let path = staging.join(relative);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|error| io_error("create", parent, error))?;
-            }
-            fs::write(&path, contents).map_err(|error| io_error("write", &path, error))?;
-        }
+        // Directories first, each once; then the files, by two threads (file creation is system calls).
+        let directories: std::collections::BTreeSet<&str> =
+            files.keys().filter_map(|relative| relative.rsplit_once('/').map(|(directory, _)| directory)).collect();
         fs::create_dir_all(&staging).map_err(|error| io_error("create", &staging, error))?;
+        for directory in directories {
+            let path = staging.join(directory);
+            fs::create_dir_all(&path).map_err(|error| io_error("create", &path, error))?;
+        }
+        let entries: Vec<(&String, &String)> = files.iter().collect();
+        let write_all = |chunk: &[(&String, &String)]| -> Result<(), WriteError> {
+            for (relative, contents) in chunk {
+                let path = staging.join(relative);
+                fs::write(&path, contents).map_err(|error| io_error("write", &path, error))?;
+            }
+            Ok(())
+        };
+        let (first, second) = entries.split_at(entries.len() / 2);
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| write_all(second));
+            write_all(first).and(second.join().expect("writing files does not panic"))
+        })?;
         for relative in &comparison.unmanaged {
             let target = staging.join(relative);
             if let Some(parent) = target.parent() {

@@ -10,15 +10,20 @@ use serde_json::Value;
 /// The YAML text of `value`, ending in a newline.
 pub fn to_string(value: &Value) -> String {
     let mut out = String::with_capacity(1024);
+    write(&mut out, value);
+    out
+}
+
+/// Appends the YAML text of `value` to `out`.
+pub fn write(out: &mut String, value: &Value) {
     match value {
-        Value::Object(map) if !map.is_empty() => entries(&mut out, map, 0, false),
-        Value::Array(items) if !items.is_empty() => sequence(&mut out, items, 0),
+        Value::Object(map) if !map.is_empty() => entries(out, map, 0, false),
+        Value::Array(items) if !items.is_empty() => sequence(out, items, 0),
         scalar => {
-            write_scalar(&mut out, scalar, 0);
+            write_scalar(out, scalar, 0);
             out.push('\n');
         }
     }
-    out
 }
 
 fn pad(out: &mut String, indent: usize) {

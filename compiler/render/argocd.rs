@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use serde::Serialize;
 
-use super::{Manifest, labels, names, platform, workload::to_value};
+use super::{Manifest, Out, labels, names, platform, workload::to_value};
 use crate::resolved;
 
 const API_VERSION: &str = "argoproj.io/v1alpha1";
@@ -119,14 +119,11 @@ struct GroupKind {
 }
 
 /// Adds the ArgoCD objects for `env`, given every object already rendered for it.
-pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
+pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
     let project = names::project(env);
     let waves = waves(env);
     let (cluster_kinds, namespaced_kinds) = kinds(out);
-    let has_directory = |directory: &str| {
-        let prefix = format!("{}/{directory}/", env.name.value);
-        out.iter().any(|manifest| manifest.path.starts_with(&prefix))
-    };
+    let has_directory = |directory: &str| out.directories.contains(directory);
     let has_gateway = has_directory("gateway");
     let has_identity = has_directory("identity");
     let mut apps = Vec::new();
@@ -266,7 +263,9 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
             sync_policy: sync_policy(false),
         },
     };
-    out.extend(apps);
+    for app in apps {
+        out.push(app);
+    }
     out.push(Manifest {
         path: format!("{}/root.yaml", env.name.value),
         origin: format!("environments.{}", env.name.value),
@@ -459,14 +458,12 @@ fn sync_policy(create_namespace: bool) -> SyncPolicy {
 }
 
 /// The (group, kind) pairs rendered, cluster-scoped and namespaced: the project allows exactly these.
-fn kinds(manifests: &[Manifest]) -> (Vec<GroupKind>, Vec<GroupKind>) {
+fn kinds(out: &Out<'_>) -> (Vec<GroupKind>, Vec<GroupKind>) {
     let mut cluster = BTreeSet::new();
     let mut namespaced = BTreeSet::new();
-    for manifest in manifests {
-        let api_version = manifest.object["apiVersion"].as_str().unwrap_or_default();
-        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group).to_owned();
-        let kind = GroupKind { group, kind: manifest.object["kind"].as_str().unwrap_or_default().to_owned() };
-        if manifest.object["metadata"]["namespace"].is_string() {
+    for (group, kind, is_namespaced) in &out.kinds {
+        let kind = GroupKind { group: group.clone(), kind: kind.clone() };
+        if *is_namespaced {
             namespaced.insert(kind);
         } else {
             cluster.insert(kind);

@@ -10,7 +10,7 @@ use k8s_openapi::api::discovery::v1 as discovery;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use serde_json::{Map, Value, json};
 
-use super::{Manifest, labels, workload::to_value};
+use super::{Manifest, Out, labels, workload::to_value};
 use crate::catalog;
 use crate::resolved;
 
@@ -136,7 +136,7 @@ fn merge(base: &mut Map<String, Value>, overlay: Map<String, Value>) {
 
 /// An external component is a Service in the cluster that points outside it: an ExternalName for a DNS
 /// name, or a Service without a selector plus an EndpointSlice for an IP address.
-pub(super) fn render_external(env: &resolved::Env, component: &resolved::Component, out: &mut Vec<Manifest>) {
+pub(super) fn render_external(env: &resolved::Env, component: &resolved::Component, out: &mut Out<'_>) {
     let Some(external) = &component.external else { return };
     let directory = format!("{}/components/{}", env.name.value, component.name.value);
     let origin = format!("components.{}", component.name.value);

@@ -9,7 +9,7 @@ use k8s_openapi::api::networking::v1 as networking;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use serde_json::{Value, json};
 
-use super::{Manifest, labels, workload::to_value};
+use super::{Manifest, Out, labels, workload::to_value};
 use crate::resolved::{self, GatewayKind};
 
 const KONG_API: &str = "configuration.konghq.com/v1";
@@ -18,7 +18,7 @@ const GLOBAL_CORRELATION_ID: &str = "global-correlation-id";
 const JWT_AUTH: &str = "jwt-auth";
 
 /// The objects of one routed service, into its own directory.
-pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, out: &mut Vec<Manifest>) {
+pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, out: &mut Out<'_>) {
     let Some(gateway) = &env.gateway else { return };
     if service.routes.is_empty() {
         return;
@@ -200,7 +200,7 @@ fn global_plugins(gateway: &resolved::Gateway) -> Vec<(&'static str, &'static st
 
 /// The gateway-wide Kong plugins, in every namespace that has routed services (a KongPlugin is found
 /// only in the namespace of the Ingress that names it).
-pub(super) fn render_shared(env: &resolved::Env, out: &mut Vec<Manifest>) {
+pub(super) fn render_shared(env: &resolved::Env, out: &mut Out<'_>) {
     let Some(gateway) = &env.gateway else { return };
     let namespaces: BTreeSet<&str> = env
         .services

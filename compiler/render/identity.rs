@@ -7,14 +7,14 @@ use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use serde_json::{Map, Value, json};
 
-use super::{Manifest, labels, workload::to_value};
+use super::{Manifest, Out, labels, workload::to_value};
 use crate::resolved;
 
 pub(super) fn config_map_name(identity: &resolved::Identity) -> String {
     format!("{}-realm", identity.realm.value)
 }
 
-pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
+pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
     let Some(identity) = &env.identity else { return };
     let Some(component) = identity.component.as_ref().and_then(|name| env.components.get(name.value.as_str())) else {
         return;

@@ -28,23 +28,60 @@ pub struct Manifest {
     pub object: serde_json::Value,
 }
 
-/// Renders one environment, objects sorted by path.
+/// Where rendered objects go: each is handed on as soon as it is made (so the caller can write it out and
+/// drop it), while what the ArgoCD objects need to know of the rest is kept: the kinds rendered, which
+/// the projects allow, and the directories that hold anything, which get Applications.
+pub struct Out<'a> {
+    sink: &'a mut dyn FnMut(Manifest),
+    /// (API group, kind, namespaced).
+    kinds: std::collections::BTreeSet<(String, String, bool)>,
+    /// First directory under `<env>/`: `services`, `gateway`, `secrets`, ...
+    directories: std::collections::BTreeSet<String>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, manifest: Manifest) {
+        let api_version = manifest.object["apiVersion"].as_str().unwrap_or_default();
+        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group).to_owned();
+        let kind = manifest.object["kind"].as_str().unwrap_or_default().to_owned();
+        let namespaced = manifest.object["metadata"]["namespace"].is_string();
+        if !self.kinds.contains(&(group.clone(), kind.clone(), namespaced)) {
+            self.kinds.insert((group, kind, namespaced));
+        }
+        if let Some(directory) = manifest.path.split('/').nth(1).filter(|_| manifest.path.matches('/').count() > 1)
+            && !self.directories.contains(directory)
+        {
+            self.directories.insert(directory.to_owned());
+        }
+        (self.sink)(manifest);
+    }
+}
+
+/// Renders one environment into a list (for tests and tools), sorted by path.
 pub fn render(env: &resolved::Env) -> Vec<Manifest> {
     let mut manifests = Vec::new();
-    platform::render(env, &mut manifests);
-    platform::render_limits(env, &mut manifests);
-    for service in env.services.values() {
-        workload::render(env, service, &mut manifests);
-        gateway::render_service(env, service, &mut manifests);
-    }
-    for component in env.components.values() {
-        components::render_external(env, component, &mut manifests);
-    }
-    gateway::render_shared(env, &mut manifests);
-    secrets::render(env, &mut manifests);
-    network::render(env, &mut manifests);
-    identity::render(env, &mut manifests);
-    argocd::render(env, &mut manifests);
+    render_into(env, &mut |manifest| manifests.push(manifest));
     manifests.sort_by(|a, b| a.path.cmp(&b.path));
     manifests
+}
+
+/// Renders one environment, handing each object to `sink` as soon as it is made.
+pub fn render_into(env: &resolved::Env, sink: &mut dyn FnMut(Manifest)) {
+    let mut out =
+        Out { sink, kinds: std::collections::BTreeSet::new(), directories: std::collections::BTreeSet::new() };
+    let manifests = &mut out;
+    platform::render(env, manifests);
+    platform::render_limits(env, manifests);
+    for service in env.services.values() {
+        workload::render(env, service, manifests);
+        gateway::render_service(env, service, manifests);
+    }
+    for component in env.components.values() {
+        components::render_external(env, component, manifests);
+    }
+    gateway::render_shared(env, manifests);
+    secrets::render(env, manifests);
+    network::render(env, manifests);
+    identity::render(env, manifests);
+    argocd::render(env, manifests);
 }

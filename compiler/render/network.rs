@@ -9,11 +9,11 @@ use k8s_openapi::api::networking::v1 as networking;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{Manifest, labels, platform, workload::to_value};
+use super::{Manifest, Out, labels, platform, workload::to_value};
 use crate::catalog::{self, Role};
 use crate::resolved;
 
-pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
+pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
     if !env.network_policies {
         return;
     }
@@ -55,7 +55,7 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
 
 fn push(
     env: &resolved::Env,
-    out: &mut Vec<Manifest>,
+    out: &mut Out<'_>,
     namespace: &str,
     name: &str,
     pod_selector: meta::LabelSelector,
@@ -145,7 +145,7 @@ fn service_policy(
     env: &resolved::Env,
     service: &resolved::Service,
     clients: Option<&Vec<networking::NetworkPolicyPeer>>,
-    out: &mut Vec<Manifest>,
+    out: &mut Out<'_>,
 ) {
     let own_pods = selector(labels::selector(env, &service.name));
     let mut ingress = Vec::new();
@@ -226,7 +226,7 @@ fn component_policy(
     env: &resolved::Env,
     component: &resolved::Component,
     clients: Option<&Vec<networking::NetworkPolicyPeer>>,
-    out: &mut Vec<Manifest>,
+    out: &mut Out<'_>,
 ) {
     let role = catalog::kind_info(component.kind.value).role;
     let pods = component_pods(component);

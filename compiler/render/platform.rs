@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
-use super::{Manifest, labels, workload::to_value};
+use super::{Manifest, Out, labels, workload::to_value};
 use crate::budget;
 use crate::quantity::{Cpu, Memory};
 use crate::resolved;
@@ -65,7 +65,7 @@ fn service_pod_security_level(env: &resolved::Env, namespace: &str) -> &'static 
     level
 }
 
-pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
+pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
     for namespace in namespaces(env) {
         let mut labels = labels::common(env, "platform", None);
         labels.insert("kubernetes.io/metadata.name".to_owned(), namespace.to_owned());
@@ -96,7 +96,7 @@ pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
 /// namespace's budget at maximum replicas, rollout surge included, plus the platform's headroom.
 /// Component namespaces get no quota: their charts run pods (jobs, exporters, operators) that Slipway
 /// cannot see, and a quota would block them.
-pub(super) fn render_limits(env: &resolved::Env, out: &mut Vec<Manifest>) {
+pub(super) fn render_limits(env: &resolved::Env, out: &mut Out<'_>) {
     let defaults = DEFAULT_CONTAINER;
     for namespace in namespaces(env) {
         let metadata = |name: &str| meta::ObjectMeta {

@@ -9,12 +9,12 @@ use serde_json::{Value, json};
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
-use super::{Manifest, labels, workload::to_value};
+use super::{Manifest, Out, labels, workload::to_value};
 use crate::resolved::{self, Backend};
 
 pub(super) const CSI_DRIVER: &str = "secrets-store.csi.k8s.io";
 
-pub(super) fn render(env: &resolved::Env, out: &mut Vec<Manifest>) {
+pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
     let used_in = env.secret_namespaces();
     for secret in env.secrets.values() {
         let Some(namespaces) = used_in.get(secret.name.value.as_str()) else { continue };

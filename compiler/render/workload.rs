@@ -10,10 +10,10 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{Manifest, labels, names};
+use super::{Manifest, Out, labels, names};
 use crate::resolved;
 
-pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut Vec<Manifest>) {
+pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut Out<'_>) {
     let directory = format!("{}/services/{}", env.name.value, service.name.value);
     let origin = format!("services.{}", service.name.value);
     let labels = labels::common(env, &service.name, service.image_tag());
