@@ -15,15 +15,16 @@ command -v hyperfine >/dev/null || { echo "benches/run.sh needs hyperfine (apt-g
 
 cargo build --release --locked --quiet --bin slipway --example gen_platform --example stage_timings
 slipway=$PWD/target/release/slipway
-work=$(mktemp -d)
+# On tmpfs when there is one, so that the numbers measure Slipway rather than the disk.
+work=$(mktemp -d -p "$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")")
 trap 'rm -rf "$work"' EXIT
 
 rss() { # peak resident set size of a command, in MB
   /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }'
 }
 
-median() { # median wall time of a command, in ms
-  hyperfine --style none --warmup 2 --runs "${RUNS:-10}" --export-json "$work/h.json" "$1" >/dev/null 2>&1
+median() { # median wall time of a command, in ms; an optional second command runs untimed before each run
+  hyperfine --style none --warmup 2 --runs "${RUNS:-10}" --prepare "${2:-true}" --export-json "$work/h.json" "$1" >/dev/null 2>&1
   python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["results"][0]["median"]*1000, 1))' "$work/h.json"
 }
 
@@ -36,7 +37,7 @@ run() { # name, generator arguments
   (cd "$dir" && "$slipway" build >/dev/null)
   local files; files=$(find "$dir/out" -type f | wc -l)
   local check; check=$(median "cd '$dir' && '$slipway' check")
-  local build; build=$(median "cd '$dir' && rm -rf out && '$slipway' build")
+  local build; build=$(median "cd '$dir' && '$slipway' build" "rm -rf '$dir/out'")
   local check_rss; check_rss=$(cd "$dir" && rss "$slipway" check)
   rm -rf "$dir/out"
   local build_rss; build_rss=$(cd "$dir" && rss "$slipway" build)

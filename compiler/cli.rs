@@ -252,7 +252,7 @@ fn check(args: &Args, printer: &mut Printer) -> ExitStatus {
             return ExitStatus::Error;
         }
     };
-    let mut problems = output_diagnostics(&args.out, &comparison, files);
+    let mut problems = output_diagnostics(&args.out, &comparison);
     let fresh_schema = schema::generate();
     let schema_on_disk = std::fs::read_to_string(&args.schema).ok();
     if schema_on_disk.as_deref() != Some(fresh_schema.as_str()) {
@@ -691,7 +691,7 @@ fn display(out: &Path, relative: &str) -> String {
     out.join(relative).display().to_string()
 }
 
-fn output_diagnostics(out: &Path, comparison: &Comparison, _files: &emit::Files) -> Vec<Diagnostic> {
+fn output_diagnostics(out: &Path, comparison: &Comparison) -> Vec<Diagnostic> {
     let stale = |relative: &str, state: &str| {
         Diagnostic::error(Code::StaleOutput, format!("`{}` {state}", display(out, relative)))
             .with_help("run `slipway build` and commit the result")
