@@ -38,26 +38,36 @@ fn requests(name: &Spanned<String>, what: &str, resources: &resolved::Resources,
             ),
         );
     }
-    if let (Some(request), Some(limit)) = (&resources.requests.memory, &resources.limits.memory)
-        && request.value > limit.value
-    {
+    let name_and_what = (name, what);
+    request_over_limit(
+        name_and_what,
+        "memory",
+        resources.requests.memory.as_ref(),
+        resources.limits.memory.as_ref(),
+        diagnostics,
+    );
+    request_over_limit(
+        name_and_what,
+        "CPU",
+        resources.requests.cpu.as_ref(),
+        resources.limits.cpu.as_ref(),
+        diagnostics,
+    );
+}
+
+fn request_over_limit<T: PartialOrd + std::fmt::Display>(
+    (name, what): (&Spanned<String>, &str),
+    resource: &str,
+    request: Option<&Spanned<T>>,
+    limit: Option<&Spanned<T>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let (Some(request), Some(limit)) = (request, limit) else { return };
+    if request.value > limit.value {
         diagnostics.push(
             Diagnostic::error(
                 Code::RequestsExceedLimits,
-                format!("{what} `{}` requests more memory than its limit", name.value),
-            )
-            .with_label(limit.span, format!("limit {}", limit.value))
-            .with_secondary(request.span, format!("request {}", request.value))
-            .with_help(format!("raise the limit to at least {} or lower the request", request.value)),
-        );
-    }
-    if let (Some(request), Some(limit)) = (&resources.requests.cpu, &resources.limits.cpu)
-        && request.value > limit.value
-    {
-        diagnostics.push(
-            Diagnostic::error(
-                Code::RequestsExceedLimits,
-                format!("{what} `{}` requests more CPU than its limit", name.value),
+                format!("{what} `{}` requests more {resource} than its limit", name.value),
             )
             .with_label(limit.span, format!("limit {}", limit.value))
             .with_secondary(request.span, format!("request {}", request.value))
