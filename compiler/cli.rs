@@ -203,17 +203,17 @@ impl Printer {
             let _ = std::io::stderr().write_all(text.as_bytes());
         }
     }
+}
 
-    fn error(&mut self, message: &str) {
-        let _ = self;
-        let _ = writeln!(std::io::stderr(), "error: {message}");
-    }
+/// Errors of the command itself go to stderr in every format: they are for whoever runs it.
+fn print_error(message: &str) {
+    let _ = writeln!(std::io::stderr(), "error: {message}");
 }
 
 /// Loads and compiles the platform, printing its diagnostics; `Err` carries the exit status.
 fn compile(args: &Args, printer: &mut Printer) -> Result<(SourceFile, Compiled), ExitStatus> {
     let source = load::read(&args.platform).map_err(|message| {
-        printer.error(&message);
+        print_error(&message);
         ExitStatus::Error
     })?;
     // Parsed once here, because the SealedSecret files to read depend on what the platform declares.
@@ -224,12 +224,12 @@ fn compile(args: &Args, printer: &mut Printer) -> Result<(SourceFile, Compiled),
     printer.diagnostics(&compiled.diagnostics, Some(&source));
     if compiled.has_errors() {
         let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
-        printer.error(&format!("{} has {errors} error{}; nothing was rendered", source.path, plural(errors)));
+        print_error(&format!("{} has {errors} error{}; nothing was rendered", source.path, plural(errors)));
         return Err(ExitStatus::Failure);
     }
     let warnings = compiled.diagnostics.len();
     if warnings > 0 && args.deny == Some(DenyArg::Warnings) {
-        printer.error(&format!(
+        print_error(&format!(
             "{} has {warnings} warning{}, denied by `--deny warnings`",
             source.path,
             plural(warnings)
@@ -248,7 +248,7 @@ fn check(args: &Args, printer: &mut Printer) -> ExitStatus {
     let comparison = match emit::compare(&args.out, files) {
         Ok(comparison) => comparison,
         Err(error) => {
-            printer.error(&format!("cannot read `{}`: {error}", args.out.display()));
+            print_error(&format!("cannot read `{}`: {error}", args.out.display()));
             return ExitStatus::Error;
         }
     };
@@ -268,7 +268,7 @@ fn check(args: &Args, printer: &mut Printer) -> ExitStatus {
         if let Some(old) = schema_on_disk.filter(|old| old != &fresh_schema) {
             printer.out(&emit::unified_diff(&args.schema.display().to_string(), &old, &fresh_schema));
         }
-        printer.error(&format!("check failed: {} problem{}", problems.len(), plural(problems.len())));
+        print_error(&format!("check failed: {} problem{}", problems.len(), plural(problems.len())));
         return ExitStatus::Failure;
     }
     printer.out(&format!(
@@ -301,11 +301,11 @@ fn build(args: &Args, printer: &mut Printer) -> ExitStatus {
         Err(WriteError::Conflicts(paths)) => {
             let problems: Vec<Diagnostic> = paths.iter().map(|path| conflict(&args.out, path)).collect();
             printer.diagnostics(&problems, None);
-            printer.error("nothing was written");
+            print_error("nothing was written");
             return ExitStatus::Failure;
         }
         Err(WriteError::Io(message)) => {
-            printer.error(&format!("{message}; `{}` was left as it was", args.out.display()));
+            print_error(&format!("{message}; `{}` was left as it was", args.out.display()));
             return ExitStatus::Error;
         }
     };
@@ -315,7 +315,7 @@ fn build(args: &Args, printer: &mut Printer) -> ExitStatus {
     let schema_changed = match emit::write_file(&args.schema, &schema::generate()) {
         Ok(changed) => changed,
         Err(message) => {
-            printer.error(&message);
+            print_error(&message);
             return ExitStatus::Error;
         }
     };
@@ -343,7 +343,7 @@ fn diff(args: &Args, env: Option<&str>, base: Option<&str>, markdown: bool, prin
             let source = match load::read_at_revision(&args.platform, revision) {
                 Ok(source) => source,
                 Err(message) => {
-                    printer.error(&message);
+                    print_error(&message);
                     return ExitStatus::Error;
                 }
             };
@@ -354,7 +354,7 @@ fn diff(args: &Args, env: Option<&str>, base: Option<&str>, markdown: bool, prin
         None => match emit::generated_files(&args.out) {
             Ok(files) => files,
             Err(error) => {
-                printer.error(&format!("cannot read `{}`: {error}", args.out.display()));
+                print_error(&format!("cannot read `{}`: {error}", args.out.display()));
                 return ExitStatus::Error;
             }
         },
@@ -375,19 +375,19 @@ fn write_edit(args: &Args, edited: &str, printer: &mut Printer) -> ExitStatus {
     let compiled = crate::compile(&source);
     if compiled.has_errors() {
         printer.diagnostics(&compiled.diagnostics, Some(&source));
-        printer.error(&format!("the change would make `{}` invalid; nothing was written", args.platform.display()));
+        print_error(&format!("the change would make `{}` invalid; nothing was written", args.platform.display()));
         return ExitStatus::Failure;
     }
     if let Err(message) = emit::write_file(&args.platform, edited) {
-        printer.error(&message);
+        print_error(&message);
         return ExitStatus::Error;
     }
     build(args, printer)
 }
 
-fn read_platform(args: &Args, printer: &mut Printer) -> Result<SourceFile, ExitStatus> {
+fn read_platform(args: &Args) -> Result<SourceFile, ExitStatus> {
     load::read(&args.platform).map_err(|message| {
-        printer.error(&message);
+        print_error(&message);
         ExitStatus::Error
     })
 }
@@ -398,7 +398,7 @@ fn edit_failed(error: &Diagnostic, printer: &mut Printer) -> ExitStatus {
 }
 
 fn set_image(args: &Args, service: &str, tag: &str, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
-    let source = match read_platform(args, printer) {
+    let source = match read_platform(args) {
         Ok(source) => source,
         Err(status) => return status,
     };
@@ -452,7 +452,7 @@ fn is_mutable_tag(tag: Option<&str>) -> bool {
 }
 
 fn promote(args: &Args, from: &str, to: &str, services: &[String], printer: &mut Printer) -> ExitStatus {
-    let source = match read_platform(args, printer) {
+    let source = match read_platform(args) {
         Ok(source) => source,
         Err(status) => return status,
     };
@@ -492,7 +492,7 @@ fn promote(args: &Args, from: &str, to: &str, services: &[String], printer: &mut
             continue;
         }
         if to_production && is_mutable_tag(tag) {
-            printer.error(&format!(
+            print_error(&format!(
                 "refusing to promote `{image}` of `{service}` into production: `{}` is not a version",
                 tag.unwrap_or("(no tag)")
             ));
@@ -531,7 +531,7 @@ fn new_service(
     uses: &[String],
     printer: &mut Printer,
 ) -> ExitStatus {
-    let source = match read_platform(args, printer) {
+    let source = match read_platform(args) {
         Ok(source) => source,
         Err(status) => return status,
     };
@@ -556,7 +556,7 @@ fn new_service(
 }
 
 fn graph(args: &Args, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
-    let source = match read_platform(args, printer) {
+    let source = match read_platform(args) {
         Ok(source) => source,
         Err(status) => return status,
     };
@@ -573,14 +573,14 @@ fn graph(args: &Args, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
         None => envs.first(),
     };
     let Some(chosen) = chosen else {
-        printer.error(&format!("there is no environment `{}`", env.unwrap_or_default()));
+        print_error(&format!("there is no environment `{}`", env.unwrap_or_default()));
         return ExitStatus::Failure;
     };
     let text = match args.format {
         FormatArg::Dot => crate::render::dot(chosen),
         FormatArg::Human | FormatArg::Mermaid => crate::render::mermaid(chosen),
         FormatArg::Json | FormatArg::Github => {
-            printer.error("`graph` takes `--format mermaid` or `--format dot`");
+            print_error("`graph` takes `--format mermaid` or `--format dot`");
             return ExitStatus::Error;
         }
     };
@@ -595,7 +595,7 @@ fn init(args: &Args, dir: Option<&Path>, printer: &mut Printer) -> ExitStatus {
     let dir = dir.unwrap_or(Path::new("."));
     let platform = dir.join("platform/platform.toml");
     if platform.exists() {
-        printer.error(&format!("`{}` already exists", platform.display()));
+        print_error(&format!("`{}` already exists", platform.display()));
         return ExitStatus::Error;
     }
     let absolute = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
@@ -610,7 +610,7 @@ fn init(args: &Args, dir: Option<&Path>, printer: &mut Printer) -> ExitStatus {
     let name = if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_lowercase()) { "platform" } else { name };
     let text = INIT_PLATFORM.replace("NAME", &name[..name.len().min(40)]);
     if let Err(message) = emit::write_file(&platform, &text) {
-        printer.error(&message);
+        print_error(&message);
         return ExitStatus::Error;
     }
     printer.out(&format!("wrote `{}`\n", platform.display()));
@@ -634,7 +634,7 @@ fn write_schema(args: &Args, printer: &mut Printer) -> ExitStatus {
             ExitStatus::Success
         }
         Err(message) => {
-            printer.error(&message);
+            print_error(&message);
             ExitStatus::Error
         }
     }
@@ -644,7 +644,7 @@ fn budget(args: &Args, printer: &mut Printer) -> ExitStatus {
     let source = match load::read(&args.platform) {
         Ok(source) => source,
         Err(message) => {
-            printer.error(&message);
+            print_error(&message);
             return ExitStatus::Error;
         }
     };
@@ -680,7 +680,7 @@ fn explain(code: &str, printer: &mut Printer) -> ExitStatus {
         let known: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
         let help = diagnostic::did_you_mean(&code.to_ascii_uppercase(), known.iter().copied())
             .unwrap_or_else(|| format!("known codes: {}", known.join(", ")));
-        printer.error(&format!("unknown diagnostic code `{code}`; {help}"));
+        print_error(&format!("unknown diagnostic code `{code}`; {help}"));
         return ExitStatus::Error;
     };
     printer.out(&format!("{} ({})\n\n{}\n", code.as_str(), code.name(), code.explanation()));
