@@ -434,16 +434,23 @@ fn set_image(args: &Args, service: &str, tag: &str, env: Option<&str>, printer: 
 
 /// (environment, service) -> image, after merging.
 fn resolved_images(source: &SourceFile) -> Result<std::collections::BTreeMap<(String, String), String>, ExitStatus> {
+    Ok(images_of(&resolve_envs(source)?))
+}
+
+/// The environments of a platform, resolved, for commands that edit it.
+fn resolve_envs(source: &SourceFile) -> Result<Vec<crate::resolved::Env>, ExitStatus> {
     let platform = load::parse(source).map_err(|_| ExitStatus::Failure)?;
-    let (envs, _) = crate::resolve::resolve(&platform, source, &load::Attachments::default());
-    Ok(envs
-        .iter()
+    Ok(crate::resolve::resolve(&platform, source, &load::Attachments::default()).0)
+}
+
+fn images_of(envs: &[crate::resolved::Env]) -> std::collections::BTreeMap<(String, String), String> {
+    envs.iter()
         .flat_map(|env| {
             env.services
                 .values()
                 .map(move |service| ((env.name.value.clone(), service.name.value.clone()), service.image.value.clone()))
         })
-        .collect())
+        .collect()
 }
 
 /// A tag that names a moving target: `latest`, or a branch such as `main` (no digit in it).
@@ -456,10 +463,11 @@ fn promote(args: &Args, from: &str, to: &str, services: &[String], printer: &mut
         Ok(source) => source,
         Err(status) => return status,
     };
-    let Ok(images) = resolved_images(&source) else {
+    let Ok(envs) = resolve_envs(&source) else {
         return compile(args, printer).err().unwrap_or(ExitStatus::Failure);
     };
-    let environments: std::collections::BTreeSet<&str> = images.keys().map(|(env, _)| env.as_str()).collect();
+    let images = images_of(&envs);
+    let environments: std::collections::BTreeSet<&str> = envs.iter().map(|env| env.name.value.as_str()).collect();
     for env in [from, to] {
         if !environments.contains(env) {
             let help = diagnostic::did_you_mean(env, environments.iter().copied());
@@ -471,17 +479,10 @@ fn promote(args: &Args, from: &str, to: &str, services: &[String], printer: &mut
             return ExitStatus::Failure;
         }
     }
-    let to_production = match load::parse(&source) {
-        Ok(platform) => {
-            let (envs, _) = crate::resolve::resolve(&platform, &source, &load::Attachments::default());
-            envs.iter().any(|env| env.name.value == to && env.tier == crate::resolved::Tier::Production)
-        }
-        Err(_) => false,
-    };
+    let to_production = envs.iter().any(|env| env.name.value == to && env.tier == crate::resolved::Tier::Production);
     let mut edited = source.text.clone();
     let mut changed = Vec::new();
-    for ((env, service), image) in images.iter().filter(|((env, _), _)| env == from) {
-        let _ = env;
+    for ((_, service), image) in images.iter().filter(|((env, _), _)| env == from) {
         if !services.is_empty() && !services.contains(service) {
             continue;
         }

@@ -98,6 +98,7 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
 /// cannot see, and a quota would block them.
 pub(super) fn render_limits(env: &resolved::Env, out: &mut Out<'_>) {
     let defaults = DEFAULT_CONTAINER;
+    let budget = budget::compute(env);
     for namespace in namespaces(env) {
         let metadata = |name: &str| meta::ObjectMeta {
             name: Some(name.to_owned()),
@@ -124,7 +125,7 @@ pub(super) fn render_limits(env: &resolved::Env, out: &mut Out<'_>) {
         if component_namespaces(env).contains(namespace) {
             continue;
         }
-        let Some((requests, limits, pods)) = namespace_budget(env, namespace) else { continue };
+        let Some((requests, limits, pods)) = namespace_budget(env, &budget, namespace) else { continue };
         let grow = |value: u64| {
             #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let grown = (value as f64 * (1.0 + env.quota_headroom.max(0.0))).ceil() as u64;
@@ -149,12 +150,11 @@ pub(super) fn render_limits(env: &resolved::Env, out: &mut Out<'_>) {
     }
 }
 
-/// Requests, limits and pods of the services in `namespace`, with the rollout surge of its largest.
 /// Requests, limits and pods.
 type NamespaceBudget = ((Memory, Cpu), (Memory, Cpu), u32);
 
-fn namespace_budget(env: &resolved::Env, namespace: &str) -> Option<NamespaceBudget> {
-    let budget = budget::compute(env);
+/// Requests, limits and pods of the services in `namespace`, with the rollout surge of its largest.
+fn namespace_budget(env: &resolved::Env, budget: &budget::Budget, namespace: &str) -> Option<NamespaceBudget> {
     let in_namespace = |name: &str| env.services.get(name).is_some_and(|service| service.namespace.value == namespace);
     let rows: Vec<&budget::Row> = budget
         .rows

@@ -60,21 +60,33 @@ impl Ctx<'_> {
         self.diagnostics.push(diagnostic.in_environment(self.environment));
     }
 
-    fn resolve_env(&mut self, overlay: &model::Environment) -> resolved::Env {
-        let platform = self.platform;
-        for name in overlay.services.keys() {
-            if !platform.services.contains_key(name) {
-                let help = did_you_mean(name, platform.services.keys().map(|key| key.value.as_str()));
+    /// An environment may only override what the base platform declares.
+    fn unknown_overrides<'b, V>(
+        &mut self,
+        overrides: impl Iterator<Item = &'b Spanned<String>>,
+        declared: &indexmap::IndexMap<Spanned<String>, V>,
+        what: &str,
+        table: &str,
+    ) {
+        for name in overrides {
+            if !declared.contains_key(name) {
+                let help = did_you_mean(name, declared.keys().map(|key| key.value.as_str()));
                 self.report(
                     Diagnostic::error(
                         Code::UnknownService,
-                        format!("environment overrides unknown service `{}`", name.value),
+                        format!("environment overrides unknown {what} `{}`", name.value),
                     )
-                    .with_label(name.span, "not declared in [services]")
+                    .with_label(name.span, format!("not declared in {table}"))
                     .with_help_opt(help),
                 );
             }
         }
+    }
+
+    fn resolve_env(&mut self, overlay: &model::Environment) -> resolved::Env {
+        let platform = self.platform;
+        self.unknown_overrides(overlay.services.keys(), &platform.services, "service", "[services]");
+        self.unknown_overrides(overlay.components.keys(), &platform.components, "component", "[components]");
 
         let mut cluster = platform.cluster.clone();
         let base_cluster_span = cluster_span(&cluster);
@@ -91,19 +103,6 @@ impl Ctx<'_> {
             defaults.merge(overlay);
         }
 
-        for name in overlay.components.keys() {
-            if !platform.components.contains_key(name) {
-                let help = did_you_mean(name, platform.components.keys().map(|key| key.value.as_str()));
-                self.report(
-                    Diagnostic::error(
-                        Code::UnknownService,
-                        format!("environment overrides unknown component `{}`", name.value),
-                    )
-                    .with_label(name.span, "not declared in [components]")
-                    .with_help_opt(help),
-                );
-            }
-        }
         let mut components = BTreeMap::new();
         for (name, spec) in &platform.components {
             let mut merged = spec.clone();

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::render::names as derived;
 use crate::resolved;
-use crate::source::Spanned;
+use crate::source::{Span, Spanned};
 
 const MAX_LABEL: usize = 63;
 
@@ -25,34 +25,28 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         for port in &service.ports {
             port_name(&port.name, diagnostics);
         }
-        let derived_names = [
-            (derived::application(env, &service.name), "its ArgoCD Application"),
-            (derived::config_map(&service.name), "its ConfigMap"),
-        ];
-        for (name, what) in derived_names {
-            if name.len() > MAX_LABEL {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::NameTooLong,
-                        format!("the name of {what}, `{name}`, is longer than 63 characters"),
-                    )
-                    .with_label(service.name.span, format!("makes a name of {} characters", name.len()))
-                    .with_help("shorten the service name"),
-                );
-            }
-        }
-    }
-    let project = derived::project(env);
-    if project.len() > MAX_LABEL {
-        diagnostics.push(
-            Diagnostic::error(
-                Code::NameTooLong,
-                format!("the ArgoCD project name `{project}` is longer than 63 characters"),
-            )
-            .with_label(env.name.span, format!("makes a name of {} characters", project.len()))
-            .with_help("shorten the platform or environment name"),
+        too_long(
+            &derived::application(env, &service.name),
+            |name| format!("the name of its ArgoCD Application, `{name}`, is longer than 63 characters"),
+            service.name.span,
+            "shorten the service name",
+            diagnostics,
+        );
+        too_long(
+            &derived::config_map(&service.name),
+            |name| format!("the name of its ConfigMap, `{name}`, is longer than 63 characters"),
+            service.name.span,
+            "shorten the service name",
+            diagnostics,
         );
     }
+    too_long(
+        &derived::project(env),
+        |name| format!("the ArgoCD project name `{name}` is longer than 63 characters"),
+        env.name.span,
+        "shorten the platform or environment name",
+        diagnostics,
+    );
     for secret in env.secrets.values() {
         label(&secret.name, "secret", diagnostics);
     }
@@ -61,17 +55,13 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         if namespaces.insert(component.namespace.value.as_str()) {
             namespace(&component.namespace, diagnostics);
         }
-        let application = derived::application(env, &component.name);
-        if application.len() > MAX_LABEL {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::NameTooLong,
-                    format!("the name of its ArgoCD Application, `{application}`, is longer than 63 characters"),
-                )
-                .with_label(component.name.span, format!("makes a name of {} characters", application.len()))
-                .with_help("shorten the component name"),
-            );
-        }
+        too_long(
+            &derived::application(env, &component.name),
+            |name| format!("the name of its ArgoCD Application, `{name}`, is longer than 63 characters"),
+            component.name.span,
+            "shorten the component name",
+            diagnostics,
+        );
         if let Some(service) = env.services.get(component.name.value.as_str()) {
             diagnostics.push(
                 Diagnostic::error(
@@ -83,6 +73,18 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
                 .with_help("rename one of them"),
             );
         }
+    }
+}
+
+/// A name Slipway derives must fit a label; `span` is the user's name that makes it long.
+/// `message` says what the derived name is, given the name.
+fn too_long(derived: &str, message: fn(&str) -> String, span: Span, help: &str, diagnostics: &mut Vec<Diagnostic>) {
+    if derived.len() > MAX_LABEL {
+        diagnostics.push(
+            Diagnostic::error(Code::NameTooLong, message(derived))
+                .with_label(span, format!("makes a name of {} characters", derived.len()))
+                .with_help(help),
+        );
     }
 }
 
