@@ -116,15 +116,7 @@ pub fn compute(env: &resolved::Env) -> Budget {
         }
     }
     for component in env.components.values().filter(|component| component.external.is_none()) {
-        let per_node = crate::catalog::kind_info(component.kind.value).per_node;
-        rows.push(Row {
-            name: component.name.value.clone(),
-            kind: component.kind.value.as_str(),
-            replicas: if per_node { env.cluster.nodes } else { component.replicas },
-            requests: amounts(&component.resources.requests, None),
-            limits: amounts(&component.resources.limits, Some(&component.resources.requests)),
-            span: Some(component.name.span),
-        });
+        component_rows(env, component, &mut rows);
     }
     // ArgoCD runs in the cluster it is installed in, which Slipway knows as the in-cluster server; its
     // footprint is what `[argocd] resources` declares.
@@ -148,6 +140,57 @@ pub fn compute(env: &resolved::Env) -> Budget {
     );
     let unplaced = place(&rows, cluster.nodes, allocatable);
     Budget { rows, nodes: cluster.nodes, allocatable, unplaced }
+}
+
+/// A component's pods as its chart runs them (see `catalog`): its main pods with their sidecars, and the
+/// chart's other pods, each with the resources Slipway writes into the values.
+fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &mut Vec<Row>) {
+    let info = crate::catalog::kind_info(component.kind.value);
+    let main_pods = if info.per_node {
+        env.cluster.nodes
+    } else if info.replicas.is_empty()
+        && component.kind.value != resolved::ComponentKind::Redis
+        && component.kind.value != resolved::ComponentKind::Helm
+    {
+        1
+    } else {
+        component.replicas
+    };
+    let count = |count: crate::catalog::Count| match count {
+        crate::catalog::Count::Fixed(count) => count,
+        crate::catalog::Count::PerNode => env.cluster.nodes,
+        crate::catalog::Count::Replicas => main_pods,
+    };
+    let quantity = |(memory, cpu): (&str, &str)| {
+        (Memory::parse(memory).expect("catalog quantities parse"), Cpu::parse(cpu).expect("catalog quantities parse"))
+    };
+    let add = |a: (Memory, Cpu), b: (Memory, Cpu)| (Memory(a.0.0 + b.0.0), Cpu(a.1.0 + b.1.0));
+    // Charts that run several controllers alike give each the component's resources.
+    let controllers = u32::try_from(info.resources.len()).unwrap_or(1).max(1);
+    let mut requests = amounts(&component.resources.requests, None);
+    let mut limits = amounts(&component.resources.limits, Some(&component.resources.requests));
+    for pod in info.extra_pods.iter().filter(|pod| pod.sidecar) {
+        requests = add(requests, quantity(pod.requests));
+        limits = add(limits, quantity(pod.limits));
+    }
+    rows.push(Row {
+        name: component.name.value.clone(),
+        kind: component.kind.value.as_str(),
+        replicas: main_pods * controllers,
+        requests,
+        limits,
+        span: Some(component.name.span),
+    });
+    for pod in info.extra_pods.iter().filter(|pod| !pod.sidecar) {
+        rows.push(Row {
+            name: format!("{} ({})", component.name.value, pod.name),
+            kind: component.kind.value.as_str(),
+            replicas: count(pod.count),
+            requests: quantity(pod.requests),
+            limits: quantity(pod.limits),
+            span: Some(component.name.span),
+        });
+    }
 }
 
 fn amounts(amounts: &resolved::Amounts, fallback: Option<&resolved::Amounts>) -> (Memory, Cpu) {

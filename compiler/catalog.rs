@@ -1,15 +1,27 @@
-//! The component catalog: takes a component kind, gives what Slipway knows about its upstream Helm
-//! chart: where it lives, the port clients use, the Service name it creates, and the paths in its values
-//! where resources, persistence, credentials, databases and NodePorts go.
+//! The component catalog: takes a component kind, gives its contract with the pinned upstream chart: where
+//! the chart lives, the chart versions whose contract has been read at their tag, the port clients use,
+//! the Service it creates, the values paths (and their shapes) where resources, replicas, persistence,
+//! credentials, databases and NodePorts go, the labels its pods really carry, the images it pulls, the
+//! pods it runs besides the main one, the values it would otherwise generate on every render, the values
+//! that must be pinned for it to run, and what the cluster needs before it.
 //!
-//! Slipway sets `fullnameOverride` to the component's name, so Service names are the name plus the chart's
-//! fixed suffix (`redis-master`, `kong-proxy`), whatever each chart's own naming rules would make of it.
+//! Every fact here was read in the upstream chart at the versions in `versions`; `catalog/charts/` keeps
+//! what was extracted (with project, tag, commit and path), and `tests/contracts.rs` checks this file
+//! against it, so a fact that drifts from the chart fails `cargo test`.
+//!
+//! Slipway sets `fullnameOverride` and the Helm release name to the component's name, so Service names are
+//! the name plus the chart's fixed suffix (`redis-master`, `kong-proxy`).
+
+use serde_json::{Value, json};
 
 use crate::model::ComponentKind;
 
-/// What a component is for; it orders the sync waves (data, then gateway and identity) and namespaces.
+/// What a component is for; it orders the sync waves (secret operators, then data, then gateway and
+/// identity) and namespaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// Delivers secrets (external-secrets, sealed-secrets, the CSI driver): synced before the secrets.
+    SecretOperator,
     Data,
     Operator,
     Gateway,
@@ -19,10 +31,81 @@ pub enum Role {
 /// A path of keys into chart values.
 pub type ValuesPath = &'static [&'static str];
 
+/// How a chart reads container resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourcesShape {
+    /// `{requests: {cpu, memory}, limits: {cpu, memory}}`, as in a pod spec.
+    Kubernetes,
+    /// Linkerd's partials: `{cpu: {request, limit}, memory: {request, limit}}`.
+    Linkerd,
+}
+
+/// The value of a label the chart puts on its pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelValue {
+    /// The Helm release name (the component's name).
+    Release,
+    /// `<release>-<namespace>` (Traefik's instance label).
+    ReleaseNamespace,
+    /// The release's namespace (Linkerd's `linkerd.io/control-plane-ns`).
+    Namespace,
+    Fixed(&'static str),
+}
+
+/// A pod the chart runs besides the component's main pods, with the resources Slipway writes for it so
+/// that the budget counts what runs.
 #[derive(Debug, Clone, Copy)]
+pub struct ExtraPod {
+    pub name: &'static str,
+    /// Where its resources go in the values.
+    pub resources: ValuesPath,
+    /// Pods of it: a fixed count, or one per node (a DaemonSet).
+    pub count: Count,
+    /// Memory and CPU requested; the limits are written as `limits`.
+    pub requests: (&'static str, &'static str),
+    pub limits: (&'static str, &'static str),
+    /// A container of the main pods (a sidecar) rather than pods of its own: it adds to each main pod.
+    pub sidecar: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    Fixed(u32),
+    PerNode,
+    /// As many as the component's `replicas`.
+    Replicas,
+}
+
+/// A value the chart generates at random on each render unless an existing Secret pins it: it must come
+/// from a key of the component's credentials secret, or every sync changes it (OutOfSync, restarts).
+#[derive(Debug, Clone, Copy)]
+pub struct Generated {
+    /// For people: `the Erlang cookie`.
+    pub what: &'static str,
+    /// The key the credentials secret must declare.
+    pub key: &'static str,
+    /// Where the secret's name goes, and where the key goes (when the chart lets it be named).
+    pub secret_path: ValuesPath,
+    pub key_path: Option<ValuesPath>,
+}
+
+/// An image the chart pulls from Bitnami's registry, which now keeps versioned tags only under
+/// `docker.io/bitnamilegacy`: Slipway points the chart there.
+#[derive(Debug, Clone, Copy)]
+pub struct BitnamiImage {
+    /// The image's table in the values (`image`, `metrics.image`).
+    pub path: ValuesPath,
+    /// The repository's name, without `bitnami/`.
+    pub name: &'static str,
+}
+
+#[derive(Debug, Clone, Copy)]
+#[allow(clippy::struct_excessive_bools)] // Facts of the chart, one for one.
 pub struct KindInfo {
     pub chart_repo: &'static str,
     pub chart_name: &'static str,
+    /// Chart versions whose contract was read at their tag (see `catalog/charts/`); others are refused.
+    pub versions: &'static [&'static str],
     pub role: Role,
     /// The port clients connect to, and the URL scheme, when clients connect at all.
     pub port: Option<u16>,
@@ -32,108 +115,258 @@ pub struct KindInfo {
     pub scheme: Option<&'static str>,
     /// Appended to the release name to give the client-facing Service's name.
     pub service_suffix: &'static str,
-    /// Where the pod resources go; several paths when the chart runs several controllers alike.
+    /// Where the main pods' resources go; several paths when the chart runs several controllers alike.
     pub resources: &'static [ValuesPath],
+    pub resources_shape: ResourcesShape,
+    /// Where the component's `replicas` go (none for a DaemonSet or a chart without the setting).
+    pub replicas: &'static [ValuesPath],
     /// Where the volume size goes; `enabled: true` is set beside it.
     pub storage: Option<ValuesPath>,
     /// Where the name of the credentials secret goes, and where the key inside it goes.
     pub credentials: Option<(ValuesPath, Option<ValuesPath>)>,
+    /// The key the chart reads the credentials from, when it cannot be told (`credentials` has no key path).
+    pub credentials_key: Option<&'static str>,
+    /// Values the chart would generate on each render besides the credentials; each needs a key in the
+    /// credentials secret.
+    pub generated: &'static [Generated],
     /// Whether the kind creates databases, and how: see `render::components`.
     pub databases: bool,
     /// Where the proxy's NodePorts go: (service type path, http path, https path).
     pub node_ports: Option<(ValuesPath, ValuesPath, ValuesPath)>,
+    /// The chart documents its NodePorts as strings (`""` in values.yaml).
+    pub node_ports_as_strings: bool,
     /// Runs one pod per node (a DaemonSet) rather than `replicas` pods.
     pub per_node: bool,
+    /// Labels every pod of the chart carries (with the release named after the component), which network
+    /// policies select.
+    pub pod_labels: &'static [(&'static str, LabelValue)],
+    /// Pods and sidecars besides the main pods.
+    pub extra_pods: &'static [ExtraPod],
+    /// Bitnami images the chart pulls by default.
+    pub bitnami_images: &'static [BitnamiImage],
+    /// Its CRDs are too large for client-side apply's last-applied annotation.
+    pub server_side_apply: bool,
     /// The Pod Security level its namespace needs.
     pub pod_security: &'static str,
 }
 
-const BITNAMI: &str = "https://charts.bitnami.com/bitnami";
+/// Bitnami's charts, as its documentation gives them: an OCI registry, which ArgoCD reads as a Helm
+/// repository without the `oci://` scheme (and with OCI enabled on the repository).
+pub const BITNAMI: &str = "registry-1.docker.io/bitnamicharts";
+/// Where Bitnami keeps the versioned images the pinned charts name.
+pub const BITNAMI_LEGACY: &str = "bitnamilegacy";
 
 const fn info(chart_repo: &'static str, chart_name: &'static str, role: Role) -> KindInfo {
     KindInfo {
         chart_repo,
         chart_name,
+        versions: &[],
         role,
         port: None,
         pod_port: None,
         scheme: None,
         service_suffix: "",
         resources: &[&["resources"]],
+        resources_shape: ResourcesShape::Kubernetes,
+        replicas: &[&["replicaCount"]],
         storage: None,
         credentials: None,
+        credentials_key: None,
+        generated: &[],
         databases: false,
         node_ports: None,
+        node_ports_as_strings: false,
         per_node: false,
+        pod_labels: &[("app.kubernetes.io/instance", LabelValue::Release)],
+        extra_pods: &[],
+        bitnami_images: &[],
+        server_side_apply: false,
         pod_security: "baseline",
     }
+}
+
+/// Bitnami's common labels (`common.labels.matchLabels`).
+const BITNAMI_LABELS: &[(&str, LabelValue)] = &[("app.kubernetes.io/instance", LabelValue::Release)];
+
+/// Whether a repository URL is an OCI registry (ArgoCD needs OCI enabled on such a Helm repository).
+pub fn is_oci(repo: &str) -> bool {
+    !repo.contains("://") || repo.starts_with("oci://")
 }
 
 pub fn kind_info(kind: ComponentKind) -> KindInfo {
     match kind {
         ComponentKind::Postgresql => KindInfo {
+            versions: &["15.5.20"],
             port: Some(5432),
             scheme: Some("postgresql"),
             resources: &[&["primary", "resources"]],
+            // The primary is one StatefulSet pod; read replicas are another architecture.
+            replicas: &[],
             storage: Some(&["primary", "persistence", "size"]),
             credentials: Some((&["auth", "existingSecret"], Some(&["auth", "secretKeys", "adminPasswordKey"]))),
             databases: true,
+            pod_labels: BITNAMI_LABELS,
+            bitnami_images: &[
+                BitnamiImage { path: &["image"], name: "postgresql" },
+                BitnamiImage { path: &["volumePermissions", "image"], name: "os-shell" },
+                BitnamiImage { path: &["metrics", "image"], name: "postgres-exporter" },
+            ],
             ..info(BITNAMI, "postgresql", Role::Data)
         },
         ComponentKind::Redis => KindInfo {
+            versions: &["19.6.4"],
             port: Some(6379),
             scheme: Some("redis"),
             service_suffix: "-master",
             resources: &[&["master", "resources"]],
+            // One master; `render::components` sets the architecture from `replicas`.
+            replicas: &[],
             storage: Some(&["master", "persistence", "size"]),
             credentials: Some((&["auth", "existingSecret"], Some(&["auth", "existingSecretPasswordKey"]))),
+            pod_labels: BITNAMI_LABELS,
+            bitnami_images: &[
+                BitnamiImage { path: &["image"], name: "redis" },
+                BitnamiImage { path: &["sentinel", "image"], name: "redis-sentinel" },
+                BitnamiImage { path: &["metrics", "image"], name: "redis-exporter" },
+                BitnamiImage { path: &["volumePermissions", "image"], name: "os-shell" },
+                BitnamiImage { path: &["kubectl", "image"], name: "kubectl" },
+                BitnamiImage { path: &["sysctl", "image"], name: "os-shell" },
+            ],
             ..info(BITNAMI, "redis", Role::Data)
         },
         ComponentKind::Rabbitmq => KindInfo {
+            versions: &["14.6.6"],
             port: Some(5672),
             scheme: Some("amqp"),
             storage: Some(&["persistence", "size"]),
             credentials: Some((&["auth", "existingPasswordSecret"], Some(&["auth", "existingSecretPasswordKey"]))),
+            generated: &[Generated {
+                what: "the Erlang cookie",
+                key: "erlang-cookie",
+                secret_path: &["auth", "existingErlangSecret"],
+                key_path: Some(&["auth", "existingSecretErlangKey"]),
+            }],
+            pod_labels: BITNAMI_LABELS,
+            bitnami_images: &[
+                BitnamiImage { path: &["image"], name: "rabbitmq" },
+                BitnamiImage { path: &["volumePermissions", "image"], name: "os-shell" },
+            ],
             ..info(BITNAMI, "rabbitmq", Role::Data)
         },
         ComponentKind::Keycloak => KindInfo {
+            versions: &["21.8.0"],
             port: Some(80),
             pod_port: Some(8080),
             scheme: Some("http"),
             credentials: Some((&["auth", "existingSecret"], Some(&["auth", "passwordSecretKey"]))),
+            pod_labels: BITNAMI_LABELS,
+            bitnami_images: &[
+                BitnamiImage { path: &["image"], name: "keycloak" },
+                BitnamiImage { path: &["keycloakConfigCli", "image"], name: "keycloak-config-cli" },
+            ],
             ..info(BITNAMI, "keycloak", Role::Identity)
         },
         ComponentKind::Kong => KindInfo {
+            versions: &["2.33.0"],
             port: Some(80),
             pod_port: Some(8000),
             scheme: Some("http"),
             service_suffix: "-proxy",
             node_ports: Some((&["proxy", "type"], &["proxy", "http", "nodePort"], &["proxy", "tls", "nodePort"])),
+            pod_labels: &[("app.kubernetes.io/instance", LabelValue::Release)],
+            extra_pods: &[ExtraPod {
+                name: "ingress controller",
+                resources: &["ingressController", "resources"],
+                count: Count::Replicas,
+                requests: ("128Mi", "50m"),
+                limits: ("256Mi", "500m"),
+                sidecar: true,
+            }],
             ..info("https://charts.konghq.com", "kong", Role::Gateway)
         },
         ComponentKind::Minio => KindInfo {
+            versions: &["14.6.0"],
             port: Some(9000),
             scheme: Some("http"),
+            replicas: &[],
             storage: Some(&["persistence", "size"]),
-            credentials: Some((&["auth", "existingSecret"], None)),
+            credentials: Some((&["auth", "existingSecret"], Some(&["auth", "rootPasswordSecretKey"]))),
+            generated: &[Generated {
+                what: "the root user",
+                key: "root-user",
+                secret_path: &["auth", "existingSecret"],
+                key_path: Some(&["auth", "rootUserSecretKey"]),
+            }],
+            pod_labels: BITNAMI_LABELS,
+            bitnami_images: &[
+                BitnamiImage { path: &["image"], name: "minio" },
+                BitnamiImage { path: &["clientImage"], name: "minio-client" },
+                BitnamiImage { path: &["volumePermissions", "image"], name: "os-shell" },
+            ],
             ..info(BITNAMI, "minio", Role::Data)
         },
         ComponentKind::Mongodb => KindInfo {
+            versions: &["15.6.0"],
             port: Some(27017),
             scheme: Some("mongodb"),
+            replicas: &[],
             storage: Some(&["persistence", "size"]),
             credentials: Some((&["auth", "existingSecret"], None)),
+            credentials_key: Some("mongodb-root-password"),
             databases: true,
+            pod_labels: BITNAMI_LABELS,
+            bitnami_images: &[
+                BitnamiImage { path: &["image"], name: "mongodb" },
+                BitnamiImage { path: &["metrics", "image"], name: "mongodb-exporter" },
+                BitnamiImage { path: &["volumePermissions", "image"], name: "os-shell" },
+                BitnamiImage { path: &["tls", "image"], name: "nginx" },
+                BitnamiImage { path: &["externalAccess", "autoDiscovery", "image"], name: "kubectl" },
+                BitnamiImage { path: &["externalAccess", "dnsCheck", "image"], name: "os-shell" },
+            ],
             ..info(BITNAMI, "mongodb", Role::Data)
         },
         ComponentKind::Kafka => KindInfo {
+            versions: &["29.3.0"],
             port: Some(9092),
             resources: &[&["controller", "resources"]],
+            replicas: &[&["controller", "replicaCount"]],
             storage: Some(&["controller", "persistence", "size"]),
+            // Clients authenticate with SASL (the chart's default listener); the passwords of its users.
+            credentials: Some((&["sasl", "existingSecret"], None)),
+            credentials_key: Some("client-passwords"),
+            generated: &[
+                Generated {
+                    what: "the KRaft cluster ID",
+                    key: "kraft-cluster-id",
+                    secret_path: &["kraft", "existingClusterIdSecret"],
+                    key_path: None,
+                },
+                Generated {
+                    what: "the inter-broker password",
+                    key: "inter-broker-password",
+                    secret_path: &["sasl", "existingSecret"],
+                    key_path: None,
+                },
+                Generated {
+                    what: "the controller password",
+                    key: "controller-password",
+                    secret_path: &["sasl", "existingSecret"],
+                    key_path: None,
+                },
+            ],
+            pod_labels: BITNAMI_LABELS,
+            bitnami_images: &[
+                BitnamiImage { path: &["image"], name: "kafka" },
+                BitnamiImage { path: &["volumePermissions", "image"], name: "os-shell" },
+                BitnamiImage { path: &["metrics", "jmx", "image"], name: "jmx-exporter" },
+                BitnamiImage { path: &["externalAccess", "autoDiscovery", "image"], name: "kubectl" },
+            ],
             ..info(BITNAMI, "kafka", Role::Data)
         },
         ComponentKind::PrometheusStack => KindInfo {
+            versions: &["61.3.0"],
             resources: &[&["prometheus", "prometheusSpec", "resources"]],
+            replicas: &[&["prometheus", "prometheusSpec", "replicas"]],
             storage: Some(&[
                 "prometheus",
                 "prometheusSpec",
@@ -144,74 +377,243 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                 "requests",
                 "storage",
             ]),
+            extra_pods: &[
+                ExtraPod {
+                    name: "operator",
+                    resources: &["prometheusOperator", "resources"],
+                    count: Count::Fixed(1),
+                    requests: ("128Mi", "100m"),
+                    limits: ("256Mi", "500m"),
+                    sidecar: false,
+                },
+                ExtraPod {
+                    name: "alertmanager",
+                    resources: &["alertmanager", "alertmanagerSpec", "resources"],
+                    count: Count::Fixed(1),
+                    requests: ("64Mi", "50m"),
+                    limits: ("128Mi", "200m"),
+                    sidecar: false,
+                },
+                ExtraPod {
+                    name: "config reloader",
+                    resources: &["prometheusOperator", "prometheusConfigReloader", "resources"],
+                    count: Count::Replicas,
+                    requests: ("32Mi", "10m"),
+                    limits: ("64Mi", "100m"),
+                    sidecar: true,
+                },
+                ExtraPod {
+                    name: "grafana",
+                    resources: &["grafana", "resources"],
+                    count: Count::Fixed(1),
+                    requests: ("256Mi", "100m"),
+                    limits: ("512Mi", "500m"),
+                    sidecar: false,
+                },
+                // Its two dashboard and datasource sidecars share one setting.
+                ExtraPod {
+                    name: "grafana sidecars",
+                    resources: &["grafana", "sidecar", "resources"],
+                    count: Count::Fixed(2),
+                    requests: ("64Mi", "20m"),
+                    limits: ("128Mi", "100m"),
+                    sidecar: false,
+                },
+                ExtraPod {
+                    name: "kube-state-metrics",
+                    resources: &["kube-state-metrics", "resources"],
+                    count: Count::Fixed(1),
+                    requests: ("64Mi", "50m"),
+                    limits: ("128Mi", "200m"),
+                    sidecar: false,
+                },
+                ExtraPod {
+                    name: "node-exporter",
+                    resources: &["prometheus-node-exporter", "resources"],
+                    count: Count::PerNode,
+                    requests: ("32Mi", "20m"),
+                    limits: ("64Mi", "200m"),
+                    sidecar: false,
+                },
+            ],
+            // Its pods are the operator's and three subcharts', with no label in common.
+            pod_labels: &[],
+            server_side_apply: true,
             pod_security: "privileged",
             ..info("https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", Role::Operator)
         },
         ComponentKind::Loki => KindInfo {
+            versions: &["6.6.0"],
             port: Some(3100),
             scheme: Some("http"),
             resources: &[&["singleBinary", "resources"]],
+            replicas: &[&["singleBinary", "replicas"]],
             storage: Some(&["singleBinary", "persistence", "size"]),
+            pod_labels: &[
+                ("app.kubernetes.io/instance", LabelValue::Release),
+                ("app.kubernetes.io/component", LabelValue::Fixed("single-binary")),
+            ],
+            bitnami_images: &[BitnamiImage { path: &["kubectlImage"], name: "kubectl" }],
             ..info("https://grafana.github.io/helm-charts", "loki", Role::Data)
         },
         ComponentKind::Linkerd => KindInfo {
+            versions: &["1.16.11"],
             resources: &[&["destinationResources"], &["identityResources"], &["proxyInjectorResources"]],
+            resources_shape: ResourcesShape::Linkerd,
+            replicas: &[&["controllerReplicas"]],
+            extra_pods: &[
+                // Each control-plane pod is meshed itself.
+                ExtraPod {
+                    name: "proxy",
+                    resources: &["proxy", "resources"],
+                    count: Count::Replicas,
+                    requests: ("20Mi", "10m"),
+                    limits: ("250Mi", "1"),
+                    sidecar: true,
+                },
+                ExtraPod {
+                    name: "policy controller",
+                    resources: &["policyController", "resources"],
+                    count: Count::Replicas,
+                    requests: ("64Mi", "50m"),
+                    limits: ("256Mi", "500m"),
+                    sidecar: true,
+                },
+                ExtraPod {
+                    name: "service profile validator",
+                    resources: &["spValidatorResources"],
+                    count: Count::Replicas,
+                    requests: ("32Mi", "10m"),
+                    limits: ("128Mi", "200m"),
+                    sidecar: true,
+                },
+            ],
+            pod_labels: &[("linkerd.io/control-plane-ns", LabelValue::Namespace)],
             pod_security: "privileged",
             ..info("https://helm.linkerd.io/stable", "linkerd-control-plane", Role::Operator)
         },
         ComponentKind::ExternalSecrets => KindInfo {
+            versions: &["0.9.20"],
             resources: &[&["resources"], &["webhook", "resources"], &["certController", "resources"]],
-            ..info("https://charts.external-secrets.io", "external-secrets", Role::Operator)
+            replicas: &[&["replicaCount"], &["webhook", "replicaCount"], &["certController", "replicaCount"]],
+            ..info("https://charts.external-secrets.io", "external-secrets", Role::SecretOperator)
         },
-        ComponentKind::SealedSecrets => {
-            info("https://bitnami-labs.github.io/sealed-secrets", "sealed-secrets", Role::Operator)
-        }
+        ComponentKind::SealedSecrets => KindInfo {
+            versions: &["2.16.0"],
+            replicas: &[],
+            ..info("https://bitnami-labs.github.io/sealed-secrets", "sealed-secrets", Role::SecretOperator)
+        },
         ComponentKind::SecretsStoreCsi => KindInfo {
+            versions: &["1.4.4"],
             resources: &[&["linux", "driver", "resources"]],
+            replicas: &[],
             per_node: true,
+            extra_pods: &[
+                ExtraPod {
+                    name: "node-driver-registrar",
+                    resources: &["linux", "registrar", "resources"],
+                    count: Count::PerNode,
+                    requests: ("20Mi", "10m"),
+                    limits: ("100Mi", "100m"),
+                    sidecar: true,
+                },
+                ExtraPod {
+                    name: "liveness-probe",
+                    resources: &["linux", "livenessProbe", "resources"],
+                    count: Count::PerNode,
+                    requests: ("20Mi", "10m"),
+                    limits: ("100Mi", "100m"),
+                    sidecar: true,
+                },
+            ],
             pod_security: "privileged",
             ..info(
                 "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts",
                 "secrets-store-csi-driver",
-                Role::Operator,
+                Role::SecretOperator,
             )
         },
         ComponentKind::Reloader => KindInfo {
+            versions: &["1.0.115"],
             resources: &[&["reloader", "deployment", "resources"]],
+            // One pod unless `reloader.enableHA`.
+            replicas: &[],
+            pod_labels: &[("release", LabelValue::Release)],
             ..info("https://stakater.github.io/stakater-charts", "reloader", Role::Operator)
         },
         ComponentKind::Traefik => KindInfo {
+            versions: &["28.3.0"],
             port: Some(80),
             pod_port: Some(8000),
             scheme: Some("http"),
+            replicas: &[&["deployment", "replicas"]],
             node_ports: Some((
                 &["service", "type"],
                 &["ports", "web", "nodePort"],
                 &["ports", "websecure", "nodePort"],
             )),
+            pod_labels: &[("app.kubernetes.io/instance", LabelValue::ReleaseNamespace)],
             ..info("https://traefik.github.io/charts", "traefik", Role::Gateway)
         },
         ComponentKind::IngressNginx => KindInfo {
+            versions: &["4.10.1"],
             port: Some(80),
             scheme: Some("http"),
             service_suffix: "-controller",
             resources: &[&["controller", "resources"]],
+            replicas: &[&["controller", "replicaCount"]],
             node_ports: Some((
                 &["controller", "service", "type"],
                 &["controller", "service", "nodePorts", "http"],
                 &["controller", "service", "nodePorts", "https"],
             )),
+            node_ports_as_strings: true,
             ..info("https://kubernetes.github.io/ingress-nginx", "ingress-nginx", Role::Gateway)
         },
         ComponentKind::Metallb => KindInfo {
+            versions: &["0.14.5"],
             resources: &[&["controller", "resources"]],
+            replicas: &[],
+            extra_pods: &[
+                ExtraPod {
+                    name: "speaker",
+                    resources: &["speaker", "resources"],
+                    count: Count::PerNode,
+                    requests: ("64Mi", "50m"),
+                    limits: ("128Mi", "200m"),
+                    sidecar: false,
+                },
+                ExtraPod {
+                    name: "speaker frr",
+                    resources: &["speaker", "frr", "resources"],
+                    count: Count::PerNode,
+                    requests: ("64Mi", "50m"),
+                    limits: ("256Mi", "200m"),
+                    sidecar: false,
+                },
+                ExtraPod {
+                    name: "speaker frr reloader",
+                    resources: &["speaker", "reloader", "resources"],
+                    count: Count::PerNode,
+                    requests: ("16Mi", "10m"),
+                    limits: ("64Mi", "100m"),
+                    sidecar: false,
+                },
+                ExtraPod {
+                    name: "speaker frr metrics",
+                    resources: &["speaker", "frrMetrics", "resources"],
+                    count: Count::PerNode,
+                    requests: ("16Mi", "10m"),
+                    limits: ("64Mi", "100m"),
+                    sidecar: false,
+                },
+            ],
             pod_security: "privileged",
             ..info("https://metallb.github.io/metallb", "metallb", Role::Operator)
         },
-        ComponentKind::Helm => KindInfo { resources: &[], ..info("", "", Role::Operator) },
+        ComponentKind::Helm => KindInfo { resources: &[], replicas: &[], ..info("", "", Role::Operator) },
     }
 }
-
 impl ComponentKind {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -258,4 +660,145 @@ impl ComponentKind {
         ComponentKind::Metallb,
         ComponentKind::Helm,
     ];
+}
+
+/// The labels every pod of a component carries, with its release named after the component.
+pub fn pod_labels(kind: ComponentKind, release: &str, namespace: &str) -> Vec<(String, String)> {
+    kind_info(kind)
+        .pod_labels
+        .iter()
+        .map(|(key, value)| {
+            let value = match value {
+                LabelValue::Release => release.to_owned(),
+                LabelValue::ReleaseNamespace => format!("{release}-{namespace}"),
+                LabelValue::Namespace => namespace.to_owned(),
+                LabelValue::Fixed(value) => (*value).to_owned(),
+            };
+            ((*key).to_owned(), value)
+        })
+        .collect()
+}
+
+/// Values a kind needs at a fixed setting to run as Slipway describes it (and as the budget counts it),
+/// and to render the same on every ArgoCD refresh, whatever the chart's defaults.
+pub fn pinned_values(component: &crate::resolved::Component, env: &crate::resolved::Env) -> Vec<(ValuesPath, Value)> {
+    match component.kind.value {
+        // One master, or a master and `replicas - 1` replicas.
+        ComponentKind::Redis if component.replicas > 1 => vec![
+            (&["architecture"], json!("replication")),
+            (&["replica", "replicaCount"], json!(component.replicas - 1)),
+        ],
+        ComponentKind::Redis => vec![(&["architecture"], json!("standalone"))],
+        // Every ServiceMonitor and PodMonitor of the cluster, not only those labelled with the release.
+        ComponentKind::PrometheusStack => vec![
+            (&["prometheus", "prometheusSpec", "serviceMonitorSelectorNilUsesHelmValues"], json!(false)),
+            (&["prometheus", "prometheusSpec", "podMonitorSelectorNilUsesHelmValues"], json!(false)),
+        ],
+        // Synced Kubernetes Secrets are how services read AWS secrets (`secretKeyRef`).
+        ComponentKind::SecretsStoreCsi => vec![(&["syncSecret", "enabled"], json!(true))],
+        // The admission webhook's certificate is generated on every render (`genCA`; `lookup` finds
+        // nothing under ArgoCD), so the Application would never be in sync; the manager UI would take a
+        // random NodePort. Routes and plugins are Slipway's own objects, checked before they are written.
+        ComponentKind::Kong => vec![
+            (&["ingressController", "admissionWebhook", "enabled"], json!(false)),
+            (&["manager", "enabled"], json!(false)),
+        ],
+        // One process with its index and chunks on its volume: the chart's default (SimpleScalable, three
+        // of each target, object storage) fails without a schema and object storage. Its caches, canary,
+        // gateway and test pod are off, so the pods are the budget's; `nameOverride` keeps the objects the
+        // chart names after `loki.name` consistent with the fullname.
+        ComponentKind::Loki => vec![
+            (&["nameOverride"], json!(component.name.value)),
+            (&["deploymentMode"], json!("SingleBinary")),
+            (&["read", "replicas"], json!(0)),
+            (&["write", "replicas"], json!(0)),
+            (&["backend", "replicas"], json!(0)),
+            (&["loki", "auth_enabled"], json!(false)),
+            (&["loki", "commonConfig", "replication_factor"], json!(1)),
+            (&["loki", "storage", "type"], json!("filesystem")),
+            (
+                &["loki", "schemaConfig", "configs"],
+                json!([{
+                    "from": "2024-04-01",
+                    "store": "tsdb",
+                    "object_store": "filesystem",
+                    "schema": "v13",
+                    "index": { "prefix": "loki_index_", "period": "24h" },
+                }]),
+            ),
+            (&["gateway", "enabled"], json!(false)),
+            (&["lokiCanary", "enabled"], json!(false)),
+            (&["test", "enabled"], json!(false)),
+            (&["chunksCache", "enabled"], json!(false)),
+            (&["resultsCache", "enabled"], json!(false)),
+        ],
+        // The issuer certificate and trust roots come from outside (cert-manager, trust-manager): the chart
+        // `required`s them inline otherwise. The webhooks' certificates would be generated on every
+        // render, and the heartbeat's schedule is taken from the clock: both are pinned.
+        ComponentKind::Linkerd => {
+            let namespace = &component.namespace.value;
+            vec![
+                (&["identity", "externalCA"], json!(true)),
+                (&["identity", "issuer", "scheme"], json!("kubernetes.io/tls")),
+                (&["cniEnabled"], json!(env.mesh_cni)),
+                (&["disableHeartBeat"], json!(true)),
+                (&["proxyInjector", "externalSecret"], json!(true)),
+                (&["proxyInjector", "injectCaFrom"], json!(format!("{namespace}/linkerd-proxy-injector"))),
+                (&["profileValidator", "externalSecret"], json!(true)),
+                (&["profileValidator", "injectCaFrom"], json!(format!("{namespace}/linkerd-sp-validator"))),
+                (&["policyValidator", "externalSecret"], json!(true)),
+                (&["policyValidator", "injectCaFrom"], json!(format!("{namespace}/linkerd-policy-validator"))),
+            ]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// What the cluster needs before a component syncs, which Slipway cannot render (keys of certificates,
+/// providers installed by other means); listed in `out/<env>/README.md`.
+pub fn prerequisites(component: &crate::resolved::Component, env: &crate::resolved::Env) -> Vec<String> {
+    let namespace = &component.namespace.value;
+    let name = &component.name.value;
+    match component.kind.value {
+        ComponentKind::Linkerd => {
+            let mut needs = vec![
+                format!("the ConfigMap `linkerd-identity-trust-roots` (key `ca-bundle.crt`) in `{namespace}`, with the mesh's trust anchor (trust-manager, or by hand)"),
+                format!("the Secret `linkerd-identity-issuer` (type kubernetes.io/tls, with `ca.crt`) in `{namespace}`, signed by the trust anchor (a cert-manager Certificate)"),
+                format!("cert-manager Certificates `linkerd-proxy-injector`, `linkerd-sp-validator` and `linkerd-policy-validator` in `{namespace}`, whose Secrets are `<name>-k8s-tls`, for the webhooks' `injectCaFrom`"),
+            ];
+            if env.mesh_cni {
+                needs.push("linkerd-cni on every node (`mesh_cni = true`)".to_owned());
+            }
+            needs
+        }
+        ComponentKind::SealedSecrets => vec![format!(
+            "to seal for this controller: `kubeseal --controller-name {name} --controller-namespace {namespace}`"
+        )],
+        ComponentKind::SecretsStoreCsi => vec![
+            "the AWS provider for the secrets-store CSI driver (chart `secrets-store-csi-driver-provider-aws` from https://aws.github.io/secrets-store-csi-driver-provider-aws, with `secrets-store-csi-driver.install=false`)".to_owned(),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// A chart that must be installed before a component's chart: its CRDs, in a chart of their own.
+pub fn crds_chart(kind: ComponentKind, version: &str) -> Option<(&'static str, &'static str)> {
+    match (kind, version) {
+        // Both charts come from linkerd2's tag stable-2.14.10.
+        (ComponentKind::Linkerd, "1.16.11") => Some(("linkerd-crds", "1.8.0")),
+        _ => None,
+    }
+}
+
+/// The `external-secrets.io` version an operator serves: v1beta1 up to chart 0.16 (which adds v1; 0.17
+/// stops serving v1beta1), v1 from then on, and v1 when the operator is a prerequisite of unknown version.
+pub fn external_secrets_api(chart_version: Option<&str>) -> &'static str {
+    let minor = |version: &str| -> Option<(u32, u32)> {
+        let mut parts = version.trim_start_matches('v').split('.');
+        Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+    };
+    match chart_version.and_then(minor) {
+        Some((0, minor)) if minor < 16 => "v1beta1",
+        _ => "v1",
+    }
 }

@@ -70,6 +70,9 @@ pub struct PlatformInfo {
     pub quota_headroom: Option<Spanned<f64>>,
     /// The mesh proxy's resources per pod (default: requests 20Mi and 10m, limits 250Mi and 1 CPU).
     pub mesh_proxy: Option<Resources>,
+    /// linkerd-cni is installed on the clusters (a prerequisite), so meshed pods need no NET_ADMIN and
+    /// NET_RAW and their namespaces can stay Pod Security "restricted" (default `false`).
+    pub mesh_cni: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -242,6 +245,9 @@ pub struct Component {
     pub values: Option<serde_json::Map<String, serde_json::Value>>,
     /// Runs outside the cluster: no chart, a Service pointing at `host` instead.
     pub external: Option<External>,
+    /// The addresses a `metallb` component hands out and announces (layer 2): ranges such as
+    /// `192.168.1.240-192.168.1.250` or CIDRs such as `10.0.0.0/28`.
+    pub addresses: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
@@ -344,6 +350,18 @@ pub struct Cors {
 #[serde(deny_unknown_fields)]
 pub struct Jwt {
     pub key_claim: Option<String>,
+    /// Who may call: each a KongConsumer with the JWT credential in a declared secret (keys `key`,
+    /// `algorithm` and `rsa_public_key`, and `secret` for HMAC). Kong refuses every token without one.
+    pub consumers: Option<Vec<JwtConsumer>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JwtConsumer {
+    /// The KongConsumer's name and username, a DNS-1123 label.
+    pub name: Spanned<String>,
+    /// The declared secret that holds the credential; Slipway labels it `konghq.com/credential: jwt`.
+    pub secret: Spanned<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

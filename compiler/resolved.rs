@@ -26,6 +26,10 @@ pub struct Env {
     pub gateway: Option<Gateway>,
     pub identity: Option<Identity>,
     pub mesh: Mesh,
+    /// linkerd-cni is installed, so meshed pods need no extra capabilities.
+    pub mesh_cni: bool,
+    /// Where `mesh` was set.
+    pub mesh_span: Option<Span>,
     /// The mesh proxy's resources, added to every service pod when a mesh is on.
     pub mesh_proxy: Resources,
     pub secret_stores: BTreeMap<String, Spanned<StoreKind>>,
@@ -51,7 +55,18 @@ impl Env {
                 used.entry(secret).or_default().insert(&component.namespace.value);
             }
         }
+        if let Some(namespace) = self.gateway_namespace() {
+            for (_, secret) in self.gateway.iter().flat_map(|gateway| &gateway.jwt_consumers) {
+                used.entry(secret.value.as_str()).or_default().insert(namespace);
+            }
+        }
         used
+    }
+
+    /// Where the gateway's own objects live (its KongConsumers): the gateway component's namespace.
+    pub fn gateway_namespace(&self) -> Option<&str> {
+        let component = self.gateway.as_ref()?.component.as_ref()?;
+        self.components.get(component.value.as_str()).map(|component| component.namespace.value.as_str())
     }
 
     /// Who depends on whom, by name: services and components alike, in the order `uses` lists them.
@@ -80,6 +95,10 @@ pub struct Component {
     pub chart: Chart,
     /// Pods, for the budget.
     pub replicas: u32,
+    /// Where `replicas` was set, if it was.
+    pub replicas_span: Option<Span>,
+    /// MetalLB's address pool.
+    pub addresses: Vec<Spanned<String>>,
     pub resources: Resources,
     pub storage: Option<Spanned<Memory>>,
     pub databases: Vec<Spanned<String>>,
@@ -135,6 +154,8 @@ pub struct Gateway {
     pub node_ports: (Option<Spanned<u16>>, Option<Spanned<u16>>),
     pub cors: Option<Cors>,
     pub jwt_key_claim: Option<String>,
+    /// The JWT credentials' consumers: (name, secret).
+    pub jwt_consumers: Vec<(Spanned<String>, Spanned<String>)>,
     pub correlation_id: bool,
     /// Requests per minute per route when a service does not say.
     pub rate_limit: Option<u32>,

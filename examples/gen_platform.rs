@@ -32,11 +32,15 @@ pub(crate) fn platform(services: usize, simple: bool) -> String {
     text.push_str(
         "[secret_stores.vault]\nprovider = \"vault\"\n\n\
          [components.postgresql]\nkind = \"postgresql\"\nchart = { version = \"15.5.20\" }\nnamespace = \"data\"\n\
-         resources = { requests = { memory = \"2Gi\", cpu = \"1\" }, limits = { memory = \"4Gi\", cpu = \"2\" } }\n\n\
+         resources = { requests = { memory = \"2Gi\", cpu = \"1\" }, limits = { memory = \"4Gi\", cpu = \"2\" } }\n\
+         credentials = { secret = \"data\", key = \"password\" }\n\n\
          [components.redis]\nkind = \"redis\"\nchart = { version = \"19.6.4\" }\nnamespace = \"data\"\n\
-         resources = { requests = { memory = \"512Mi\", cpu = \"250m\" } }\n\n\
+         resources = { requests = { memory = \"512Mi\", cpu = \"250m\" } }\n\
+         credentials = { secret = \"data\", key = \"password\" }\n\n\
          [components.rabbitmq]\nkind = \"rabbitmq\"\nchart = { version = \"14.6.6\" }\nnamespace = \"data\"\n\
-         resources = { requests = { memory = \"512Mi\", cpu = \"250m\" } }\n\n\
+         resources = { requests = { memory = \"512Mi\", cpu = \"250m\" } }\n\
+         credentials = { secret = \"data\", key = \"password\" }\n\n\
+         [secrets.data]\nbackend = \"external-secrets\"\nstore = \"vault\"\nkeys = [\"password\", \"erlang-cookie\"]\n\n\
          [components.kong]\nkind = \"kong\"\nchart = { version = \"2.33.0\" }\nnamespace = \"kong\"\n\
          resources = { requests = { memory = \"512Mi\", cpu = \"250m\" } }\n\n\
          [gateway]\nkind = \"kong\"\nrate_limit = { per_minute = 100 }\n\n",

@@ -62,6 +62,10 @@ fn resources_go_where_each_chart_reads_them() {
         if *name == "memcached" {
             // A `helm` chart is opaque: its resources are the user's to place, and only counted.
             assert_eq!(*value, Value::Null, "{name}");
+        } else if *name == "linkerd" {
+            // Linkerd's partials read `{cpu: {request, limit}, memory: {request, limit}}`.
+            let linkerd = json!({ "cpu": { "request": "100m", "limit": "500m" }, "memory": { "request": "256Mi", "limit": "512Mi" } });
+            assert_eq!(*value, linkerd, "{name}");
         } else {
             assert_eq!(*value, written, "{name}: resources not at {}", path.join("."));
         }
@@ -85,11 +89,27 @@ fn storage_credentials_and_databases_reach_the_values() {
         "CREATE DATABASE \"orders\";\nCREATE DATABASE \"catalog\";\n"
     );
     assert_eq!(values("mongodb")["auth"]["databases"], json!(["events"]));
+    // The chart refuses databases without a user each; their passwords are the secret's `mongodb-passwords`.
+    assert_eq!(values("mongodb")["auth"]["usernames"], json!(["events"]));
+    assert_eq!(values("mongodb")["auth"]["existingSecret"], "mongodb-root");
+    assert_eq!(
+        values("rabbitmq")["auth"],
+        json!({
+            "existingPasswordSecret": "broker", "existingSecretPasswordKey": "password",
+            "existingErlangSecret": "broker", "existingSecretErlangKey": "erlang-cookie",
+        })
+    );
+    assert_eq!(values("kafka")["kraft"], json!({ "existingClusterIdSecret": "kafka-sasl" }));
+    assert_eq!(values("kafka")["sasl"], json!({ "existingSecret": "kafka-sasl" }));
     assert_eq!(
         values("kong")["proxy"],
         json!({ "type": "NodePort", "http": { "nodePort": 30080 }, "tls": { "nodePort": 30443 } })
     );
-    assert_eq!(values("keycloak")["keycloakConfigCli"], json!({ "enabled": true, "existingConfigmap": "lab-realm" }));
+    let config_cli = values("keycloak")["keycloakConfigCli"].clone();
+    assert_eq!(config_cli["existingConfigmap"], "lab-realm");
+    assert_eq!(config_cli["enabled"], true);
+    // The realm's checksum makes a realm change re-run the import hook.
+    assert_eq!(config_cli["podAnnotations"]["checksum/realm"].as_str().map(str::len), Some(16));
     let memcached = values("memcached");
     assert_eq!(memcached, json!({ "architecture": "high-availability", "replicaCount": 2 }));
     let application = &objects["dev/apps/application-dev-memcached.yaml"]["spec"]["source"];
@@ -174,7 +194,8 @@ fn gateways_render_their_own_objects() {
     assert_eq!(ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/limit-rpm"], "100");
     assert_eq!(ingress["spec"]["rules"][1]["host"], "admin.example.com");
     let values = &nginx["dev/apps/application-dev-ingress-nginx.yaml"]["spec"]["source"]["helm"]["valuesObject"];
-    assert_eq!(values["controller"]["service"], json!({ "type": "NodePort", "nodePorts": { "http": 30080 } }));
+    // The chart documents its NodePorts as strings.
+    assert_eq!(values["controller"]["service"], json!({ "type": "NodePort", "nodePorts": { "http": "30080" } }));
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod api;
 mod budget;
 mod cli;
 mod components;
+mod contracts;
 mod determinism;
 mod diagnostics;
 mod golden;

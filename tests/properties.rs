@@ -46,7 +46,8 @@ fn services() -> impl Strategy<Value = Vec<Service>> {
 fn platform(services: &[Service], environments: &[&str], order: &[usize]) -> String {
     let mut text = String::from("[platform]\nname = \"prop\"\nrepo = \"https://git.example.com/prop.git\"\n\n");
     text.push_str("[components.db]\nkind = \"postgresql\"\nchart = { version = \"15.5.20\" }\nnamespace = \"data\"\n");
-    text.push_str("resources = { requests = { memory = \"256Mi\", cpu = \"100m\" } }\n\n");
+    text.push_str("resources = { requests = { memory = \"256Mi\", cpu = \"100m\" } }\n");
+    text.push_str("credentials = { secret = \"db\", key = \"password\" }\n\n[secrets.db]\nkeys = [\"password\"]\n\n");
     text.push_str("[gateway]\nkind = \"kong\"\nrate_limit = { per_minute = 50 }\n\n");
     for &index in order {
         let service = &services[index];

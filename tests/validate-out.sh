@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Validates the shipped out/ and the output of every valid fixture with independent judges
-# (kubernetes-validate for Kubernetes 1.33, strict; the upstream CRD schemas for ArgoCD and other CRDs),
+# (kubernetes-validate for Kubernetes 1.33, strict; the CRD schemas of the pinned operators in catalog/crds),
 # and the platform files against schema/platform.schema.json with check-jsonschema.
 # Installs its Python tools into .venv on first use. Run from anywhere: tests/validate-out.sh
 set -euo pipefail

@@ -121,9 +121,10 @@ struct GroupKind {
 /// Adds the ArgoCD objects for `env`, given every object already rendered for it.
 pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
     let project = names::project(env);
-    let waves = waves(env);
-    let (cluster_kinds, namespaced_kinds) = kinds(out);
     let has_directory = |directory: &str| out.directories.contains(directory);
+    let has_secrets = has_directory("secrets");
+    let (waves, secrets_wave) = waves(env, has_secrets);
+    let (cluster_kinds, namespaced_kinds) = kinds(out);
     let has_gateway = has_directory("gateway");
     let has_identity = has_directory("identity");
     let mut apps = Vec::new();
@@ -186,22 +187,42 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
                 origin,
             ));
         } else {
+            if let Some(version) = &component.chart.version
+                && let Some((crds, crds_version)) = crate::catalog::crds_chart(component.kind.value, &version.value)
+            {
+                apps.push(crds_app(env, component, crds, crds_version, &infra_project, wave - 1));
+            }
+            if component.kind.value == resolved::ComponentKind::Metallb && !component.addresses.is_empty() {
+                let directory = format!("components/{}", component.name.value);
+                let name = format!("{}-pools", component.name.value);
+                apps.push(directory_app(
+                    env,
+                    &name,
+                    &directory,
+                    &infra_project,
+                    &component.namespace,
+                    wave + 1,
+                    origin.clone(),
+                ));
+            }
             apps.push(chart_app(env, component, &infra_project, wave, origin));
         }
     }
-    // Secrets are delivered after the components (their operators) and before the services that read them.
-    let has_secrets = has_directory("secrets");
+    // Secrets are delivered after the operators that deliver them, and before the data stores, gateways,
+    // identity providers and services that read them: a data store waiting for a Secret of a later wave
+    // would never become healthy, and the sync would stop there.
     let first_service_wave =
         env.components.keys().map(|name| waves[name.as_str()]).max().map_or(WAVE_SERVICES, |max| max + 1);
-    let service_shift = i32::from(has_secrets);
-    if has_secrets && let Some(first_namespace) = service_namespaces.first() {
+    if let Some(secrets_wave) = secrets_wave
+        && let Some(first_namespace) = service_namespaces.first()
+    {
         apps.push(directory_app(
             env,
             "secrets",
             "secrets",
             &project,
             first_namespace,
-            first_service_wave,
+            secrets_wave,
             "secrets".to_owned(),
         ));
     }
@@ -210,7 +231,8 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
             .gateway
             .as_ref()
             .and_then(|it| it.component.as_ref())
-            .and_then(|it| waves.get(it.value.as_str()).copied());
+            .and_then(|it| waves.get(it.value.as_str()).copied())
+            .map(|wave| wave + 1);
         apps.push(directory_app(
             env,
             "gateway",
@@ -239,7 +261,7 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
     }
     for service in env.services.values() {
         let directory = format!("services/{}", service.name.value);
-        let wave = waves[service.name.value.as_str()] + service_shift;
+        let wave = waves[service.name.value.as_str()];
         apps.push(directory_app(
             env,
             &service.name,
@@ -360,7 +382,35 @@ fn chart_app(
             values_object: super::components::values(env, component),
         }),
     };
-    application(env, &component.name, project, source, &component.namespace, wave, origin)
+    let mut manifest = application(env, &component.name, project, source, &component.namespace, wave, origin);
+    // CRDs over the 262,144 bytes of client-side apply's last-applied annotation fail to sync without it.
+    if crate::catalog::kind_info(component.kind.value).server_side_apply {
+        manifest.object["spec"]["syncPolicy"]["syncOptions"]
+            .as_array_mut()
+            .expect("sync options are a list")
+            .push(serde_json::json!("ServerSideApply=true"));
+    }
+    manifest
+}
+
+/// The chart of a component's CRDs, installed a wave before the component's own chart.
+fn crds_app(
+    env: &resolved::Env,
+    component: &resolved::Component,
+    chart: &str,
+    version: &str,
+    project: &str,
+    wave: i32,
+) -> Manifest {
+    let name = format!("{}-crds", component.name.value);
+    let source = Source {
+        repo_url: component.chart.repo.clone(),
+        target_revision: version.to_owned(),
+        path: None,
+        chart: Some(chart.to_owned()),
+        helm: Some(Helm { release_name: name.clone(), values_object: serde_json::json!({}) }),
+    };
+    application(env, &name, project, source, &component.namespace, wave, format!("components.{}", component.name.value))
 }
 
 fn application(
@@ -391,32 +441,44 @@ fn application(
     }
 }
 
-/// Sync waves from the dependency graph: components first, data stores before the gateway and the
-/// identity provider, then services; within each, whatever something `uses` comes a wave earlier.
-fn waves(env: &resolved::Env) -> BTreeMap<&str, i32> {
+/// Sync waves from the dependency graph: the operators that deliver secrets first, then the secrets (when
+/// `has_secrets`), then the other components (data stores before the gateway and the identity provider),
+/// then services; within each, whatever something `uses` comes a wave earlier. Gives the waves by name
+/// and the secrets' wave.
+fn waves(env: &resolved::Env, has_secrets: bool) -> (BTreeMap<&str, i32>, Option<i32>) {
     let graph = env.dependencies();
     let mut depth: BTreeMap<&str, i32> = BTreeMap::new();
     for name in graph.keys() {
         depth_of(env, &graph, name, &mut depth);
     }
+    let role = |component: &resolved::Component| crate::catalog::kind_info(component.kind.value).role;
     let is_front = |component: &resolved::Component| {
-        matches!(
-            crate::catalog::kind_info(component.kind.value).role,
-            crate::catalog::Role::Gateway | crate::catalog::Role::Identity
-        )
+        matches!(role(component), crate::catalog::Role::Gateway | crate::catalog::Role::Identity)
     };
-    let back_max = env.components.values().filter(|it| !is_front(it)).map(|it| depth[it.name.value.as_str()]).max();
+    let is_delivery = |component: &resolved::Component| role(component) == crate::catalog::Role::SecretOperator;
     let mut waves = BTreeMap::new();
-    for component in env.components.values() {
-        let level = depth[component.name.value.as_str()];
-        let wave = if is_front(component) { level.max(back_max.map_or(0, |max| max + 1)) } else { level };
+    for component in env.components.values().filter(|it| is_delivery(it)) {
+        waves.insert(component.name.value.as_str(), depth[component.name.value.as_str()]);
+    }
+    let after_operators = waves.values().copied().max().map_or(0, |max| max + 1);
+    let secrets_wave = has_secrets.then_some(after_operators);
+    let base = secrets_wave.map_or(after_operators, |wave| wave + 1);
+    let back_max = env
+        .components
+        .values()
+        .filter(|it| !is_front(it) && !is_delivery(it))
+        .map(|it| base + depth[it.name.value.as_str()])
+        .max();
+    for component in env.components.values().filter(|it| !is_delivery(it)) {
+        let level = base + depth[component.name.value.as_str()];
+        let wave = if is_front(component) { level.max(back_max.map_or(base, |max| max + 1)) } else { level };
         waves.insert(component.name.value.as_str(), wave);
     }
-    let service_base = waves.values().copied().max().map_or(WAVE_SERVICES, |max| max + 1);
+    let service_base = waves.values().copied().max().map_or(base.max(WAVE_SERVICES), |max| max + 1);
     for service in env.services.values() {
         waves.insert(service.name.value.as_str(), service_base + depth[service.name.value.as_str()]);
     }
-    waves
+    (waves, secrets_wave)
 }
 
 /// Metadata of an ArgoCD object. Its instance label names the root Application, which owns it under

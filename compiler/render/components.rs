@@ -14,18 +14,34 @@ use super::{Manifest, Out, labels, workload::to_value};
 use crate::catalog;
 use crate::resolved;
 
-/// The chart values of a component, as `valuesObject` of its Application.
+/// The chart values of a component, as `valuesObject` of its Application: what its kind's contract with
+/// the pinned chart says (see `catalog`), then the user's own `values` over them.
 pub(super) fn values(env: &resolved::Env, component: &resolved::Component) -> Value {
     let info = catalog::kind_info(component.kind.value);
     let mut values = Map::new();
     if component.kind.value != resolved::ComponentKind::Helm {
         set(&mut values, &["fullnameOverride"], json!(component.name.value));
     }
-    let resources = resources_json(&component.resources);
+    let resources = resources_json(&component.resources, info.resources_shape);
     if !resources.as_object().is_some_and(Map::is_empty) {
         for path in info.resources {
             set(&mut values, path, resources.clone());
         }
+    }
+    if !info.per_node {
+        for path in info.replicas {
+            set(&mut values, path, json!(component.replicas));
+        }
+    }
+    for pod in info.extra_pods {
+        set(&mut values, pod.resources, extra_pod_resources(pod, info.resources_shape));
+    }
+    // The pinned charts name Bitnami images by version tags, which Bitnami now serves only from its
+    // legacy repository.
+    for image in info.bitnami_images {
+        let mut path = image.path.to_vec();
+        path.push("repository");
+        set(&mut values, &path, json!(format!("{}/{}", catalog::BITNAMI_LEGACY, image.name)));
     }
     if let (Some(path), Some(storage)) = (info.storage, &component.storage) {
         set(&mut values, path, json!(storage.value.to_string()));
@@ -40,18 +56,15 @@ pub(super) fn values(env: &resolved::Env, component: &resolved::Component) -> Va
         if let Some(key_path) = key_path {
             set(&mut values, key_path, json!(credentials.value.key.value));
         }
+        for generated in info.generated {
+            set(&mut values, generated.secret_path, json!(credentials.value.secret.value));
+            if let Some(key_path) = generated.key_path {
+                set(&mut values, key_path, json!(generated.key));
+            }
+        }
     }
     if info.databases && !component.databases.is_empty() {
-        if component.kind.value == resolved::ComponentKind::Mongodb {
-            let names: Vec<&str> = component.databases.iter().map(|it| it.value.as_str()).collect();
-            set(&mut values, &["auth", "databases"], json!(names));
-        } else {
-            let mut script = String::new();
-            for database in &component.databases {
-                let _ = writeln!(script, "CREATE DATABASE \"{}\";", database.value);
-            }
-            set(&mut values, &["primary", "initdb", "scripts", "init-databases.sql"], json!(script));
-        }
+        databases(component, &mut values);
     }
     if let Some(gateway) = env
         .gateway
@@ -61,11 +74,12 @@ pub(super) fn values(env: &resolved::Env, component: &resolved::Component) -> Va
         && (gateway.node_ports.0.is_some() || gateway.node_ports.1.is_some())
     {
         set(&mut values, type_path, json!("NodePort"));
-        if let Some(port) = &gateway.node_ports.0 {
-            set(&mut values, http_path, json!(port.value));
+        let port = |port: u16| if info.node_ports_as_strings { json!(port.to_string()) } else { json!(port) };
+        if let Some(node_port) = &gateway.node_ports.0 {
+            set(&mut values, http_path, port(node_port.value));
         }
-        if let Some(port) = &gateway.node_ports.1 {
-            set(&mut values, https_path, json!(port.value));
+        if let Some(node_port) = &gateway.node_ports.1 {
+            set(&mut values, https_path, port(node_port.value));
         }
     }
     if let Some(identity) = env
@@ -73,37 +87,87 @@ pub(super) fn values(env: &resolved::Env, component: &resolved::Component) -> Va
         .as_ref()
         .filter(|identity| identity.component.as_ref().is_some_and(|it| it.value == component.name.value))
     {
-        // The Bitnami chart's keycloak-config-cli imports the realm from the ConfigMap Slipway renders.
+        // The Bitnami chart's keycloak-config-cli imports the realm from the ConfigMap Slipway renders. It
+        // runs as a Helm hook, which ArgoCD runs on a sync of this Application only: the realm's checksum
+        // in the Job's annotations makes a realm change a change of this Application.
         set(&mut values, &["keycloakConfigCli", "enabled"], json!(true));
         set(
             &mut values,
             &["keycloakConfigCli", "existingConfigmap"],
             json!(super::identity::config_map_name(identity)),
         );
+        set(
+            &mut values,
+            &["keycloakConfigCli", "podAnnotations", "checksum/realm"],
+            json!(super::identity::realm_checksum(identity)),
+        );
+    }
+    for (path, value) in catalog::pinned_values(component, env) {
+        set(&mut values, path, value);
     }
     merge(&mut values, component.values.clone());
     Value::Object(values)
 }
 
-fn resources_json(resources: &resolved::Resources) -> Value {
-    let amounts = |amounts: &resolved::Amounts| {
-        let mut map = Map::new();
-        if let Some(cpu) = &amounts.cpu {
-            map.insert("cpu".to_owned(), json!(cpu.value.to_string()));
+/// PostgreSQL creates databases from an initdb script; MongoDB from `auth.databases`, which its chart
+/// accepts only with one user per database (`auth.usernames`), whose passwords are the credentials
+/// secret's `mongodb-passwords` key.
+fn databases(component: &resolved::Component, values: &mut Map<String, Value>) {
+    if component.kind.value == resolved::ComponentKind::Mongodb {
+        let names: Vec<&str> = component.databases.iter().map(|it| it.value.as_str()).collect();
+        set(values, &["auth", "databases"], json!(names));
+        set(values, &["auth", "usernames"], json!(names));
+    } else {
+        let mut script = String::new();
+        for database in &component.databases {
+            // Names are plain identifiers (checked by `validate`); quoting keeps them case-exact.
+            let _ = writeln!(script, "CREATE DATABASE \"{}\";", database.value.replace('"', "\"\""));
         }
-        if let Some(memory) = &amounts.memory {
-            map.insert("memory".to_owned(), json!(memory.value.to_string()));
-        }
-        map
-    };
-    let mut map = Map::new();
-    let requests = amounts(&resources.requests);
-    if !requests.is_empty() {
-        map.insert("requests".to_owned(), Value::Object(requests));
+        set(values, &["primary", "initdb", "scripts", "init-databases.sql"], json!(script));
     }
-    let limits = amounts(&resources.limits);
-    if !limits.is_empty() {
-        map.insert("limits".to_owned(), Value::Object(limits));
+}
+
+fn resources_json(resources: &resolved::Resources, shape: catalog::ResourcesShape) -> Value {
+    let memory = |amounts: &resolved::Amounts| amounts.memory.as_ref().map(|it| it.value.to_string());
+    let cpu = |amounts: &resolved::Amounts| amounts.cpu.as_ref().map(|it| it.value.to_string());
+    resources_value(
+        shape,
+        (memory(&resources.requests), cpu(&resources.requests)),
+        (memory(&resources.limits), cpu(&resources.limits)),
+    )
+}
+
+fn extra_pod_resources(pod: &catalog::ExtraPod, shape: catalog::ResourcesShape) -> Value {
+    let owned = |(memory, cpu): (&str, &str)| (Some(memory.to_owned()), Some(cpu.to_owned()));
+    resources_value(shape, owned(pod.requests), owned(pod.limits))
+}
+
+/// Requests and limits (memory, CPU) in the shape the chart reads.
+fn resources_value(
+    shape: catalog::ResourcesShape,
+    requests: (Option<String>, Option<String>),
+    limits: (Option<String>, Option<String>),
+) -> Value {
+    let mut map = Map::new();
+    let mut put = |outer: &str, inner: &str, value: Option<String>| {
+        if let Some(value) = value {
+            let entry = map.entry(outer.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+            entry.as_object_mut().expect("made as an object").insert(inner.to_owned(), json!(value));
+        }
+    };
+    match shape {
+        catalog::ResourcesShape::Kubernetes => {
+            put("requests", "memory", requests.0);
+            put("requests", "cpu", requests.1);
+            put("limits", "memory", limits.0);
+            put("limits", "cpu", limits.1);
+        }
+        catalog::ResourcesShape::Linkerd => {
+            put("memory", "request", requests.0);
+            put("cpu", "request", requests.1);
+            put("memory", "limit", limits.0);
+            put("cpu", "limit", limits.1);
+        }
     }
     Value::Object(map)
 }
@@ -200,3 +264,31 @@ pub(super) fn render_external(env: &resolved::Env, component: &resolved::Compone
         });
     }
 }
+
+/// MetalLB's address pool and its layer-2 announcement, in MetalLB's namespace. Its webhook refuses them
+/// until the controller runs, so they are an Application of their own, synced after the chart's.
+pub(super) fn render_pools(env: &resolved::Env, component: &resolved::Component, out: &mut Out<'_>) {
+    if component.kind.value != resolved::ComponentKind::Metallb || component.addresses.is_empty() {
+        return;
+    }
+    let directory = format!("{}/components/{}", env.name.value, component.name.value);
+    let metadata = json!({
+        "name": component.name.value,
+        "namespace": component.namespace.value,
+        "labels": labels::common(env, &component.name, None),
+        "annotations": labels::custom_resource_annotations(),
+    });
+    let addresses: Vec<&str> = component.addresses.iter().map(|it| it.value.as_str()).collect();
+    for (kind, spec) in [
+        ("IPAddressPool", json!({ "addresses": addresses })),
+        ("L2Advertisement", json!({ "ipAddressPools": [component.name.value] })),
+    ] {
+        out.push(Manifest {
+            path: format!("{directory}/{}-{}.yaml", kind.to_ascii_lowercase(), component.name.value),
+            origin: format!("components.{}", component.name.value),
+            object: json!({ "apiVersion": METALLB_API, "kind": kind, "metadata": metadata, "spec": spec }),
+        });
+    }
+}
+
+const METALLB_API: &str = "metallb.io/v1beta1";

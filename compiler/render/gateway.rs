@@ -13,6 +13,7 @@ use super::{Manifest, Out, labels, workload::to_value};
 use crate::resolved::{self, GatewayKind};
 
 const KONG_API: &str = "configuration.konghq.com/v1";
+const TRAEFIK_API: &str = "traefik.io/v1alpha1";
 const GLOBAL_CORS: &str = "global-cors";
 const GLOBAL_CORRELATION_ID: &str = "global-correlation-id";
 const JWT_AUTH: &str = "jwt-auth";
@@ -81,6 +82,20 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
             push("Ingress", &service.name, to_value(&ingress));
         }
         GatewayKind::Traefik => {
+            // Traefik limits rates with a Middleware that the routes name; `average` per `period`, with a
+            // burst of the same size, is the per-minute budget of the other gateways.
+            let mut middlewares = Vec::new();
+            if let Some(per_minute) = rate_limit {
+                let name = format!("{}-rate-limit", service.name.value);
+                let middleware = json!({
+                    "apiVersion": TRAEFIK_API,
+                    "kind": "Middleware",
+                    "metadata": to_value(&metadata(name.clone(), labels::custom_resource_annotations())),
+                    "spec": { "rateLimit": { "average": per_minute, "period": "1m", "burst": per_minute } },
+                });
+                push("Middleware", &name, middleware);
+                middlewares.push(json!({ "name": name }));
+            }
             let mut by_host: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
             for route in &service.routes {
                 let host = route.host.as_ref().or(gateway.host.as_ref()).map_or("", |host| host.value.as_str());
@@ -94,15 +109,19 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
                     if !host.is_empty() {
                         rule = format!("Host(`{host}`) && ({rule})");
                     }
-                    json!({
+                    let mut route = json!({
                         "kind": "Rule",
                         "match": rule,
                         "services": [{ "name": service.name.value, "port": port.service_port }],
-                    })
+                    });
+                    if !middlewares.is_empty() {
+                        route["middlewares"] = json!(middlewares);
+                    }
+                    route
                 })
                 .collect();
             let route = json!({
-                "apiVersion": "traefik.io/v1alpha1",
+                "apiVersion": TRAEFIK_API,
                 "kind": "IngressRoute",
                 "metadata": to_value(&metadata(service.name.value.clone(), labels::custom_resource_annotations())),
                 "spec": { "entryPoints": ["web", "websecure"], "routes": routes },
@@ -199,9 +218,39 @@ fn global_plugins(gateway: &resolved::Gateway) -> Vec<(&'static str, &'static st
 }
 
 /// The gateway-wide Kong plugins, in every namespace that has routed services (a KongPlugin is found
-/// only in the namespace of the Ingress that names it).
+/// only in the namespace of the Ingress that names it), and the KongConsumers whose JWT credentials the
+/// jwt plugin accepts.
 pub(super) fn render_shared(env: &resolved::Env, out: &mut Out<'_>) {
     let Some(gateway) = &env.gateway else { return };
+    if gateway.kind.value == GatewayKind::Kong
+        && gateway.jwt_key_claim.is_some()
+        && let Some(namespace) = env.gateway_namespace()
+    {
+        for (consumer, secret) in &gateway.jwt_consumers {
+            let mut annotations = labels::custom_resource_annotations();
+            // KIC takes a consumer without a class only when `kong` is the cluster's default class, which
+            // the chart does not make it.
+            annotations.insert("kubernetes.io/ingress.class".to_owned(), "kong".to_owned());
+            let metadata = meta::ObjectMeta {
+                name: Some(consumer.value.clone()),
+                namespace: Some(namespace.to_owned()),
+                labels: Some(labels::common(env, "gateway", None)),
+                annotations: Some(annotations),
+                ..meta::ObjectMeta::default()
+            };
+            out.push(Manifest {
+                path: format!("{}/gateway/kongconsumer-{namespace}-{}.yaml", env.name.value, consumer.value),
+                origin: "gateway".to_owned(),
+                object: json!({
+                    "apiVersion": KONG_API,
+                    "kind": "KongConsumer",
+                    "metadata": to_value(&metadata),
+                    "username": consumer.value,
+                    "credentials": [secret.value],
+                }),
+            });
+        }
+    }
     let namespaces: BTreeSet<&str> = env
         .services
         .values()

@@ -14,11 +14,16 @@ pub(super) fn config_map_name(identity: &resolved::Identity) -> String {
     format!("{}-realm", identity.realm.value)
 }
 
-pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
-    let Some(identity) = &env.identity else { return };
-    let Some(component) = identity.component.as_ref().and_then(|name| env.components.get(name.value.as_str())) else {
-        return;
-    };
+/// A checksum of the realm import, for the importer's annotations: FNV-1a, which needs no dependency and
+/// only has to change when the realm does.
+pub(super) fn realm_checksum(identity: &resolved::Identity) -> String {
+    let hash = realm_json(identity)
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
+    format!("{hash:016x}")
+}
+
+fn realm_json(identity: &resolved::Identity) -> String {
     let mut realm = Map::new();
     realm.insert("realm".to_owned(), json!(identity.realm.value));
     realm.insert("enabled".to_owned(), json!(true));
@@ -28,7 +33,15 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
     for (key, value) in &identity.settings {
         realm.insert(key.clone(), value.clone());
     }
-    let text = serde_json::to_string_pretty(&Value::Object(realm)).expect("JSON always serialises") + "\n";
+    serde_json::to_string_pretty(&Value::Object(realm)).expect("JSON always serialises") + "\n"
+}
+
+pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
+    let Some(identity) = &env.identity else { return };
+    let Some(component) = identity.component.as_ref().and_then(|name| env.components.get(name.value.as_str())) else {
+        return;
+    };
+    let text = realm_json(identity);
     let name = config_map_name(identity);
     let config_map = core::ConfigMap {
         metadata: meta::ObjectMeta {

@@ -78,6 +78,7 @@ pub fn render_into(env: &resolved::Env, sink: &mut dyn FnMut(Manifest)) {
     }
     for component in env.components.values() {
         components::render_external(env, component, manifests);
+        components::render_pools(env, component, manifests);
     }
     gateway::render_shared(env, manifests);
     secrets::render(env, manifests);

@@ -118,9 +118,10 @@ fn service_ports(service: &resolved::Service) -> Vec<networking::NetworkPolicyPo
     service.ports.iter().map(|it| port(it.protocol.as_str(), it.port.value)).collect()
 }
 
-/// Helm charts label their pods with the release, which Slipway names after the component.
+/// The pods of a component, by the labels its chart really puts on them (see `catalog`).
 fn component_pods(component: &resolved::Component) -> meta::LabelSelector {
-    selector(BTreeMap::from([("app.kubernetes.io/instance".to_owned(), component.name.value.clone())]))
+    let labels = catalog::pod_labels(component.kind.value, &component.name.value, &component.namespace.value);
+    selector(labels.into_iter().collect())
 }
 
 fn component_port(component: &resolved::Component) -> Option<networking::NetworkPolicyPort> {
@@ -234,7 +235,7 @@ fn component_policy(
     let mut ingress =
         vec![networking::NetworkPolicyIngressRule { from: Some(vec![same_namespace.clone()]), ports: None }];
     match role {
-        Role::Gateway | Role::Operator => {
+        Role::Gateway | Role::Operator | Role::SecretOperator => {
             ingress.push(networking::NetworkPolicyIngressRule { from: None, ports: None });
         }
         Role::Data | Role::Identity => {

@@ -3,7 +3,7 @@
 //! (AWS Secrets Manager through the secrets-store CSI driver) in each namespace that uses the secret,
 //! or the SealedSecret file as sealed. `existing` secrets render nothing.
 
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
@@ -27,8 +27,8 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
                 ..meta::ObjectMeta::default()
             };
             let (kind, object) = match secret.backend.value {
-                Backend::ExternalSecrets => ("ExternalSecret", external_secret(secret, &metadata)),
-                Backend::AwsSecretsManager => ("SecretProviderClass", provider_class(secret, &metadata)),
+                Backend::ExternalSecrets => ("ExternalSecret", external_secret(env, secret, &metadata)),
+                Backend::AwsSecretsManager => ("SecretProviderClass", provider_class(env, secret, &metadata)),
                 Backend::SealedSecrets => match sealed(secret) {
                     Some(object) => ("SealedSecret", object),
                     None => continue,
@@ -53,7 +53,7 @@ fn property<'a>(secret: &'a resolved::Secret, key: &'a str) -> &'a str {
     secret.properties.get(key).map_or(key, String::as_str)
 }
 
-fn external_secret(secret: &resolved::Secret, metadata: &meta::ObjectMeta) -> Value {
+fn external_secret(env: &resolved::Env, secret: &resolved::Secret, metadata: &meta::ObjectMeta) -> Value {
     let store_kind = match secret.store_kind {
         resolved::StoreKind::ClusterSecretStore => "ClusterSecretStore",
         resolved::StoreKind::SecretStore => "SecretStore",
@@ -63,28 +63,57 @@ fn external_secret(secret: &resolved::Secret, metadata: &meta::ObjectMeta) -> Va
         .iter()
         .map(|key| json!({ "secretKey": key.value, "remoteRef": { "key": secret.remote, "property": property(secret, &key.value) } }))
         .collect();
+    // The API version the operator serves: the declared external-secrets component's pinned chart, or
+    // the newest when the operator is a prerequisite.
+    let operator = env.components.values().find(|it| it.kind.value == resolved::ComponentKind::ExternalSecrets);
+    let version = crate::catalog::external_secrets_api(
+        operator.and_then(|it| it.chart.version.as_ref()).map(|it| it.value.as_str()),
+    );
+    let mut target = json!({ "name": secret.name.value, "creationPolicy": "Owner" });
+    let labels = secret_labels(env, secret);
+    if !labels.is_empty() {
+        target["template"] = json!({ "metadata": { "labels": labels } });
+    }
     json!({
-        "apiVersion": "external-secrets.io/v1",
+        "apiVersion": format!("external-secrets.io/{version}"),
         "kind": "ExternalSecret",
         "metadata": to_value(metadata),
         "spec": {
             "refreshInterval": format!("{}s", secret.refresh),
             "secretStoreRef": { "name": secret.store.as_ref().map(|it| it.value.clone()), "kind": store_kind },
-            "target": { "name": secret.name.value, "creationPolicy": "Owner" },
+            "target": target,
             "data": data,
         },
     })
 }
 
-/// One AWS secret, each declared key a JMESPath alias, synced into a Kubernetes Secret of the same name
-/// so that `secretKeyRef` works as with any other backend.
-fn provider_class(secret: &resolved::Secret, metadata: &meta::ObjectMeta) -> Value {
-    let mut objects = format!("- objectName: \"{}\"\n  objectType: \"secretsmanager\"\n  jmesPath:\n", secret.remote);
-    for key in &secret.keys {
-        let _ =
-            write!(objects, "    - path: \"{}\"\n      objectAlias: \"{}\"\n", property(secret, &key.value), key.value);
+/// Labels the synced Secret must carry for its readers: Kong finds JWT credentials by label.
+pub(super) fn secret_labels(env: &resolved::Env, secret: &resolved::Secret) -> BTreeMap<&'static str, &'static str> {
+    let mut labels = BTreeMap::new();
+    let is_credential =
+        env.gateway.iter().flat_map(|gateway| &gateway.jwt_consumers).any(|(_, used)| used.value == secret.name.value);
+    if is_credential {
+        labels.insert("konghq.com/credential", "jwt");
     }
+    labels
+}
+
+/// One AWS secret, each declared key a JMESPath alias, synced into a Kubernetes Secret of the same name
+/// so that `secretKeyRef` works as with any other backend. The provider reads `objects` as YAML text, so
+/// it is built as an object and written by the same YAML writer as everything else.
+fn provider_class(env: &resolved::Env, secret: &resolved::Secret, metadata: &meta::ObjectMeta) -> Value {
+    let jmes_path: Vec<Value> = secret
+        .keys
+        .iter()
+        .map(|key| json!({ "path": jmes_path_field(property(secret, &key.value)), "objectAlias": key.value }))
+        .collect();
+    let objects = json!([{ "objectName": secret.remote, "objectType": "secretsmanager", "jmesPath": jmes_path }]);
     let data: Vec<Value> = secret.keys.iter().map(|key| json!({ "objectName": key.value, "key": key.value })).collect();
+    let mut secret_object = json!({ "secretName": secret.name.value, "type": "Opaque", "data": data });
+    let labels = secret_labels(env, secret);
+    if !labels.is_empty() {
+        secret_object["labels"] = json!(labels);
+    }
     json!({
         "apiVersion": "secrets-store.csi.x-k8s.io/v1",
         "kind": "SecretProviderClass",
@@ -93,15 +122,38 @@ fn provider_class(secret: &resolved::Secret, metadata: &meta::ObjectMeta) -> Val
             "provider": "aws",
             "parameters": {
                 "region": secret.region.as_ref().map(|it| it.value.clone()),
-                "objects": objects,
+                "objects": crate::emit::yaml::to_string(&objects),
             },
-            "secretObjects": [{ "secretName": secret.name.value, "type": "Opaque", "data": data }],
+            "secretObjects": [secret_object],
         },
     })
+}
+
+/// A JMESPath expression selecting one field of the secret's JSON. A bare identifier is only letters,
+/// digits and `_` not starting with a digit; anything else (`api-token`) must be a quoted identifier,
+/// with `"` and `\\` escaped, as the AWS provider's documentation says.
+fn jmes_path_field(field: &str) -> String {
+    let bare = field.chars().next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && field.chars().all(|it| it.is_ascii_alphanumeric() || it == '_');
+    if bare { field.to_owned() } else { format!("\"{}\"", field.replace('\\', "\\\\").replace('"', "\\\"")) }
 }
 
 /// The SealedSecret as sealed; `validate` has checked its kind, name, namespace and keys.
 fn sealed(secret: &resolved::Secret) -> Option<Value> {
     let (_, Ok(text)) = secret.sealed.as_ref()? else { return None };
     serde_json::from_str(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::jmes_path_field;
+
+    #[test]
+    fn jmes_path_fields_are_quoted_unless_bare_identifiers() {
+        assert_eq!(jmes_path_field("password"), "password");
+        assert_eq!(jmes_path_field("db_url2"), "db_url2");
+        assert_eq!(jmes_path_field("api-token"), "\"api-token\"");
+        assert_eq!(jmes_path_field("2fa"), "\"2fa\"");
+        assert_eq!(jmes_path_field("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    }
 }

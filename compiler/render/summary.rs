@@ -101,12 +101,12 @@ fn prerequisites(env: &resolved::Env) -> String {
         (
             resolved::Backend::ExternalSecrets,
             resolved::ComponentKind::ExternalSecrets,
-            "the external-secrets operator and its CRDs",
+            "the external-secrets operator, 0.16.0 or later (it must serve `external-secrets.io/v1`), and its CRDs",
         ),
         (
             resolved::Backend::AwsSecretsManager,
             resolved::ComponentKind::SecretsStoreCsi,
-            "the secrets-store CSI driver with its AWS provider",
+            "the secrets-store CSI driver, with `syncSecret.enabled=true`, and its AWS provider",
         ),
         (
             resolved::Backend::SealedSecrets,
@@ -123,6 +123,18 @@ fn prerequisites(env: &resolved::Env) -> String {
         if used && !installed {
             needs.push(what.to_owned());
         }
+    }
+    let labelled_by_slipway = [resolved::Backend::ExternalSecrets, resolved::Backend::AwsSecretsManager];
+    for secret in env.secrets.values().filter(|it| !labelled_by_slipway.contains(&it.backend.value)) {
+        if !super::secrets::secret_labels(env, secret).is_empty() {
+            needs.push(format!(
+                "the Secret `{}` labelled `konghq.com/credential: jwt` (Kong finds JWT credentials by this label)",
+                secret.name.value
+            ));
+        }
+    }
+    for component in env.components.values().filter(|it| it.external.is_none()) {
+        needs.extend(crate::catalog::prerequisites(component, env));
     }
     if env.services.values().any(|service| service.metrics.is_some())
         && !env.components.values().any(|it| it.kind.value == resolved::ComponentKind::PrometheusStack)

@@ -113,14 +113,14 @@ merge_fields! {
     }
     model::Autoscale { min, max, cpu, memory }
     model::Component {
-        kind, chart, namespace, replicas, resources, storage, databases, credentials, uses, secrets, port, values, external,
+        kind, chart, namespace, replicas, resources, storage, databases, credentials, uses, secrets, port, values, external, addresses,
     }
     model::Chart { repo, name, version }
     model::External { host, port }
     model::Gateway { kind, component, host, node_ports, cors, jwt, correlation_id, rate_limit }
     model::NodePorts { http, https }
     model::Cors { origins, methods, headers, exposed_headers, credentials, max_age }
-    model::Jwt { key_claim }
+    model::Jwt { key_claim, consumers }
     model::RateLimit { per_minute }
     model::Metrics { port, path, interval }
     model::Identity { kind, component, realm, roles, clients, settings }

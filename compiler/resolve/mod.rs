@@ -225,6 +225,8 @@ impl Ctx<'_> {
             gateway,
             identity,
             mesh: info.mesh.as_ref().map_or(model::Mesh::None, |it| it.value),
+            mesh_cni: info.mesh_cni.as_ref().is_some_and(|it| it.value),
+            mesh_span: info.mesh.as_ref().map(|it| it.span),
             secret_stores,
             namespaces,
             network_policies: overlay.network_policies.unwrap_or(true),
@@ -271,7 +273,7 @@ impl Ctx<'_> {
             );
             return None;
         }
-        let replicas = spec.replicas.map_or(1, |it| it.value);
+        let replicas = spec.replicas.as_ref().map_or(1, |it| it.value);
         Some(resolved::Component {
             namespace: spec
                 .namespace
@@ -283,6 +285,8 @@ impl Ctx<'_> {
                 span: chart_span,
             },
             replicas,
+            replicas_span: spec.replicas.as_ref().map(|it| it.span),
+            addresses: spec.addresses.unwrap_or_default(),
             resources: resources(spec.resources),
             storage: spec.storage,
             databases: spec.databases.unwrap_or_default(),
@@ -545,6 +549,12 @@ fn resolve_gateway(
         host: gateway.host,
         node_ports: (node_ports.http, node_ports.https),
         cors: gateway.cors,
+        jwt_consumers: gateway
+            .jwt
+            .iter()
+            .flat_map(|jwt| jwt.consumers.iter().flatten())
+            .map(|consumer| (consumer.name.clone(), consumer.secret.clone()))
+            .collect(),
         jwt_key_claim: gateway.jwt.map(|jwt| jwt.key_claim.unwrap_or_else(|| "kid".to_owned())),
         correlation_id: gateway.correlation_id.unwrap_or(true),
         rate_limit: gateway.rate_limit.and_then(|it| it.per_minute).map(|it| it.value),

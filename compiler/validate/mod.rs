@@ -2,6 +2,7 @@
 //! diagnostics. It never stops at the first problem; one file per family of checks.
 
 mod budget;
+mod components;
 mod names;
 mod policy;
 mod ports;
@@ -32,6 +33,7 @@ fn validate_env(env: &resolved::Env) -> Vec<Diagnostic> {
     ports::check(env, &mut diagnostics);
     routes::check(env, &mut diagnostics);
     budget::check(env, &mut diagnostics);
+    components::check(env, &mut diagnostics);
     policy::check(env, &mut diagnostics);
     for diagnostic in &mut diagnostics {
         diagnostic.environments = vec![env.name.value.clone()];

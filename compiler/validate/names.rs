@@ -50,6 +50,9 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     for secret in env.secrets.values() {
         label(&secret.name, "secret", diagnostics);
     }
+    for (consumer, _) in env.gateway.iter().flat_map(|gateway| &gateway.jwt_consumers) {
+        label(consumer, "consumer", diagnostics);
+    }
     for component in env.components.values() {
         label(&component.name, "component", diagnostics);
         if namespaces.insert(component.namespace.value.as_str()) {

@@ -76,7 +76,7 @@ fn chart(component: &resolved::Component, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// `15.5.20`, `v1.2.3`, `1.0.0-rc.1`: digits and dots, an optional `v` and pre-release; no ranges.
-fn is_exact_version(version: &str) -> bool {
+pub(super) fn is_exact_version(version: &str) -> bool {
     let version = version.strip_prefix('v').unwrap_or(version);
     let (core, pre) = version.split_once(['-', '+']).unwrap_or((version, ""));
     let parts: Vec<&str> = core.split('.').collect();

@@ -179,8 +179,18 @@ pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) 
     for component in envs.iter().flat_map(|env| env.components.values()) {
         if let Some(credentials) = &component.credentials {
             keys.insert((&credentials.value.secret, &credentials.value.key));
+            // The chart reads its other generated values from the same secret (see `catalog`).
+            for generated in crate::catalog::kind_info(component.kind.value).generated {
+                keys.insert((&credentials.value.secret, generated.key));
+            }
+            if component.kind.value == resolved::ComponentKind::Mongodb && !component.databases.is_empty() {
+                keys.insert((&credentials.value.secret, "mongodb-passwords"));
+            }
         }
         whole.extend(component.secrets.iter().map(|secret| secret.value.as_str()));
+    }
+    for (_, secret) in envs.iter().flat_map(|env| env.gateway.iter()).flat_map(|gateway| &gateway.jwt_consumers) {
+        whole.insert(&secret.value);
     }
     for secret in first.secrets.values() {
         let name = secret.name.value.as_str();

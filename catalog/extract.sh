@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Re-extracts every upstream fact the component catalog is checked against, at the exact tags the
+# catalog pins, from local Git clones of the upstream projects (no network; `git --git-dir`).
+#
+#   MIRROR=/path/to/mirrors catalog/extract.sh
+#
+# MIRROR holds one bare clone per project, named `<owner>+<name>/repo` (for example
+# `bitnami+charts/repo`). Chart files keep their hand-read `facts`; CRD directories are rewritten.
+# Then `cargo test --test main contracts` checks compiler/catalog.rs against the new facts.
+set -euo pipefail
+cd "$(dirname "$0")"
+: "${MIRROR:?set MIRROR to the directory of upstream clones}"
+extract=(python3 extract.py)
+
+chart() { # project tag path output
+    "${extract[@]}" chart "$MIRROR/${1/\//+}/repo" "$1" "$2" "$3" "charts/$4.json"
+}
+crds() { # project tag output kinds path...
+    local project=$1 tag=$2 out=$3 kinds=$4
+    shift 4
+    rm -rf "crds/$out"
+    "${extract[@]}" crds "$MIRROR/${project/\//+}/repo" "$project" "$tag" "$@" --out "crds/$out" --kinds "$kinds"
+}
+
+for pinned in postgresql/15.5.20 redis/19.6.4 rabbitmq/14.6.6 keycloak/21.8.0 minio/14.6.0 mongodb/15.6.0 kafka/29.3.0; do
+    chart bitnami/charts "$pinned" "bitnami/${pinned%/*}" "${pinned/\//-}"
+done
+chart Kong/charts kong-2.33.0 charts/kong kong-2.33.0
+chart prometheus-community/helm-charts kube-prometheus-stack-61.3.0 charts/kube-prometheus-stack kube-prometheus-stack-61.3.0
+chart grafana/loki helm-loki-6.6.0 production/helm/loki loki-6.6.0
+chart linkerd/linkerd2 stable-2.14.10 charts/linkerd-control-plane linkerd-control-plane-1.16.11
+chart linkerd/linkerd2 stable-2.14.10 charts/linkerd-crds linkerd-crds-1.8.0
+chart external-secrets/external-secrets helm-chart-0.9.20 deploy/charts/external-secrets external-secrets-0.9.20
+chart bitnami-labs/sealed-secrets helm-v2.16.0 helm/sealed-secrets sealed-secrets-2.16.0
+chart kubernetes-sigs/secrets-store-csi-driver v1.4.4 charts/secrets-store-csi-driver secrets-store-csi-driver-1.4.4
+chart aws/secrets-store-csi-driver-provider-aws 3.1.1 charts/secrets-store-csi-driver-provider-aws secrets-store-csi-driver-provider-aws-3.1.1
+chart stakater/Reloader v1.0.115 deployments/kubernetes/chart/reloader reloader-1.0.115
+chart traefik/traefik-helm-chart v28.3.0 traefik traefik-28.3.0
+chart kubernetes/ingress-nginx helm-chart-4.10.1 charts/ingress-nginx ingress-nginx-4.10.1
+chart metallb/metallb v0.14.5 charts/metallb metallb-0.14.5
+
+# The CRD schemas of the kinds Slipway renders, at the versions the catalog pins (ArgoCD's at the
+# version the README names; external-secrets also at 0.16.0, the oldest operator serving v1, which a
+# platform gets when the operator is a prerequisite rather than a component).
+crds argoproj/argo-cd v3.5.1 argo-cd-v3.5.1 Application,AppProject manifests/crds
+crds external-secrets/external-secrets v0.9.20 external-secrets-v0.9.20 ExternalSecret,SecretStore,ClusterSecretStore config/crds/bases
+crds external-secrets/external-secrets v0.16.0 external-secrets-v0.16.0 ExternalSecret,SecretStore,ClusterSecretStore config/crds/bases
+crds Kong/charts kong-2.33.0 kong-2.33.0 KongPlugin,KongConsumer,KongClusterPlugin charts/kong/crds
+crds prometheus-community/helm-charts kube-prometheus-stack-61.3.0 kube-prometheus-stack-61.3.0 ServiceMonitor,PodMonitor charts/kube-prometheus-stack/charts/crds/crds
+crds bitnami-labs/sealed-secrets helm-v2.16.0 sealed-secrets-helm-v2.16.0 SealedSecret helm/sealed-secrets/crds
+crds kubernetes-sigs/secrets-store-csi-driver v1.4.4 secrets-store-csi-driver-v1.4.4 SecretProviderClass charts/secrets-store-csi-driver/crds
+crds traefik/traefik-helm-chart v28.3.0 traefik-v28.3.0 IngressRoute,Middleware traefik/crds
+crds metallb/metallb v0.14.5 metallb-v0.14.5 IPAddressPool,L2Advertisement config/crd/bases
+
+# kube-prometheus-stack's subcharts: its Chart.yaml asks for version ranges (5.21.*, 4.37.*, 8.3.*) and
+# the repository keeps no Chart.lock, so these are the newest tags of each range on the stack's release
+# date, not read from the published tarball.
+chart prometheus-community/helm-charts kube-state-metrics-5.21.0 charts/kube-state-metrics kube-state-metrics-5.21.0
+chart prometheus-community/helm-charts prometheus-node-exporter-4.37.0 charts/prometheus-node-exporter prometheus-node-exporter-4.37.0
+chart grafana/helm-charts grafana-8.3.2 charts/grafana grafana-8.3.2

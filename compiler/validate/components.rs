@@ -1,0 +1,279 @@
+//! Components against their charts: takes an environment, gives what its components ask of their pinned
+//! charts that the charts would not do: a chart version whose contract is unknown, values the chart would
+//! generate on every render, replicas of a fixed-size chart, a MetalLB without addresses, a mesh whose
+//! init container the namespaces refuse, and a JWT gateway nobody can pass.
+
+use crate::catalog::{self, KindInfo};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolved::{self, ComponentKind};
+
+/// Keys a Kong JWT credential needs (KIC 3.0 reads these; `secret` is for HMAC algorithms only).
+const JWT_CREDENTIAL_KEYS: [&str; 3] = ["key", "algorithm", "rsa_public_key"];
+
+pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    for component in env.components.values().filter(|it| it.external.is_none()) {
+        let info = catalog::kind_info(component.kind.value);
+        version(component, &info, diagnostics);
+        generated(env, component, &info, diagnostics);
+        replicas(component, &info, diagnostics);
+        incomplete(env, component, diagnostics);
+    }
+    mesh(env, diagnostics);
+    jwt(env, diagnostics);
+}
+
+fn version(component: &resolved::Component, info: &KindInfo, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(version) = &component.chart.version else { return };
+    if component.kind.value == ComponentKind::Helm
+        || !super::policy::is_exact_version(version)
+        || info.versions.contains(&version.value.as_str())
+    {
+        return;
+    }
+    let known: Vec<String> = info.versions.iter().map(|it| format!("`{it}`")).collect();
+    diagnostics.push(
+        Diagnostic::error(
+            Code::UnknownChartVersion,
+            format!(
+                "chart `{}` {} of component `{}` is not one Slipway has read",
+                info.chart_name, version.value, component.name.value
+            ),
+        )
+        .with_label(version.span, "where its values go, its pods and its images are unknown for this version")
+        .with_secondary(component.kind.span, format!("kind `{}`", component.kind.value.as_str()))
+        .with_help(format!(
+            "pin {} {}, or use `kind = \"helm\"` with the whole chart and write its values yourself",
+            if known.len() == 1 { "the version the catalog knows," } else { "a version the catalog knows:" },
+            known.join(", ")
+        )),
+    );
+}
+
+/// Every value the chart would generate is read from the credentials secret: the credentials themselves,
+/// and the chart's other generated values, each from a key of its own.
+fn generated(env: &resolved::Env, component: &resolved::Component, info: &KindInfo, diagnostics: &mut Vec<Diagnostic>) {
+    if info.credentials.is_none() || component.kind.value == ComponentKind::Helm {
+        return;
+    }
+    let Some(credentials) = &component.credentials else {
+        let mut needed = vec!["a password".to_owned()];
+        needed.extend(info.generated.iter().map(|it| it.what.to_owned()));
+        diagnostics.push(
+            Diagnostic::error(
+                Code::UnpinnedGeneratedValue,
+                format!("component `{}` has no `credentials`", component.name.value),
+            )
+            .with_label(component.name.span, format!("its chart would generate {} on every render", needed.join(" and ")))
+            .with_note("ArgoCD renders the chart on every refresh: the Application would never be in sync, and its pods would restart")
+            .with_help(help_keys(component, info)),
+        );
+        return;
+    };
+    if let Some(fixed) = info.credentials_key
+        && credentials.value.key.value != fixed
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::UnpinnedGeneratedValue,
+                format!("the {} chart reads its credentials from the key `{fixed}`", info.chart_name),
+            )
+            .with_label(
+                credentials.value.key.span,
+                format!("the chart cannot be told to read `{}`", credentials.value.key.value),
+            )
+            .with_help(format!("name the key `{fixed}` in the secret and here")),
+        );
+    }
+    let Some(secret) = env.secrets.get(credentials.value.secret.value.as_str()) else { return };
+    let mut missing: Vec<(&str, String)> =
+        info.generated.iter().map(|it| (it.key, format!("{} (`{}`)", it.what, it.key))).collect();
+    if component.kind.value == ComponentKind::Mongodb && !component.databases.is_empty() {
+        missing.push(("mongodb-passwords", "the passwords of the databases' users (`mongodb-passwords`)".to_owned()));
+    }
+    missing.retain(|(key, _)| !secret.keys.iter().any(|declared| declared.value == *key));
+    if !missing.is_empty() {
+        let keys: Vec<String> = missing.iter().map(|(key, _)| format!("\"{key}\"")).collect();
+        let what: Vec<String> = missing.into_iter().map(|(_, what)| what).collect();
+        diagnostics.push(
+            Diagnostic::error(
+                Code::UnpinnedGeneratedValue,
+                format!("component `{}` needs {} from its credentials secret", component.name.value, what.join(", ")),
+            )
+            .with_label(credentials.value.secret.span, "this secret does not declare them")
+            .with_secondary(secret.name.span, "secret declared here")
+            .with_note(
+                "without them the chart generates them on every render: the Application never syncs, its pods restart",
+            )
+            .with_help(format!(
+                "add {} to the `keys` of `[secrets.{}]`",
+                keys.join(", "),
+                secret.name.value
+            )),
+        );
+    }
+}
+
+fn help_keys(component: &resolved::Component, info: &KindInfo) -> String {
+    let mut keys: Vec<String> = info.credentials_key.map(|it| format!("\"{it}\"")).into_iter().collect();
+    keys.extend(info.generated.iter().map(|it| format!("\"{}\"", it.key)));
+    let key = info.credentials_key.unwrap_or("password");
+    let mut help = format!(
+        "add `credentials = {{ secret = \"{name}-secret\", key = \"{key}\" }}` and declare that secret",
+        name = component.name.value
+    );
+    if !keys.is_empty() {
+        help = format!("{help} with the keys {}", keys.join(", "));
+    }
+    help
+}
+
+fn replicas(component: &resolved::Component, info: &KindInfo, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(span) = component.replicas_span else { return };
+    // Redis turns `replicas` into its replication architecture (see `catalog::pinned_values`).
+    let counted = !info.per_node && (!info.replicas.is_empty() || component.kind.value == ComponentKind::Redis);
+    if counted || component.kind.value == ComponentKind::Helm || component.replicas == 1 {
+        return;
+    }
+    let runs = if info.per_node { "one pod per node" } else { "one pod" };
+    diagnostics.push(
+        Diagnostic::error(
+            Code::FixedPodCount,
+            format!("the {} chart runs {runs}, whatever `replicas` says", info.chart_name),
+        )
+        .with_label(span, "these pods would be counted in the budget but never run")
+        .with_help("remove `replicas`"),
+    );
+}
+
+fn incomplete(env: &resolved::Env, component: &resolved::Component, diagnostics: &mut Vec<Diagnostic>) {
+    let _ = env;
+    if component.kind.value == ComponentKind::Metallb && component.addresses.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::IncompleteComponent,
+                format!("MetalLB component `{}` has no addresses to hand out", component.name.value),
+            )
+            .with_label(component.name.span, "without an IPAddressPool, MetalLB announces nothing")
+            .with_help("add `addresses = [\"192.168.1.240-192.168.1.250\"]` (ranges or CIDRs of your network)"),
+        );
+    }
+    for address in &component.addresses {
+        if !is_address_range(&address.value) {
+            diagnostics.push(
+                Diagnostic::error(Code::IncompleteComponent, format!("`{}` is not an address range", address.value))
+                    .with_label(address.span, "expected a CIDR or a range `first-last`")
+                    .with_help("write `10.0.0.0/28` or `192.168.1.240-192.168.1.250`"),
+            );
+        }
+    }
+    if component.kind.value != ComponentKind::Metallb && !component.addresses.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::IncompleteComponent,
+                format!(
+                    "`addresses` is for MetalLB; component `{}` is a {}",
+                    component.name.value,
+                    component.kind.value.as_str()
+                ),
+            )
+            .with_label(component.addresses[0].span, "nothing would use these")
+            .with_help("remove `addresses`"),
+        );
+    }
+}
+
+/// `10.0.0.0/28`, `192.168.1.240-192.168.1.250`, `fc00::/120`: what an IPAddressPool takes.
+fn is_address_range(text: &str) -> bool {
+    if let Some((address, bits)) = text.split_once('/') {
+        return match address.parse::<std::net::IpAddr>() {
+            Ok(ip) => bits.parse::<u8>().is_ok_and(|bits| bits <= if ip.is_ipv4() { 32 } else { 128 }),
+            Err(_) => false,
+        };
+    }
+    let Some((first, last)) = text.split_once('-') else { return false };
+    match (first.trim().parse::<std::net::IpAddr>(), last.trim().parse::<std::net::IpAddr>()) {
+        (Ok(first), Ok(last)) => first.is_ipv4() == last.is_ipv4() && first <= last,
+        _ => false,
+    }
+}
+
+/// linkerd-init needs NET_ADMIN and NET_RAW, which "restricted" and "baseline" refuse, unless linkerd-cni
+/// does its work.
+fn mesh(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    if env.mesh != resolved::Mesh::Linkerd || env.mesh_cni {
+        return;
+    }
+    let mut refused: Vec<&str> = env
+        .services
+        .values()
+        .map(|service| service.namespace.value.as_str())
+        .filter(|namespace| {
+            env.namespaces
+                .get(*namespace)
+                .and_then(|(_, settings)| settings.pod_security.as_ref())
+                .is_none_or(|level| level.value != crate::model::PodSecurity::Privileged)
+        })
+        .collect();
+    refused.sort_unstable();
+    refused.dedup();
+    if refused.is_empty() {
+        return;
+    }
+    let namespaces: Vec<String> = refused.iter().map(|it| format!("`{it}`")).collect();
+    let span = env.mesh_span.unwrap_or(env.platform.name.span);
+    diagnostics.push(
+        Diagnostic::error(
+            Code::MeshNeedsCapabilities,
+            format!("Pod Security would reject every meshed pod in {}", namespaces.join(", ")),
+        )
+        .with_label(span, "linkerd-init needs NET_ADMIN and NET_RAW, which \"restricted\" refuses")
+        .with_help("install linkerd-cni and set `[platform] mesh_cni = true`, or give these namespaces `pod_security = \"privileged\"` with a `reason`"),
+    );
+}
+
+fn jwt(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(gateway) = &env.gateway else { return };
+    if gateway.jwt_key_claim.is_none() {
+        return;
+    }
+    if gateway.jwt_consumers.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(Code::JwtWithoutConsumer, "the gateway requires a JWT on every route, but no consumer can present one")
+                .with_label(gateway.kind.span, "Kong's jwt plugin accepts only tokens of a KongConsumer's credential: every call would get 401")
+                .with_help("add `consumers = [{ name = \"...\", secret = \"...\" }]` to `jwt`, the secret declaring `key`, `algorithm` and `rsa_public_key`"),
+        );
+    }
+    for (consumer, secret) in &gateway.jwt_consumers {
+        let Some(declared) = env.secrets.get(secret.value.as_str()) else {
+            diagnostics.push(
+                Diagnostic::error(Code::UndeclaredSecret, format!("secret `{}` is not declared", secret.value))
+                    .with_label(secret.span, "not declared in [secrets]")
+                    .with_help(format!(
+                        "declare it: `[secrets.{}]` with the keys `key`, `algorithm` and `rsa_public_key`",
+                        secret.value
+                    )),
+            );
+            continue;
+        };
+        let missing: Vec<&str> = JWT_CREDENTIAL_KEYS
+            .into_iter()
+            .filter(|key| !declared.keys.iter().any(|declared| declared.value == *key))
+            .collect();
+        if !missing.is_empty() {
+            let list: Vec<String> = missing.iter().map(|it| format!("\"{it}\"")).collect();
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::JwtWithoutConsumer,
+                    format!("the JWT credential of consumer `{}` lacks {}", consumer.value, list.join(", ")),
+                )
+                .with_label(secret.span, "Kong cannot verify tokens without them")
+                .with_secondary(declared.name.span, "secret declared here")
+                .with_help(format!(
+                    "add {} to the `keys` of `[secrets.{}]`",
+                    list.join(", "),
+                    declared.name.value
+                )),
+            );
+        }
+    }
+}
