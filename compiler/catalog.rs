@@ -750,8 +750,31 @@ pub fn pinned_values(component: &crate::resolved::Component, env: &crate::resolv
                 (&["policyValidator", "injectCaFrom"], json!(format!("{namespace}/linkerd-policy-validator"))),
             ]
         }
+        // Keycloak's chart would run a PostgreSQL of its own, which nothing counts: it uses the declared one
+        // (`validate` requires it).
+        ComponentKind::Keycloak => database_of(component, env)
+            .map(|database| {
+                vec![
+                    (&["postgresql", "enabled"] as ValuesPath, json!(false)),
+                    (&["externalDatabase", "host"], json!(database.host())),
+                    (&["externalDatabase", "port"], json!(database.port.unwrap_or(5432))),
+                ]
+            })
+            .unwrap_or_default(),
         _ => Vec::new(),
     }
+}
+
+/// The PostgreSQL component a component `uses`, if any.
+pub fn database_of<'a>(
+    component: &crate::resolved::Component,
+    env: &'a crate::resolved::Env,
+) -> Option<&'a crate::resolved::Component> {
+    component
+        .uses
+        .iter()
+        .filter_map(|name| env.components.get(name.value.as_str()))
+        .find(|used| used.kind.value == ComponentKind::Postgresql)
 }
 
 /// What the cluster needs before a component syncs, which Slipway cannot render (keys of certificates,

@@ -474,7 +474,8 @@ count them with a `helm` component.";
 
     IncompleteComponent = "C004", "incomplete-component",
 "A component lacks something its chart needs to do its job: MetalLB announces nothing without an
-address pool; MongoDB creates databases only with a user and a password for each.
+address pool; Keycloak without a PostgreSQL component to use would run a database of its own that
+nothing counts.
 
 Example:
     [components.metallb]

@@ -146,7 +146,16 @@ fn replicas(component: &resolved::Component, info: &KindInfo, diagnostics: &mut 
 }
 
 fn incomplete(env: &resolved::Env, component: &resolved::Component, diagnostics: &mut Vec<Diagnostic>) {
-    let _ = env;
+    if component.kind.value == ComponentKind::Keycloak && catalog::database_of(component, env).is_none() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::IncompleteComponent,
+                format!("Keycloak component `{}` uses no PostgreSQL component", component.name.value),
+            )
+            .with_label(component.name.span, "its chart would run a PostgreSQL of its own, which the budget does not count")
+            .with_help("declare a `postgresql` component and add it to `uses`; set the database, user and password secret in `values.externalDatabase`"),
+        );
+    }
     if component.kind.value == ComponentKind::Metallb && component.addresses.is_empty() {
         diagnostics.push(
             Diagnostic::error(
