@@ -239,7 +239,27 @@ fn compile(args: &Args, printer: &mut Printer) -> Result<(SourceFile, Compiled),
     Ok((source, compiled))
 }
 
+/// Refuses an output directory that is not Slipway's to write or walk (see `emit::check_output_directory`).
+fn guard_out(args: &Args) -> Result<(), ExitStatus> {
+    emit::check_output_directory(&args.out, Some(&args.platform)).map_err(|message| {
+        print_error(&message);
+        ExitStatus::Error
+    })
+}
+
+/// Refuses the output directory or the schema path before anything is written.
+fn guard_writes(args: &Args) -> Result<(), ExitStatus> {
+    guard_out(args)?;
+    emit::check_schema_path(&args.schema).map_err(|message| {
+        print_error(&message);
+        ExitStatus::Error
+    })
+}
+
 fn check(args: &Args, printer: &mut Printer) -> ExitStatus {
+    if let Err(status) = guard_out(args) {
+        return status;
+    }
     let (_, compiled) = match compile(args, printer) {
         Ok(it) => it,
         Err(status) => return status,
@@ -254,7 +274,13 @@ fn check(args: &Args, printer: &mut Printer) -> ExitStatus {
     };
     let mut problems = output_diagnostics(&args.out, &comparison);
     let fresh_schema = schema::generate();
-    let schema_on_disk = std::fs::read_to_string(&args.schema).ok();
+    let schema_on_disk = match emit::read_schema(&args.schema) {
+        Ok(text) => text,
+        Err(message) => {
+            print_error(&message);
+            return ExitStatus::Error;
+        }
+    };
     if schema_on_disk.as_deref() != Some(fresh_schema.as_str()) {
         let state = if schema_on_disk.is_some() { "out of date" } else { "missing" };
         problems.push(
@@ -291,6 +317,9 @@ fn release<T>(value: T) {
 }
 
 fn build(args: &Args, printer: &mut Printer) -> ExitStatus {
+    if let Err(status) = guard_writes(args) {
+        return status;
+    }
     let (_, compiled) = match compile(args, printer) {
         Ok(it) => it,
         Err(status) => return status,
@@ -298,21 +327,41 @@ fn build(args: &Args, printer: &mut Printer) -> ExitStatus {
     let files = compiled.files.as_ref().expect("a platform without errors has files");
     let comparison = match emit::write(&args.out, files) {
         Ok(comparison) => comparison,
-        Err(WriteError::Conflicts(paths)) => {
-            let problems: Vec<Diagnostic> = paths.iter().map(|path| conflict(&args.out, path)).collect();
+        Err(WriteError::Conflicts(comparison)) => {
+            let mut problems: Vec<Diagnostic> =
+                comparison.conflicts.iter().map(|path| conflict(&args.out, path, &comparison)).collect();
+            problems.extend(special_files(&args.out, &comparison));
             printer.diagnostics(&problems, None);
             print_error("nothing was written");
             return ExitStatus::Failure;
+        }
+        Err(WriteError::Refused(message)) => {
+            print_error(&message);
+            return ExitStatus::Error;
         }
         Err(WriteError::Io(message)) => {
             print_error(&format!("{message}; `{}` was left as it was", args.out.display()));
             return ExitStatus::Error;
         }
+        Err(WriteError::Interrupted(message)) => {
+            print_error(&format!(
+                "{message}; the build of `{}` stopped part-way: each file is either old or new, and `{}` \
+                 records the rest: fix the cause and run `slipway build` to complete it",
+                args.out.display(),
+                display(&args.out, emit::JOURNAL)
+            ));
+            return ExitStatus::Error;
+        }
     };
-    let unmanaged: Vec<Diagnostic> =
+    let mut warnings: Vec<Diagnostic> =
         comparison.unmanaged.iter().map(|path| unmanaged(&args.out, path, false)).collect();
-    printer.diagnostics(&unmanaged, None);
-    let schema_changed = match emit::write_file(&args.schema, &schema::generate()) {
+    warnings.extend(comparison.symlinks.iter().map(|path| symlink(&args.out, path, false)));
+    warnings.extend(leftovers(&args.out, &comparison));
+    printer.diagnostics(&warnings, None);
+    if comparison.interrupted {
+        printer.out(&format!("completed the interrupted build of `{}`\n", args.out.display()));
+    }
+    let schema_changed = match emit::write_schema(&args.schema, &schema::generate()) {
         Ok(changed) => changed,
         Err(message) => {
             print_error(&message);
@@ -351,9 +400,10 @@ fn diff(args: &Args, env: Option<&str>, base: Option<&str>, markdown: bool, prin
             // A base that does not compile is shown as empty, so the whole render reads as added.
             base_compiled.files.unwrap_or_default()
         }
-        None => match emit::generated_files(&args.out) {
-            Ok(files) => files,
-            Err(error) => {
+        None => match guard_out(args).map(|()| emit::generated_files(&args.out)) {
+            Err(status) => return status,
+            Ok(Ok(files)) => files,
+            Ok(Err(error)) => {
                 print_error(&format!("cannot read `{}`: {error}", args.out.display()));
                 return ExitStatus::Error;
             }
@@ -371,6 +421,9 @@ fn diff(args: &Args, env: Option<&str>, base: Option<&str>, markdown: bool, prin
 
 /// Writes an edited platform if it compiles, then builds; otherwise reports and writes nothing.
 fn write_edit(args: &Args, edited: &str, printer: &mut Printer) -> ExitStatus {
+    if let Err(status) = guard_writes(args) {
+        return status;
+    }
     let source = SourceFile::new(args.platform.display().to_string(), edited);
     let compiled = crate::compile(&source);
     if compiled.has_errors() {
@@ -628,7 +681,7 @@ fn init(args: &Args, dir: Option<&Path>, printer: &mut Printer) -> ExitStatus {
 }
 
 fn write_schema(args: &Args, printer: &mut Printer) -> ExitStatus {
-    match emit::write_file(&args.schema, &schema::generate()) {
+    match emit::write_schema(&args.schema, &schema::generate()) {
         Ok(changed) => {
             let verb = if changed { "wrote" } else { "unchanged:" };
             printer.out(&format!("{verb} `{}`\n", args.schema.display()));
@@ -698,6 +751,19 @@ fn output_diagnostics(out: &Path, comparison: &Comparison) -> Vec<Diagnostic> {
             .with_help("run `slipway build` and commit the result")
     };
     let mut problems = Vec::new();
+    if comparison.interrupted {
+        problems.push(
+            Diagnostic::error(
+                Code::StaleOutput,
+                format!(
+                    "a build of `{}` was interrupted (`{}` remains): its files may be part old, part new",
+                    out.display(),
+                    display(out, emit::JOURNAL)
+                ),
+            )
+            .with_help("run `slipway build` to complete it"),
+        );
+    }
     problems.extend(comparison.added.iter().map(|path| stale(path, "is missing")));
     problems.extend(comparison.changed.iter().map(|(path, _)| stale(path, "differs from a fresh render")));
     problems.extend(comparison.removed.iter().map(|(path, _)| stale(path, "is no longer generated")));
@@ -713,20 +779,67 @@ fn output_diagnostics(out: &Path, comparison: &Comparison) -> Vec<Diagnostic> {
             .with_help("run `slipway diff` to see them all, and `slipway build` to bring them up to date"),
         );
     }
-    problems.extend(comparison.conflicts.iter().map(|path| conflict(out, path)));
+    problems.extend(comparison.conflicts.iter().map(|path| conflict(out, path, comparison)));
     problems.extend(comparison.unmanaged.iter().map(|path| unmanaged(out, path, true)));
+    problems.extend(comparison.symlinks.iter().map(|path| symlink(out, path, true)));
+    problems.extend(special_files(out, comparison));
+    problems.extend(leftovers(out, comparison));
     problems
 }
 
 /// How many stale files `check` names one by one.
 const MAX_LISTED_FILES: usize = 20;
 
-fn conflict(out: &Path, relative: &str) -> Diagnostic {
-    Diagnostic::error(
-        Code::UnmanagedFile,
-        format!("`{}` was not generated by slipway, but slipway must write it", display(out, relative)),
+fn conflict(out: &Path, relative: &str, comparison: &Comparison) -> Diagnostic {
+    let shown = display(out, relative);
+    if comparison.symlinks.iter().any(|path| path == relative) {
+        return Diagnostic::error(
+            Code::UnmanagedFile,
+            format!("`{shown}` is a symbolic link where slipway must write"),
+        )
+        .with_help("remove or move the link; slipway never writes through one");
+    }
+    if let Some((_, what)) = comparison.special.iter().find(|(path, _)| path == relative) {
+        return Diagnostic::error(Code::UnmanagedFile, format!("`{shown}` is {what} where slipway must write"))
+            .with_help("move it away; slipway never opens it");
+    }
+    Diagnostic::error(Code::UnmanagedFile, format!("`{shown}` was not generated by slipway, but slipway must write it"))
+        .with_help("move the hand-written file away; slipway never overwrites it")
+}
+
+fn symlink(out: &Path, relative: &str, is_error: bool) -> Diagnostic {
+    let message = format!("`{}` is a symbolic link; slipway never follows it", display(out, relative));
+    let diagnostic = if is_error {
+        Diagnostic::error(Code::UnmanagedFile, message)
+    } else {
+        Diagnostic::warning(Code::UnmanagedFile, message)
+    };
+    diagnostic.with_help(
+        "ArgoCD would sync what it points to; replace it with a file, or move it out of the output directory",
     )
-    .with_help("move the hand-written file away; slipway never overwrites it")
+}
+
+/// FIFOs, devices and sockets in `out/`: errors, never opened.
+fn special_files<'a>(out: &'a Path, comparison: &'a Comparison) -> impl Iterator<Item = Diagnostic> + 'a {
+    comparison.special.iter().filter(|(path, _)| !comparison.conflicts.contains(path)).map(move |(path, what)| {
+        Diagnostic::error(Code::UnmanagedFile, format!("`{}` is {what}, not a file", display(out, path)))
+            .with_help("move it out of the output directory; slipway never opens it")
+    })
+}
+
+/// Directories an older slipway left beside `out/` when a build was killed: reported, never deleted.
+fn leftovers<'a>(out: &'a Path, comparison: &'a Comparison) -> impl Iterator<Item = Diagnostic> + 'a {
+    comparison.leftovers.iter().map(move |path| {
+        Diagnostic::warning(
+            Code::UnmanagedFile,
+            format!(
+                "`{}` was left by an interrupted build of an older slipway, and may hold the only copy of hand-written files of `{}`",
+                path.display(),
+                out.display()
+            ),
+        )
+        .with_help("move what you need back into the output directory, then remove it; slipway never deletes it")
+    })
 }
 
 fn unmanaged(out: &Path, relative: &str, is_error: bool) -> Diagnostic {

@@ -11,8 +11,14 @@ use crate::model;
 use crate::quantity::HELP_SEPARATOR;
 use crate::source::{SourceFile, Span};
 
-/// Reads the platform file. The error is an I/O message for the CLI (exit code 2).
+/// Reads the platform file. The error is an I/O message for the CLI (exit code 2). Only a regular file is
+/// opened (through a symbolic link if need be): a FIFO or a device would block or never end.
 pub fn read(path: &Path) -> Result<SourceFile, String> {
+    if let Ok(metadata) = std::fs::metadata(path)
+        && !metadata.is_file()
+    {
+        return Err(format!("cannot read `{}`: it is not a regular file", path.display()));
+    }
     std::fs::read_to_string(path)
         .map(|text| SourceFile::new(path.display().to_string(), text))
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
@@ -26,6 +32,10 @@ pub struct Attachments {
 }
 
 /// Reads the SealedSecret file of every `sealed-secrets` secret: `<platform dir>/secrets/<name>.yaml`.
+///
+/// Nothing outside `secrets/` is ever read: a secret whose name is not a DNS-1123 label (such as
+/// `../../x`, which the names check reports) gets no file at all, and a file that is a symbolic link, a
+/// FIFO or anything but a regular file is not opened.
 pub fn read_attachments(platform_path: &Path, platform: &model::Platform) -> Attachments {
     let directory = platform_path.parent().unwrap_or(Path::new("")).join("secrets");
     let sealed_secrets = platform
@@ -33,12 +43,36 @@ pub fn read_attachments(platform_path: &Path, platform: &model::Platform) -> Att
         .iter()
         .filter(|(_, secret)| secret.backend.as_ref().is_some_and(|it| it.value == model::Backend::SealedSecrets))
         .map(|(name, _)| {
+            if !is_dns_label(&name.value) {
+                let why = "its name is not a DNS-1123 label, so no file is read for it".to_owned();
+                return (name.value.clone(), (directory.display().to_string(), Err(why)));
+            }
             let path = directory.join(format!("{}.yaml", name.value));
-            let text = std::fs::read_to_string(&path).map_err(|error| error.to_string());
+            let text = read_regular(&path);
             (name.value.clone(), (path.display().to_string(), text))
         })
         .collect();
     Attachments { sealed_secrets }
+}
+
+/// A DNS-1123 label: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit.
+fn is_dns_label(name: &str) -> bool {
+    (1..=63).contains(&name.len())
+        && name.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+/// The text of a regular file, never through a symbolic link (it could point anywhere).
+fn read_regular(path: &Path) -> Result<String, String> {
+    let metadata = std::fs::symlink_metadata(path).map_err(|error| error.to_string())?;
+    if metadata.file_type().is_symlink() {
+        return Err("it is a symbolic link, which slipway does not follow: commit the file itself".to_owned());
+    }
+    if !metadata.is_file() {
+        return Err("it is not a regular file".to_owned());
+    }
+    std::fs::read_to_string(path).map_err(|error| error.to_string())
 }
 
 /// Parses and deserialises the platform. serde stops at the first type error, so at most one
@@ -122,18 +156,41 @@ fn expected_help(lead: &str, expected: &[String]) -> String {
     format!("{lead} {}", names.join(", "))
 }
 
+/// Whether `revision` may be handed to git: a branch, tag, commit or an expression such as `HEAD~1`,
+/// `origin/main` or `main@{1}`; never an option (`-...`), and nothing outside a small set of characters.
+pub fn is_safe_revision(revision: &str) -> bool {
+    (1..=256).contains(&revision.len())
+        && !revision.starts_with('-')
+        && revision.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"._/-~^@{}+".contains(&byte))
+}
+
 /// The platform file as it was at a Git revision (`git show REV:path`), for `diff --base`.
 pub fn read_at_revision(path: &Path, revision: &str) -> Result<SourceFile, String> {
+    if !is_safe_revision(revision) {
+        return Err(format!(
+            "refusing the revision `{}`: a revision is a branch, tag or commit (letters, digits and `._/-~^@{{}}+`), \
+             and does not start with `-`",
+            revision.escape_debug()
+        ));
+    }
     let directory = path.parent().filter(|it| !it.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file_name = path.file_name().map(|it| it.to_string_lossy().into_owned()).unwrap_or_default();
-    // `./` makes the path relative to the working directory rather than to the repository's top.
+    // `./` makes the path relative to the working directory rather than to the repository's top;
+    // `--end-of-options` makes git read what follows as a revision even if it looked like an option.
     let output = std::process::Command::new("git")
         .arg("-C")
         .arg(directory)
         .arg("show")
+        .arg("--no-textconv")
+        .arg("--end-of-options")
         .arg(format!("{revision}:./{file_name}"))
         .output()
-        .map_err(|error| format!("cannot run git: {error}"))?;
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => {
+                "cannot run `git`, which `diff --base` needs: it is not installed, or not on PATH".to_owned()
+            }
+            _ => format!("cannot run `git`, which `diff --base` needs: {error}"),
+        })?;
     if !output.status.success() {
         return Err(format!(
             "cannot read `{}` at `{revision}`: {}",

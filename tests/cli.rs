@@ -106,10 +106,13 @@ fn a_hand_written_file_is_reported_and_kept() {
 
 #[test]
 fn a_hand_written_file_where_a_generated_one_goes_stops_the_build() {
-    let dir = support::project("conflict", &support::fixture("valid/small.toml"));
+    let dir = built_project("conflict");
     let target = dir.join("out/dev/root.yaml");
-    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
     std::fs::write(&target, "# mine\n").unwrap();
+    let platform = dir.join("platform/platform.toml");
+    let text = std::fs::read_to_string(&platform).unwrap().replace("replicas = 3", "replicas = 4");
+    std::fs::write(&platform, text).unwrap();
+    let before = support::read_tree(&dir.join("out"));
     let build = support::slipway(&dir, &["build"]);
     assert_eq!(build.code, 1);
     assert!(
@@ -120,13 +123,18 @@ fn a_hand_written_file_where_a_generated_one_goes_stops_the_build() {
         build.stderr
     );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "# mine\n");
-    assert_eq!(support::read_tree(&dir.join("out")).len(), 1, "nothing else was written");
+    assert_eq!(support::read_tree(&dir.join("out")), before, "nothing else was written");
 }
 
 #[test]
 fn a_stale_schema_fails_check() {
     let dir = built_project("stale-schema");
-    std::fs::write(dir.join("schema/platform.schema.json"), "{}\n").unwrap();
+    // A schema Slipway generated, from an older model.
+    std::fs::write(
+        dir.join("schema/platform.schema.json"),
+        "{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"title\": \"Slipway platform\"}\n",
+    )
+    .unwrap();
     let check = support::slipway(&dir, &["check"]);
     assert_eq!(check.code, 1);
     assert!(check.stderr.contains("error[O003]: `schema/platform.schema.json` is out of date"), "{}", check.stderr);

@@ -1,5 +1,5 @@
-//! Nothing lost, nothing invalid: hostile input ends in a diagnostic, never a panic; a failed write leaves
-//! `out/` as it was; two builds never interleave; nothing is written outside `out/`.
+//! Nothing lost, nothing invalid: hostile input ends in a diagnostic, never a panic; two builds never
+//! interleave; nothing is written outside `out/` (the safety of `out/` itself is in `out_safety`).
 
 use std::collections::BTreeMap;
 
@@ -34,23 +34,6 @@ fn a_twenty_megabyte_platform_ends_in_a_result() {
 }
 
 #[test]
-fn a_failed_write_leaves_the_previous_out_intact_and_exits_2() {
-    let dir = support::project("failed-write", &support::fixture("valid/small.toml"));
-    assert_eq!(support::slipway(&dir, &["build"]).code, 0);
-    let before = support::read_tree(&dir.join("out"));
-    // Where the new tree is staged, a file stands in the way: the write fails part-way.
-    std::fs::write(dir.join(".out.slipway-staging"), "in the way").unwrap();
-    let platform = dir.join("platform/platform.toml");
-    let text = std::fs::read_to_string(&platform).unwrap().replace("replicas = 3", "replicas = 4");
-    std::fs::write(&platform, text).unwrap();
-    let build = support::slipway(&dir, &["build"]);
-    assert_eq!(build.code, 2, "{}", build.stderr);
-    assert!(build.stderr.contains("`out` was left as it was"), "{}", build.stderr);
-    assert_eq!(support::read_tree(&dir.join("out")), before);
-    assert!(!dir.join(".out.slipway-lock").exists(), "the lock is released");
-}
-
-#[test]
 fn a_second_build_waits_for_the_first() {
     let dir = support::project("locked", &support::fixture("valid/small.toml"));
     // A lock held by a live process: this test's own.
@@ -59,7 +42,13 @@ fn a_second_build_waits_for_the_first() {
     assert_eq!(build.code, 2);
     assert!(build.stderr.contains("another build (process"), "{}", build.stderr);
     assert!(!dir.join("out").exists());
-    // A lock left by a process that is gone is taken over.
+    // A lock left by a process that is gone is taken over: which processes live is read from /proc.
+    if !std::path::Path::new("/proc/self").exists() {
+        eprintln!(
+            "skipped the rest of a_second_build_waits_for_the_first: it reads /proc (Linux), which this system lacks"
+        );
+        return;
+    }
     std::fs::write(dir.join(".out.slipway-lock"), "999999999").unwrap();
     assert_eq!(support::slipway(&dir, &["build"]).code, 0);
     assert!(!dir.join(".out.slipway-lock").exists());

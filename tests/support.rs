@@ -119,3 +119,8 @@ pub(crate) fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String
     }
     files
 }
+
+/// Whether `git` runs here; tests that need it say so and skip when it does not.
+pub(crate) fn git_available() -> bool {
+    std::process::Command::new("git").arg("--version").output().is_ok_and(|output| output.status.success())
+}
