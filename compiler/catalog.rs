@@ -188,9 +188,9 @@ const fn info(chart_repo: &'static str, chart_name: &'static str, role: Role) ->
 /// Bitnami's common labels (`common.labels.matchLabels`).
 const BITNAMI_LABELS: &[(&str, LabelValue)] = &[("app.kubernetes.io/instance", LabelValue::Release)];
 
-/// Whether a repository URL is an OCI registry (ArgoCD needs OCI enabled on such a Helm repository).
-pub fn is_oci(repo: &str) -> bool {
-    !repo.contains("://") || repo.starts_with("oci://")
+/// Whether the chart names its objects after `fullnameOverride` (Linkerd's names are fixed).
+pub fn takes_fullname(kind: ComponentKind) -> bool {
+    !matches!(kind, ComponentKind::Helm | ComponentKind::Linkerd)
 }
 
 pub fn kind_info(kind: ComponentKind) -> KindInfo {
@@ -699,8 +699,11 @@ pub fn pinned_values(component: &crate::resolved::Component, env: &crate::resolv
         // The admission webhook's certificate is generated on every render (`genCA`; `lookup` finds
         // nothing under ArgoCD), so the Application would never be in sync; the manager UI would take a
         // random NodePort. Routes and plugins are Slipway's own objects, checked before they are written.
+        // Without an explicit `installCRDs` the chart decides by `lookup`, which finds nothing under ArgoCD;
+        // its CRDs come from the chart's crds/ directory either way.
         ComponentKind::Kong => vec![
             (&["ingressController", "admissionWebhook", "enabled"], json!(false)),
+            (&["ingressController", "installCRDs"], json!(false)),
             (&["manager", "enabled"], json!(false)),
         ],
         // One process with its index and chunks on its volume: the chart's default (SimpleScalable, three

@@ -15,6 +15,12 @@ use crate::support;
 /// Paths the charts read but document only in comments of values.yaml, each checked in the chart's
 /// templates at the pinned tag: (chart, path, where the template reads it).
 const COMMENTED: &[(&str, &str, &str)] = &[
+    ("kong", "fullnameOverride", "charts/kong/templates/_helpers.tpl, define \"kong.fullname\""),
+    ("secrets-store-csi-driver", "fullnameOverride", "charts/secrets-store-csi-driver/templates/_helpers.tpl"),
+    ("traefik", "fullnameOverride", "traefik/templates/_helpers.tpl"),
+    ("ingress-nginx", "fullnameOverride", "charts/ingress-nginx/templates/_helpers.tpl"),
+    ("kong", "env.plugins", "charts/kong/templates/_helpers.tpl:1155, `range $key, $val := .Values.env`"),
+    ("kong", "ingressController.installCRDs", "charts/kong/templates/custom-resource-definitions.yaml"),
     ("kong", "proxy.http.nodePort", "charts/kong/templates/_helpers.tpl, define \"kong.service\""),
     ("kong", "proxy.tls.nodePort", "charts/kong/templates/_helpers.tpl, define \"kong.service\""),
     ("traefik", "ports.web.nodePort", "traefik/templates/_service.tpl"),
@@ -131,19 +137,20 @@ fn check_path(chart: &Chart, keys: &[&str], value: &Value) -> Option<String> {
     None
 }
 
+/// The objects one environment of a platform renders, by path.
+fn rendered(path: &std::path::Path, environment: &str) -> BTreeMap<String, Value> {
+    let source = support::source(path);
+    let platform = slipway::load::parse(&source).unwrap();
+    let (envs, diagnostics) = slipway::resolve::resolve(&platform, &source, &support::attachments(path, &platform));
+    assert!(diagnostics.iter().all(|it| it.severity != slipway::diagnostic::Severity::Error), "{diagnostics:#?}");
+    let env = envs.iter().find(|env| env.name.value == environment).expect("the environment exists");
+    slipway::render::render(env).into_iter().map(|manifest| (manifest.path, manifest.object)).collect()
+}
+
 fn applications() -> BTreeMap<String, Value> {
     let mut objects = BTreeMap::new();
     for fixture in ["valid/components.toml", "valid/gateway-traefik.toml", "valid/gateway-nginx.toml"] {
-        let path = support::fixture(fixture);
-        let source = support::source(&path);
-        let platform = slipway::load::parse(&source).unwrap();
-        let (envs, diagnostics) =
-            slipway::resolve::resolve(&platform, &source, &support::attachments(&path, &platform));
-        assert!(diagnostics.iter().all(|it| it.severity != slipway::diagnostic::Severity::Error), "{diagnostics:#?}");
-        let dev = envs.iter().find(|env| env.name.value == "dev").expect("every fixture has dev");
-        for manifest in slipway::render::render(dev) {
-            objects.insert(manifest.path, manifest.object);
-        }
+        objects.extend(rendered(&support::fixture(fixture), "dev"));
     }
     objects
 }
@@ -179,10 +186,6 @@ fn every_values_path_slipway_writes_is_in_the_pinned_chart() {
         let mut written = Vec::new();
         leaves(values, &mut Vec::new(), &mut written);
         for (keys, value) in written {
-            // Linkerd's charts name every object themselves; the override is harmless there.
-            if keys == ["fullnameOverride"] && chart.shape("fullnameOverride").is_none() {
-                continue;
-            }
             checked += 1;
             if let Some(problem) = check_path(&chart, &keys, value) {
                 problems.push(format!("{} {}: {problem}", info.chart_name, info.versions[0]));
@@ -191,6 +194,29 @@ fn every_values_path_slipway_writes_is_in_the_pinned_chart() {
     }
     assert!(checked > 200, "only {checked} paths checked");
     assert!(problems.is_empty(), "values Slipway writes that the pinned charts do not read:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_shipped_platforms_own_values_are_read_by_its_charts() {
+    // The user's `values` are merged over Slipway's: FlowMind's must be settings its charts know too.
+    let objects = rendered(&support::root().join("platform/platform.toml"), "production");
+    let mut problems = Vec::new();
+    let mut charts = 0;
+    for (path, object) in &objects {
+        let source = &object["spec"]["source"];
+        let Some(chart_name) = source["chart"].as_str() else { continue };
+        let chart = Chart::load(chart_name, source["targetRevision"].as_str().unwrap());
+        charts += 1;
+        let mut written = Vec::new();
+        leaves(&source["helm"]["valuesObject"], &mut Vec::new(), &mut written);
+        for (keys, value) in written {
+            if let Some(problem) = check_path(&chart, &keys, value) {
+                problems.push(format!("{path}: {problem}"));
+            }
+        }
+    }
+    assert_eq!(charts, 6, "FlowMind's six charts");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

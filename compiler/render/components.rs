@@ -19,7 +19,7 @@ use crate::resolved;
 pub(super) fn values(env: &resolved::Env, component: &resolved::Component) -> Value {
     let info = catalog::kind_info(component.kind.value);
     let mut values = Map::new();
-    if component.kind.value != resolved::ComponentKind::Helm {
+    if catalog::takes_fullname(component.kind.value) {
         set(&mut values, &["fullnameOverride"], json!(component.name.value));
     }
     let resources = resources_json(&component.resources, info.resources_shape);
