@@ -4,6 +4,7 @@
 //! function. Only `load` and `emit` touch the file system; `cli` owns stdout, stderr and exit codes.
 //! A platform with any error renders nothing.
 
+pub mod analysis;
 pub mod budget;
 pub mod catalog;
 pub mod cli;
@@ -79,31 +80,33 @@ pub fn compile_model(platform: &model::Platform, source_name: &str) -> Compiled 
 /// Compiles an already loaded platform; spans point into `source`.
 pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachments: &load::Attachments) -> Compiled {
     let (envs, mut diagnostics) = resolve::resolve(platform, source, attachments);
-    diagnostics.extend(validate::validate(&envs));
+    // Each environment's derived facts, once, for the checks and the render alike.
+    let facts: Vec<analysis::Facts<'_>> = envs.iter().map(analysis::analyse).collect();
+    diagnostics.extend(validate::validate_facts(&envs, &facts));
     let diagnostics = diagnostic::consolidate(diagnostics);
     let environments = envs.iter().map(|env| env.name.value.clone()).collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Compiled { files: None, diagnostics, environments };
     }
     // Environments render independently: one thread each, so both cores work on a multi-environment platform.
-    let render_one = |env: &resolved::Env| {
+    let render_one = |facts: &analysis::Facts<'_>| {
         // Each object is written out as soon as it is rendered, so only its text stays in memory.
         let mut files = emit::Files::new();
-        render::render_into(env, &mut |manifest| {
+        render::render_facts(facts, &mut |manifest| {
             let (path, text) = emit::to_file(source.file_name(), &manifest);
             files.insert(path, text);
         });
-        let (path, text) = emit::summary_file(source.file_name(), &env.name.value, &render::summary(env));
+        let (path, text) = emit::summary_file(source.file_name(), &facts.env.name.value, &render::summary(facts));
         files.insert(path, text);
         files
     };
-    let rendered: Vec<emit::Files> = if envs.len() > 1 {
+    let rendered: Vec<emit::Files> = if facts.len() > 1 {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = envs.iter().map(|env| scope.spawn(move || render_one(env))).collect();
+            let handles: Vec<_> = facts.iter().map(|facts| scope.spawn(move || render_one(facts))).collect();
             handles.into_iter().map(|handle| handle.join().expect("rendering cannot fail")).collect()
         })
     } else {
-        envs.iter().map(render_one).collect()
+        facts.iter().map(render_one).collect()
     };
     let files = rendered.into_iter().flatten().collect();
     Compiled { files: Some(files), diagnostics, environments }

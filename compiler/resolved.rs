@@ -254,6 +254,8 @@ pub struct Service {
     pub replicas: Spanned<u32>,
     /// Services and components this one depends on.
     pub uses: Vec<Dependency>,
+    /// Services and components its env and config name in `${...}`, where they are named.
+    pub references: Vec<Spanned<String>>,
     pub routes: Vec<Route>,
     /// Requests per minute through the gateway.
     pub rate_limit: Option<u32>,

@@ -7,17 +7,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use serde::Serialize;
 
-use super::{Manifest, Out, labels, names, platform, workload::to_value};
+use super::{Manifest, Out, labels, names, workload::to_value};
 use crate::resolved;
 
 const API_VERSION: &str = "argoproj.io/v1alpha1";
 const FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
 const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
-/// Sync waves of the child Applications: the project first, then namespaces, then services.
-const WAVE_PROJECT: i32 = -2;
-const WAVE_PLATFORM: i32 = -1;
-const WAVE_SERVICES: i32 = 0;
+use crate::analysis::{Facts, WAVE_PLATFORM, WAVE_PROJECT};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -119,24 +116,24 @@ struct GroupKind {
 }
 
 /// Adds the ArgoCD objects for `env`, given every object already rendered for it.
-pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
+pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
+    let env = facts.env;
     let project = names::project(env);
     let has_directory = |directory: &str| out.directories.contains(directory);
-    let has_secrets = has_directory("secrets");
-    let (waves, secrets_wave) = waves(env, has_secrets);
+    let waves = &facts.waves.by_name;
     let (cluster_kinds, namespaced_kinds) = kinds(out);
     let has_gateway = has_directory("gateway");
     let has_identity = has_directory("identity");
     let mut apps = Vec::new();
 
-    let service_namespaces = platform::service_namespaces(env);
+    let service_namespaces = &facts.namespaces.services;
     // The services' project also reaches the components' namespaces, for their network policies, quotas
     // and limit ranges (kinds it allows are only those Slipway renders).
     apps.push(app_project(
         env,
         &project,
         vec![env.platform.repo.clone()],
-        &platform::namespaces(env),
+        &facts.namespaces.all,
         cluster_kinds,
         namespaced_kinds,
         "services",
@@ -153,15 +150,14 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
             env,
             &infra_project,
             repos.into_iter().collect(),
-            &platform::component_namespaces(env),
+            &facts.namespaces.components,
             everything(),
             everything(),
             "components",
         ));
     }
 
-    let all_namespaces = platform::namespaces(env);
-    if let Some(first_namespace) = all_namespaces.first() {
+    if let Some(first_namespace) = facts.namespaces.all.first() {
         apps.push(directory_app(
             env,
             "platform",
@@ -211,9 +207,9 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
     // Secrets are delivered after the operators that deliver them, and before the data stores, gateways,
     // identity providers and services that read them: a data store waiting for a Secret of a later wave
     // would never become healthy, and the sync would stop there.
-    let first_service_wave =
-        env.components.keys().map(|name| waves[name.as_str()]).max().map_or(WAVE_SERVICES, |max| max + 1);
-    if let Some(secrets_wave) = secrets_wave
+    let first_service_wave = facts.waves.after_components(env);
+    if let Some(secrets_wave) = facts.waves.secrets
+        && has_directory("secrets")
         && let Some(first_namespace) = service_namespaces.first()
     {
         apps.push(directory_app(
@@ -293,30 +289,6 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
         origin: format!("environments.{}", env.name.value),
         object: to_value(&root),
     });
-}
-
-/// How many dependencies of the same sort (components among components, services among services) stand
-/// below `name`. Validation has ruled out cycles before anything renders.
-fn depth_of<'a>(
-    env: &resolved::Env,
-    graph: &BTreeMap<&'a str, Vec<&'a crate::source::Spanned<String>>>,
-    name: &'a str,
-    depth: &mut BTreeMap<&'a str, i32>,
-) -> i32 {
-    if let Some(known) = depth.get(name) {
-        return *known;
-    }
-    let is_component = |name: &str| env.components.contains_key(name);
-    let mut level = 0;
-    for target in &graph[name] {
-        if let Some((target, _)) = graph.get_key_value(target.value.as_str())
-            && is_component(name) == is_component(target)
-        {
-            level = level.max(depth_of(env, graph, target, depth) + 1);
-        }
-    }
-    depth.insert(name, level);
-    level
 }
 
 fn app_project(
@@ -439,46 +411,6 @@ fn application(
         origin,
         object: to_value(&application),
     }
-}
-
-/// Sync waves from the dependency graph: the operators that deliver secrets first, then the secrets (when
-/// `has_secrets`), then the other components (data stores before the gateway and the identity provider),
-/// then services; within each, whatever something `uses` comes a wave earlier. Gives the waves by name
-/// and the secrets' wave.
-fn waves(env: &resolved::Env, has_secrets: bool) -> (BTreeMap<&str, i32>, Option<i32>) {
-    let graph = env.dependencies();
-    let mut depth: BTreeMap<&str, i32> = BTreeMap::new();
-    for name in graph.keys() {
-        depth_of(env, &graph, name, &mut depth);
-    }
-    let role = |component: &resolved::Component| crate::catalog::kind_info(component.kind.value).role;
-    let is_front = |component: &resolved::Component| {
-        matches!(role(component), crate::catalog::Role::Gateway | crate::catalog::Role::Identity)
-    };
-    let is_delivery = |component: &resolved::Component| role(component) == crate::catalog::Role::SecretOperator;
-    let mut waves = BTreeMap::new();
-    for component in env.components.values().filter(|it| is_delivery(it)) {
-        waves.insert(component.name.value.as_str(), depth[component.name.value.as_str()]);
-    }
-    let after_operators = waves.values().copied().max().map_or(0, |max| max + 1);
-    let secrets_wave = has_secrets.then_some(after_operators);
-    let base = secrets_wave.map_or(after_operators, |wave| wave + 1);
-    let back_max = env
-        .components
-        .values()
-        .filter(|it| !is_front(it) && !is_delivery(it))
-        .map(|it| base + depth[it.name.value.as_str()])
-        .max();
-    for component in env.components.values().filter(|it| !is_delivery(it)) {
-        let level = base + depth[component.name.value.as_str()];
-        let wave = if is_front(component) { level.max(back_max.map_or(base, |max| max + 1)) } else { level };
-        waves.insert(component.name.value.as_str(), wave);
-    }
-    let service_base = waves.values().copied().max().map_or(base.max(WAVE_SERVICES), |max| max + 1);
-    for service in env.services.values() {
-        waves.insert(service.name.value.as_str(), service_base + depth[service.name.value.as_str()]);
-    }
-    (waves, secrets_wave)
 }
 
 /// Metadata of an ArgoCD object. Its instance label names the root Application, which owns it under

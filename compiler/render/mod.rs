@@ -67,11 +67,17 @@ pub fn render(env: &resolved::Env) -> Vec<Manifest> {
 
 /// Renders one environment, handing each object to `sink` as soon as it is made.
 pub fn render_into(env: &resolved::Env, sink: &mut dyn FnMut(Manifest)) {
+    render_facts(&crate::analysis::analyse(env), sink);
+}
+
+/// Renders one analysed environment, handing each object to `sink` as soon as it is made.
+pub fn render_facts(facts: &crate::analysis::Facts<'_>, sink: &mut dyn FnMut(Manifest)) {
+    let env = facts.env;
     let mut out =
         Out { sink, kinds: std::collections::BTreeSet::new(), directories: std::collections::BTreeSet::new() };
     let manifests = &mut out;
-    platform::render(env, manifests);
-    platform::render_limits(env, manifests);
+    platform::render(facts, manifests);
+    platform::render_limits(facts, manifests);
     for service in env.services.values() {
         workload::render(env, service, manifests);
         gateway::render_service(env, service, manifests);
@@ -81,8 +87,8 @@ pub fn render_into(env: &resolved::Env, sink: &mut dyn FnMut(Manifest)) {
         components::render_pools(env, component, manifests);
     }
     gateway::render_shared(env, manifests);
-    secrets::render(env, manifests);
-    network::render(env, manifests);
+    secrets::render(facts, manifests);
+    network::render(facts, manifests);
     identity::render(env, manifests);
-    argocd::render(env, manifests);
+    argocd::render(facts, manifests);
 }

@@ -9,15 +9,17 @@ use k8s_openapi::api::networking::v1 as networking;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{Manifest, Out, labels, platform, workload::to_value};
+use super::{Manifest, Out, labels, workload::to_value};
+use crate::analysis::Facts;
 use crate::catalog::{self, Role};
 use crate::resolved;
 
-pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
+pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
+    let env = facts.env;
     if !env.network_policies {
         return;
     }
-    for namespace in platform::namespaces(env) {
+    for namespace in facts.namespaces.all.iter().copied() {
         let all_pods = meta::LabelSelector::default();
         push(env, out, namespace, "default-deny", all_pods.clone(), None, None);
         let dns = networking::NetworkPolicyEgressRule {

@@ -1,29 +1,17 @@
 //! Platform objects: takes an environment, gives the Namespaces its services and components run in,
 //! labelled for Pod Security, with a LimitRange each and a ResourceQuota computed from the budget.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
 use super::{Manifest, Out, labels, workload::to_value};
+use crate::analysis::Facts;
 use crate::budget;
 use crate::quantity::{Cpu, Memory};
 use crate::resolved;
-
-/// The namespaces Slipway manages in `env`, sorted: those of services and of components.
-pub(super) fn namespaces(env: &resolved::Env) -> BTreeSet<&str> {
-    service_namespaces(env).into_iter().chain(component_namespaces(env)).collect()
-}
-
-pub(super) fn service_namespaces(env: &resolved::Env) -> BTreeSet<&str> {
-    env.services.values().map(|service| service.namespace.value.as_str()).collect()
-}
-
-pub(super) fn component_namespaces(env: &resolved::Env) -> BTreeSet<&str> {
-    env.components.values().map(|component| component.namespace.value.as_str()).collect()
-}
 
 /// "restricted", unless a service in the namespace has a stated exception: running as root needs
 /// "baseline", running privileged needs "privileged". `warn` stays "restricted" so the exception shows.
@@ -65,8 +53,9 @@ fn service_pod_security_level(env: &resolved::Env, namespace: &str) -> &'static 
     level
 }
 
-pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
-    for namespace in namespaces(env) {
+pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
+    let env = facts.env;
+    for namespace in facts.namespaces.all.iter().copied() {
         let mut labels = labels::common(env, "platform", None);
         labels.insert("kubernetes.io/metadata.name".to_owned(), namespace.to_owned());
         labels.insert("pod-security.kubernetes.io/enforce".to_owned(), pod_security_level(env, namespace).to_owned());
@@ -96,10 +85,11 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
 /// namespace's budget at maximum replicas, rollout surge included, plus the platform's headroom.
 /// Component namespaces get no quota: their charts run pods (jobs, exporters, operators) that Slipway
 /// cannot see, and a quota would block them.
-pub(super) fn render_limits(env: &resolved::Env, out: &mut Out<'_>) {
+pub(super) fn render_limits(facts: &Facts<'_>, out: &mut Out<'_>) {
+    let env = facts.env;
     let defaults = DEFAULT_CONTAINER;
-    let budget = budget::compute(env);
-    for namespace in namespaces(env) {
+    let budget = &facts.budget;
+    for namespace in facts.namespaces.all.iter().copied() {
         let metadata = |name: &str| meta::ObjectMeta {
             name: Some(name.to_owned()),
             namespace: Some(namespace.to_owned()),
@@ -122,10 +112,10 @@ pub(super) fn render_limits(env: &resolved::Env, out: &mut Out<'_>) {
             origin: "namespaces of [services] and [components]".to_owned(),
             object: to_value(&limit_range),
         });
-        if component_namespaces(env).contains(namespace) {
+        if facts.namespaces.components.contains(namespace) {
             continue;
         }
-        let Some((requests, limits, pods)) = namespace_budget(env, &budget, namespace) else { continue };
+        let Some((requests, limits, pods)) = namespace_budget(env, budget, namespace) else { continue };
         let grow = |value: u64| {
             #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let grown = (value as f64 * (1.0 + env.quota_headroom.max(0.0))).ceil() as u64;

@@ -10,12 +10,14 @@ use serde_json::{Value, json};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
 use super::{Manifest, Out, labels, workload::to_value};
+use crate::analysis::Facts;
 use crate::resolved::{self, Backend};
 
 pub(super) const CSI_DRIVER: &str = "secrets-store.csi.k8s.io";
 
-pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
-    let used_in = env.secret_namespaces();
+pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
+    let env = facts.env;
+    let used_in = &facts.secret_namespaces;
     for secret in env.secrets.values() {
         let Some(namespaces) = used_in.get(secret.name.value.as_str()) else { continue };
         for namespace in namespaces {

@@ -1,15 +1,19 @@
 //! The environment summary: takes a `resolved::Env`, gives `out/<env>/README.md`, which GitHub renders
 //! for reviewers: the budget table and, when the platform keeps one, the port registry.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::analysis::Facts;
 use crate::budget;
 use crate::resolved;
+use crate::source::Spanned;
 
 /// ArgoCD has had no health check for Applications since 1.8, so sync waves order the creation of child
 /// Applications but do not wait for them to be healthy. This restores it (CHECKLIST section 4).
-const HEALTH_CHECK: &str = r#"Sync waves order the child Applications: namespaces, then components (data stores before the gateway
-and identity provider), then services. ArgoCD waits for a wave to be healthy only if it can judge an
+const HEALTH_CHECK: &str = r#"Sync waves order the child Applications: namespaces, then the operators that deliver secrets, then
+the secrets, then the other components (data stores before the gateway and identity provider), then
+services. ArgoCD waits for a wave to be healthy only if it can judge an
 Application's health, which it cannot by default since 1.8. Add this to `argocd-cm` once per ArgoCD:
 
 ```sh
@@ -36,7 +40,8 @@ services must tolerate a dependency that is not ready yet, and retry.
 "#;
 
 /// The Markdown text of the summary, without its generated header.
-pub fn summary(env: &resolved::Env) -> String {
+pub fn summary(facts: &Facts<'_>) -> String {
+    let env = facts.env;
     let mut text = String::new();
     let _ = writeln!(text, "# `{}` environment of `{}`\n", env.name.value, env.platform.name.value);
     let _ = writeln!(
@@ -50,11 +55,11 @@ pub fn summary(env: &resolved::Env) -> String {
     text.push_str(HEALTH_CHECK);
     text.push_str("## Budget\n\n");
     text.push_str("Every pod at its highest replica count, the surge of a rolling update of the largest Deployment, and ArgoCD where it runs in this cluster.\n\n");
-    text.push_str(&budget::table(env, &budget::compute(env)));
+    text.push_str(&budget::table(env, &facts.budget));
     text.push_str(&routes(env));
-    text.push_str(&prerequisites(env));
+    text.push_str(&prerequisites(facts));
     text.push_str("\n## Dependencies\n\n");
-    text.push_str(&mermaid(env));
+    text.push_str(&mermaid_of(env, &facts.graph));
     if env.platform.port_registry {
         text.push_str("\n## Port registry\n\n| port | service | name |\n|---:|---|---|\n");
         for (port, service, name) in registry(env) {
@@ -66,8 +71,9 @@ pub fn summary(env: &resolved::Env) -> String {
 
 /// Secrets by backend, and what the cluster must have before ArgoCD syncs: existing secrets, secret
 /// stores, and the custom resource definitions the output uses that no declared component installs.
-fn prerequisites(env: &resolved::Env) -> String {
-    let used_in = env.secret_namespaces();
+fn prerequisites(facts: &Facts<'_>) -> String {
+    let env = facts.env;
+    let used_in = &facts.secret_namespaces;
     let mut text = String::from("\n## Secrets\n\n| secret | backend | keys | namespaces |\n|---|---|---|---|\n");
     for secret in env.secrets.values() {
         let backend = match secret.backend.value {
@@ -156,6 +162,10 @@ fn prerequisites(env: &resolved::Env) -> String {
 /// The dependency graph as a Mermaid flowchart: the gateway to the services it routes, services and
 /// components to what they use. Components are drawn as cylinders.
 pub fn mermaid(env: &resolved::Env) -> String {
+    mermaid_of(env, &env.dependencies())
+}
+
+fn mermaid_of(env: &resolved::Env, graph: &BTreeMap<&str, Vec<&Spanned<String>>>) -> String {
     let id = |name: &str| name.replace('-', "_");
     let mut text = String::from("```mermaid\nflowchart LR\n");
     if env.gateway.is_some() {
@@ -172,7 +182,7 @@ pub fn mermaid(env: &resolved::Env) -> String {
             let _ = writeln!(text, "  gateway --> {}", id(&service.name));
         }
     }
-    for (name, targets) in env.dependencies() {
+    for (name, targets) in graph {
         for target in targets {
             let _ = writeln!(text, "  {} --> {}", id(name), id(target));
         }

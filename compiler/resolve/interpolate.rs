@@ -1,16 +1,20 @@
 //! `${...}` references: takes a string and a lookup of what can be referenced, gives the expanded string
-//! or the span and name of every reference that resolves to nothing. `$${` writes a literal `${`.
+//! and every reference in it (name and span, so that the analysis can draw the edges they make), or the
+//! span and name of every reference that resolves to nothing. `$${` writes a literal `${`.
 
 use crate::source::Span;
 
-/// A reference that resolved to nothing: its text and where it is.
+/// A reference: its name (`services.api.url`) and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Unresolved {
+pub(crate) struct Reference {
     pub(crate) reference: String,
     pub(crate) span: Span,
 }
 
-/// Expands every `${name}` in `text` with `lookup(name)`.
+/// A reference that resolved to nothing.
+pub(crate) type Unresolved = Reference;
+
+/// Expands every `${name}` in `text` with `lookup(name)`; gives the text and the references it held.
 ///
 /// `raw` is the source text the value was written as (with its quotes), used to point inside the string;
 /// when the string has escapes and offsets cannot be mapped, errors point at the whole value.
@@ -19,10 +23,11 @@ pub(crate) fn expand(
     span: Span,
     raw: &str,
     lookup: impl Fn(&str) -> Option<String>,
-) -> Result<String, Vec<Unresolved>> {
+) -> Result<(String, Vec<Reference>), Vec<Unresolved>> {
     let inner_offset = inner_offset(text, raw);
     let mut out = String::with_capacity(text.len());
     let mut errors = Vec::new();
+    let mut found = Vec::new();
     let mut rest = text;
     let mut consumed = 0;
     while let Some(start) = rest.find('$') {
@@ -48,16 +53,19 @@ pub(crate) fn expand(
         };
         let name = after[2..end].trim();
         let at = consumed + start;
+        let reference = Reference { reference: name.to_owned(), span: sub_span(span, inner_offset, at, at + end + 1) };
         match lookup(name) {
-            Some(value) => out.push_str(&value),
-            None => errors
-                .push(Unresolved { reference: name.to_owned(), span: sub_span(span, inner_offset, at, at + end + 1) }),
+            Some(value) => {
+                out.push_str(&value);
+                found.push(reference);
+            }
+            None => errors.push(reference),
         }
         rest = &after[end + 1..];
         consumed += start + end + 1;
     }
     out.push_str(rest);
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() { Ok((out, found)) } else { Err(errors) }
 }
 
 /// Where the value's characters start inside its source text, if the text is the value written plainly.
@@ -93,7 +101,9 @@ mod tests {
     fn expands_known_references_and_escapes() {
         let text = "${platform.name}-db $${literal} $5";
         let raw = format!("\"{text}\"");
-        assert_eq!(expand(text, Span::new(10, 10 + raw.len()), &raw, lookup).unwrap(), "flowmind-db ${literal} $5");
+        let (expanded, references) = expand(text, Span::new(10, 10 + raw.len()), &raw, lookup).unwrap();
+        assert_eq!(expanded, "flowmind-db ${literal} $5");
+        assert_eq!(references, vec![Reference { reference: "platform.name".to_owned(), span: Span::new(11, 27) }]);
     }
 
     #[test]

@@ -339,6 +339,7 @@ impl Ctx<'_> {
             runtime: spec.runtime.map(|it| it.value),
             replicas: spec.replicas.unwrap_or_else(|| Spanned::new(1, name.span)),
             uses: spec.uses.unwrap_or_default().into_iter().map(|entry| dependency(entry, self.source)).collect(),
+            references: Vec::new(),
             rate_limit: spec.rate_limit.and_then(|it| it.per_minute).map(|it| it.value),
             reload_on_secret_change: spec.reload_on_secret_change.unwrap_or(false),
             metrics: spec.metrics.map(|metrics| resolved::Metrics {
@@ -431,27 +432,36 @@ impl Ctx<'_> {
         let lookup = |name: &str| outputs.get(name).cloned();
         let mut unresolved = Vec::new();
         for service in services.values_mut() {
-            for variable in &mut service.env {
-                if let resolved::EnvSource::Literal(text) = &mut variable.value {
-                    if !text.contains('$') {
-                        continue;
+            let mut found = Vec::new();
+            let texts = service
+                .env
+                .iter_mut()
+                .filter_map(|variable| match &mut variable.value {
+                    resolved::EnvSource::Literal(text) => Some(text),
+                    resolved::EnvSource::Secret { .. } => None,
+                })
+                .chain(service.config.values_mut());
+            for text in texts.filter(|text| text.contains('$')) {
+                let raw = self.source.text.get(text.span.start..text.span.end).unwrap_or_default();
+                match interpolate::expand(text, text.span, raw, lookup) {
+                    Ok((expanded, references)) => {
+                        text.value = expanded;
+                        found.extend(references);
                     }
-                    let raw = self.source.text.get(text.span.start..text.span.end).unwrap_or_default();
-                    match interpolate::expand(text, text.span, raw, lookup) {
-                        Ok(expanded) => text.value = expanded,
-                        Err(errors) => unresolved.extend(errors),
-                    }
+                    Err(errors) => unresolved.extend(errors),
                 }
             }
-            for value in service.config.values_mut() {
-                if value.contains('$') {
-                    let raw = self.source.text.get(value.span.start..value.span.end).unwrap_or_default();
-                    match interpolate::expand(value, value.span, raw, lookup) {
-                        Ok(expanded) => value.value = expanded,
-                        Err(errors) => unresolved.extend(errors),
-                    }
-                }
-            }
+            // `services.<name>.*` and `components.<name>.*` are edges of the dependency graph.
+            service.references = found
+                .into_iter()
+                .filter_map(|reference| {
+                    let (_, rest) = reference.reference.split_once('.').filter(|(kind, _)| {
+                        *kind == "services" || *kind == "components"
+                    })?;
+                    let (target, _) = rest.rsplit_once('.')?;
+                    Some(Spanned::new(target.to_owned(), reference.span))
+                })
+                .collect();
         }
         for error in unresolved {
             let help = did_you_mean(&error.reference, outputs.keys().map(String::as_str))

@@ -1,21 +1,22 @@
 //! Budget: the environment's pods fit its nodes, requests stay within limits, every container has
 //! requests, and limits do not overcommit the nodes beyond the platform's policy.
 
+use crate::analysis::Facts;
 use crate::budget::{self, human_cpu, human_memory};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolved;
 use crate::source::Spanned;
 
-pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let env = facts.env;
     for service in env.services.values() {
         requests(&service.name, "service", &service.resources, diagnostics);
     }
     for component in env.components.values().filter(|component| component.external.is_none()) {
         requests(&component.name, "component", &component.resources, diagnostics);
     }
-    let budget = budget::compute(env);
-    overflow(env, &budget, diagnostics);
-    overcommit(env, &budget, diagnostics);
+    overflow(env, &facts.budget, diagnostics);
+    overcommit(env, &facts.budget, diagnostics);
 }
 
 fn requests(name: &Spanned<String>, what: &str, resources: &resolved::Resources, diagnostics: &mut Vec<Diagnostic>) {

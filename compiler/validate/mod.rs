@@ -10,14 +10,21 @@ mod references;
 mod routes;
 mod secrets;
 
+use crate::analysis::Facts;
 use crate::diagnostic::Diagnostic;
 use crate::resolved;
 
 /// Runs every check on every environment, then the checks that look across environments.
 pub fn validate(envs: &[resolved::Env]) -> Vec<Diagnostic> {
+    let facts: Vec<Facts<'_>> = envs.iter().map(crate::analysis::analyse).collect();
+    validate_facts(envs, &facts)
+}
+
+/// The same, over environments already analysed (`facts` in the order of `envs`).
+pub fn validate_facts(envs: &[resolved::Env], facts: &[Facts<'_>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for env in envs {
-        diagnostics.extend(validate_env(env));
+    for facts in facts {
+        diagnostics.extend(validate_env(facts));
     }
     secrets::unused(envs, &mut diagnostics);
     ports::registry(envs, &mut diagnostics);
@@ -25,14 +32,15 @@ pub fn validate(envs: &[resolved::Env]) -> Vec<Diagnostic> {
 }
 
 /// The checks of one environment; each diagnostic names the environment.
-fn validate_env(env: &resolved::Env) -> Vec<Diagnostic> {
+fn validate_env(facts: &Facts<'_>) -> Vec<Diagnostic> {
+    let env = facts.env;
     let mut diagnostics = Vec::new();
     names::check(env, &mut diagnostics);
-    references::check(env, &mut diagnostics);
-    secrets::check(env, &mut diagnostics);
+    references::check(facts, &mut diagnostics);
+    secrets::check(facts, &mut diagnostics);
     ports::check(env, &mut diagnostics);
     routes::check(env, &mut diagnostics);
-    budget::check(env, &mut diagnostics);
+    budget::check(facts, &mut diagnostics);
     components::check(env, &mut diagnostics);
     policy::check(env, &mut diagnostics);
     for diagnostic in &mut diagnostics {

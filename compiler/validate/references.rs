@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::analysis::Facts;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::resolved;
 use crate::source::Spanned;
 
-pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let env = facts.env;
     let names = || env.services.keys().chain(env.components.keys()).map(String::as_str);
     let unknown = |who: &str, target: &Spanned<String>| {
         let help = did_you_mean(target, names()).unwrap_or_else(|| "`uses` names services and components".to_owned());
@@ -56,7 +58,7 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
-    cycles(env, diagnostics);
+    cycles(&facts.graph, diagnostics);
 }
 
 fn check_database(
@@ -97,14 +99,13 @@ fn check_database(
 }
 
 /// Reports each cycle once, with the span of the `uses` entry that closes it.
-fn cycles(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+fn cycles(graph: &BTreeMap<&str, Vec<&Spanned<String>>>, diagnostics: &mut Vec<Diagnostic>) {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         Unvisited,
         OnPath,
         Done,
     }
-    let graph = env.dependencies();
     let mut state: BTreeMap<&str, State> = graph.keys().map(|name| (*name, State::Unvisited)).collect();
     for start in graph.keys() {
         if state[start] != State::Unvisited {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::analysis::Facts;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::resolved;
 use crate::source::Spanned;
@@ -12,8 +13,9 @@ const CREDENTIAL_WORDS: [&str; 6] = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "A
 /// Suffixes that name where a credential is, not the credential itself (`PASSWORD_FILE=/run/secrets/db`).
 const LOCATION_SUFFIXES: [&str; 9] = ["_FILE", "_PATH", "_DIR", "_URL", "_URI", "_HOST", "_ENDPOINT", "_NAME", "_ID"];
 
-pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
-    backends(env, diagnostics);
+pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let env = facts.env;
+    backends(facts, diagnostics);
     for service in env.services.values() {
         for variable in &service.env {
             if let resolved::EnvSource::Literal(value) = &variable.value {
@@ -221,8 +223,9 @@ pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) 
 }
 
 /// Each backend has what it needs, and can deliver the secret where it is used.
-fn backends(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
-    let used_in = env.secret_namespaces();
+fn backends(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let env = facts.env;
+    let used_in = &facts.secret_namespaces;
     for secret in env.secrets.values() {
         match secret.backend.value {
             resolved::Backend::ExternalSecrets => match &secret.store {
