@@ -206,6 +206,17 @@ Example:
 
 Fix: add the database to the component's `databases`, or correct its name.";
 
+    ReferenceWithoutUses = "R006", "reference-without-uses",
+"A service reads another service or a component through `${...}` (its URL, host or port) without
+naming it in `uses`. `uses` is what orders the sync waves and what the NetworkPolicies allow, so the
+traffic the reference means would be blocked, and the dependency could start after it.
+
+Example:
+    [services.web]
+    env.API_URL = \"${services.api.url}\"      # but `uses` does not name `api`
+
+Fix: add the target to `uses`: `uses = [\"api\"]`.";
+
     UnusedSecret = "S003", "unused-secret",
 "A declared secret is used by no service in any environment (a warning).
 

@@ -455,9 +455,10 @@ impl Ctx<'_> {
             service.references = found
                 .into_iter()
                 .filter_map(|reference| {
-                    let (_, rest) = reference.reference.split_once('.').filter(|(kind, _)| {
-                        *kind == "services" || *kind == "components"
-                    })?;
+                    let (_, rest) = reference
+                        .reference
+                        .split_once('.')
+                        .filter(|(kind, _)| *kind == "services" || *kind == "components")?;
                     let (target, _) = rest.rsplit_once('.')?;
                     Some(Spanned::new(target.to_owned(), reference.span))
                 })

@@ -32,6 +32,9 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
+    for service in env.services.values() {
+        references_without_uses(service, diagnostics);
+    }
     for component in env.components.values() {
         for target in &component.uses {
             if !env.components.contains_key(target.value.as_str()) && !env.services.contains_key(target.value.as_str())
@@ -59,6 +62,30 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
     cycles(&facts.graph, diagnostics);
+}
+
+/// Every service or component a service reads through `${...}` is in its `uses`: the edge orders the
+/// waves and opens the network policies. Reported once per target, at its first reference.
+fn references_without_uses(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
+    let mut reported = std::collections::BTreeSet::new();
+    for reference in &service.references {
+        let declared = service.uses.iter().any(|dependency| dependency.target.value == reference.value);
+        if declared || reference.value == service.name.value || !reported.insert(reference.value.as_str()) {
+            continue;
+        }
+        let fix = match service.uses.last() {
+            Some(_) => format!("add `\"{}\"` to `uses` of `[services.{}]`", reference.value, service.name.value),
+            None => format!("add `uses = [\"{}\"]` to `[services.{}]`", reference.value, service.name.value),
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ReferenceWithoutUses,
+                format!("service `{}` reads `{}` but does not `use` it", service.name.value, reference.value),
+            )
+            .with_label(reference.span, "this reference is traffic the network policies would block")
+            .with_help(fix),
+        );
+    }
 }
 
 fn check_database(
