@@ -169,7 +169,7 @@ fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &m
     let controllers = u32::try_from(info.resources.len()).unwrap_or(1).max(1);
     let mut requests = amounts(&component.resources.requests, None);
     let mut limits = amounts(&component.resources.limits, Some(&component.resources.requests));
-    for pod in info.extra_pods.iter().filter(|pod| pod.sidecar) {
+    for pod in info.extra_pods.iter().filter(|pod| pod.runs == crate::catalog::Runs::InMainPods) {
         requests = add(requests, quantity(pod.requests));
         limits = add(limits, quantity(pod.limits));
     }
@@ -181,13 +181,18 @@ fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &m
         limits,
         span: Some(component.name.span),
     });
-    for pod in info.extra_pods.iter().filter(|pod| !pod.sidecar) {
+    for pod in info.extra_pods.iter().filter(|pod| pod.runs == crate::catalog::Runs::OwnPods) {
+        let (mut requests, mut limits) = (quantity(pod.requests), quantity(pod.limits));
+        for sidecar in info.extra_pods.iter().filter(|it| it.runs == crate::catalog::Runs::With(pod.name)) {
+            requests = add(requests, quantity(sidecar.requests));
+            limits = add(limits, quantity(sidecar.limits));
+        }
         rows.push(Row {
             name: format!("{} ({})", component.name.value, pod.name),
             kind: component.kind.value.as_str(),
             replicas: count(pod.count),
-            requests: quantity(pod.requests),
-            limits: quantity(pod.limits),
+            requests,
+            limits,
             span: Some(component.name.span),
         });
     }

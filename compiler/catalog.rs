@@ -49,6 +49,8 @@ pub enum LabelValue {
     ReleaseNamespace,
     /// The release's namespace (Linkerd's `linkerd.io/control-plane-ns`).
     Namespace,
+    /// The release, or the release with one of these suffixes (pods that an operator names after it).
+    ReleaseAnyOf(&'static [&'static str]),
     Fixed(&'static str),
 }
 
@@ -64,8 +66,19 @@ pub struct ExtraPod {
     /// Memory and CPU requested; the limits are written as `limits`.
     pub requests: (&'static str, &'static str),
     pub limits: (&'static str, &'static str),
-    /// A container of the main pods (a sidecar) rather than pods of its own: it adds to each main pod.
-    pub sidecar: bool,
+    /// Which pods the container runs in.
+    pub runs: Runs,
+}
+
+/// Where an extra container runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    /// Pods of its own.
+    OwnPods,
+    /// Each of the component's main pods (a sidecar).
+    InMainPods,
+    /// The pods of the extra pod of this name (a sidecar of it).
+    With(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +159,11 @@ pub struct KindInfo {
     pub bitnami_images: &'static [BitnamiImage],
     /// Its CRDs are too large for client-side apply's last-applied annotation.
     pub server_side_apply: bool,
+    /// Namespaces besides its own that the chart writes objects into (its AppProject must allow them).
+    pub extra_namespaces: &'static [&'static str],
+    /// Fields its controllers or hook Jobs write after the sync (webhook and conversion CA bundles): ArgoCD
+    /// must ignore them, or the Application is never in sync and self-heal fights the controller.
+    pub ignore_differences: &'static [IgnoreDifference],
     /// The Pod Security level its namespace needs.
     pub pod_security: &'static str,
 }
@@ -181,9 +199,38 @@ const fn info(chart_repo: &'static str, chart_name: &'static str, role: Role) ->
         extra_pods: &[],
         bitnami_images: &[],
         server_side_apply: false,
+        extra_namespaces: &[],
+        ignore_differences: &[],
         pod_security: "baseline",
     }
 }
+
+/// A field ArgoCD ignores on every object of a kind: (API group, kind, jq path expressions).
+#[derive(Debug, Clone, Copy)]
+pub struct IgnoreDifference {
+    pub group: &'static str,
+    pub kind: &'static str,
+    pub jq_path_expressions: &'static [&'static str],
+}
+
+/// The CA bundles that controllers inject into their webhook configurations and CRD conversion webhooks.
+const INJECTED_CA_BUNDLES: &[IgnoreDifference] = &[
+    IgnoreDifference {
+        group: "admissionregistration.k8s.io",
+        kind: "ValidatingWebhookConfiguration",
+        jq_path_expressions: &[".webhooks[]?.clientConfig.caBundle"],
+    },
+    IgnoreDifference {
+        group: "admissionregistration.k8s.io",
+        kind: "MutatingWebhookConfiguration",
+        jq_path_expressions: &[".webhooks[]?.clientConfig.caBundle"],
+    },
+    IgnoreDifference {
+        group: "apiextensions.k8s.io",
+        kind: "CustomResourceDefinition",
+        jq_path_expressions: &[".spec.conversion.webhook.clientConfig.caBundle"],
+    },
+];
 
 /// Bitnami's common labels (`common.labels.matchLabels`).
 const BITNAMI_LABELS: &[(&str, LabelValue)] = &[("app.kubernetes.io/instance", LabelValue::Release)];
@@ -280,7 +327,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                 count: Count::Replicas,
                 requests: ("128Mi", "50m"),
                 limits: ("256Mi", "500m"),
-                sidecar: true,
+                runs: Runs::InMainPods,
             }],
             ..info("https://charts.konghq.com", "kong", Role::Gateway)
         },
@@ -384,7 +431,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::Fixed(1),
                     requests: ("128Mi", "100m"),
                     limits: ("256Mi", "500m"),
-                    sidecar: false,
+                    runs: Runs::OwnPods,
                 },
                 ExtraPod {
                     name: "alertmanager",
@@ -392,7 +439,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::Fixed(1),
                     requests: ("64Mi", "50m"),
                     limits: ("128Mi", "200m"),
-                    sidecar: false,
+                    runs: Runs::OwnPods,
                 },
                 ExtraPod {
                     name: "config reloader",
@@ -400,7 +447,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::Replicas,
                     requests: ("32Mi", "10m"),
                     limits: ("64Mi", "100m"),
-                    sidecar: true,
+                    runs: Runs::InMainPods,
                 },
                 ExtraPod {
                     name: "grafana",
@@ -408,7 +455,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::Fixed(1),
                     requests: ("256Mi", "100m"),
                     limits: ("512Mi", "500m"),
-                    sidecar: false,
+                    runs: Runs::OwnPods,
                 },
                 // Its two dashboard and datasource sidecars share one setting.
                 ExtraPod {
@@ -417,7 +464,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::Fixed(2),
                     requests: ("64Mi", "20m"),
                     limits: ("128Mi", "100m"),
-                    sidecar: false,
+                    runs: Runs::OwnPods,
                 },
                 ExtraPod {
                     name: "kube-state-metrics",
@@ -425,7 +472,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::Fixed(1),
                     requests: ("64Mi", "50m"),
                     limits: ("128Mi", "200m"),
-                    sidecar: false,
+                    runs: Runs::OwnPods,
                 },
                 ExtraPod {
                     name: "node-exporter",
@@ -433,12 +480,20 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::PerNode,
                     requests: ("32Mi", "20m"),
                     limits: ("64Mi", "200m"),
-                    sidecar: false,
+                    runs: Runs::OwnPods,
                 },
             ],
-            // Its pods are the operator's and three subcharts', with no label in common.
-            pod_labels: &[],
+            // Its own pods carry the release as their instance; Prometheus and Alertmanager pods, made by the
+            // operator from the `<fullname>-prometheus` and `-alertmanager` resources, carry those names.
+            pod_labels: &[(
+                "app.kubernetes.io/instance",
+                LabelValue::ReleaseAnyOf(&["", "-prometheus", "-alertmanager"]),
+            )],
             server_side_apply: true,
+            // Services and Endpoints of the control-plane exporters (templates/exporters/*/service.yaml).
+            extra_namespaces: &["kube-system"],
+            // Its admission webhooks' CA bundle is patched in by a hook Job.
+            ignore_differences: INJECTED_CA_BUNDLES,
             pod_security: "privileged",
             ..info("https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", Role::Operator)
         },
@@ -447,7 +502,8 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
             port: Some(3100),
             scheme: Some("http"),
             resources: &[&["singleBinary", "resources"]],
-            replicas: &[&["singleBinary", "replicas"]],
+            // One binary: more would need object storage, which the chart's validation demands.
+            replicas: &[],
             storage: Some(&["singleBinary", "persistence", "size"]),
             pod_labels: &[
                 ("app.kubernetes.io/instance", LabelValue::Release),
@@ -469,15 +525,17 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::Replicas,
                     requests: ("20Mi", "10m"),
                     limits: ("250Mi", "1"),
-                    sidecar: true,
+                    runs: Runs::InMainPods,
                 },
+                // Containers of the destination pods only; the budget counts them as pods of their own
+                // (one per replica), as its main row does not tell the three controllers apart.
                 ExtraPod {
                     name: "policy controller",
                     resources: &["policyController", "resources"],
                     count: Count::Replicas,
                     requests: ("64Mi", "50m"),
                     limits: ("256Mi", "500m"),
-                    sidecar: true,
+                    runs: Runs::OwnPods,
                 },
                 ExtraPod {
                     name: "service profile validator",
@@ -485,7 +543,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::Replicas,
                     requests: ("32Mi", "10m"),
                     limits: ("128Mi", "200m"),
-                    sidecar: true,
+                    runs: Runs::With("policy controller"),
                 },
             ],
             pod_labels: &[("linkerd.io/control-plane-ns", LabelValue::Namespace)],
@@ -496,6 +554,8 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
             versions: &["0.9.20"],
             resources: &[&["resources"], &["webhook", "resources"], &["certController", "resources"]],
             replicas: &[&["replicaCount"], &["webhook", "replicaCount"], &["certController", "replicaCount"]],
+            // Its cert controller writes the CA bundle into its webhooks and CRDs at run time.
+            ignore_differences: INJECTED_CA_BUNDLES,
             ..info("https://charts.external-secrets.io", "external-secrets", Role::SecretOperator)
         },
         ComponentKind::SealedSecrets => KindInfo {
@@ -515,7 +575,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::PerNode,
                     requests: ("20Mi", "10m"),
                     limits: ("100Mi", "100m"),
-                    sidecar: true,
+                    runs: Runs::InMainPods,
                 },
                 ExtraPod {
                     name: "liveness-probe",
@@ -523,7 +583,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::PerNode,
                     requests: ("20Mi", "10m"),
                     limits: ("100Mi", "100m"),
-                    sidecar: true,
+                    runs: Runs::InMainPods,
                 },
             ],
             pod_security: "privileged",
@@ -568,6 +628,8 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                 &["controller", "service", "nodePorts", "https"],
             )),
             node_ports_as_strings: true,
+            // Its admission webhook's CA bundle is patched in by a hook Job.
+            ignore_differences: INJECTED_CA_BUNDLES,
             ..info("https://kubernetes.github.io/ingress-nginx", "ingress-nginx", Role::Gateway)
         },
         ComponentKind::Metallb => KindInfo {
@@ -581,7 +643,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::PerNode,
                     requests: ("64Mi", "50m"),
                     limits: ("128Mi", "200m"),
-                    sidecar: false,
+                    runs: Runs::OwnPods,
                 },
                 ExtraPod {
                     name: "speaker frr",
@@ -589,7 +651,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::PerNode,
                     requests: ("64Mi", "50m"),
                     limits: ("256Mi", "200m"),
-                    sidecar: false,
+                    runs: Runs::With("speaker"),
                 },
                 ExtraPod {
                     name: "speaker frr reloader",
@@ -597,7 +659,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::PerNode,
                     requests: ("16Mi", "10m"),
                     limits: ("64Mi", "100m"),
-                    sidecar: false,
+                    runs: Runs::With("speaker"),
                 },
                 ExtraPod {
                     name: "speaker frr metrics",
@@ -605,9 +667,11 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                     count: Count::PerNode,
                     requests: ("16Mi", "10m"),
                     limits: ("64Mi", "100m"),
-                    sidecar: false,
+                    runs: Runs::With("speaker"),
                 },
             ],
+            // Its controller rewrites the placeholder CA bundle of its CRDs and webhooks (metallb#1681).
+            ignore_differences: INJECTED_CA_BUNDLES,
             pod_security: "privileged",
             ..info("https://metallb.github.io/metallb", "metallb", Role::Operator)
         },
@@ -662,21 +726,32 @@ impl ComponentKind {
     ];
 }
 
-/// The labels every pod of a component carries, with its release named after the component.
-pub fn pod_labels(kind: ComponentKind, release: &str, namespace: &str) -> Vec<(String, String)> {
-    kind_info(kind)
-        .pod_labels
-        .iter()
-        .map(|(key, value)| {
-            let value = match value {
-                LabelValue::Release => release.to_owned(),
-                LabelValue::ReleaseNamespace => format!("{release}-{namespace}"),
-                LabelValue::Namespace => namespace.to_owned(),
-                LabelValue::Fixed(value) => (*value).to_owned(),
-            };
-            ((*key).to_owned(), value)
-        })
-        .collect()
+/// How network policies select a component's pods, with its release named after the component: labels
+/// every pod carries, and labels whose value is one of several.
+pub fn pod_selector(kind: ComponentKind, release: &str, namespace: &str) -> PodSelector {
+    let mut selector = PodSelector::default();
+    for (key, value) in kind_info(kind).pod_labels {
+        let value = match value {
+            LabelValue::Release => release.to_owned(),
+            LabelValue::ReleaseNamespace => format!("{release}-{namespace}"),
+            LabelValue::Namespace => namespace.to_owned(),
+            LabelValue::Fixed(value) => (*value).to_owned(),
+            LabelValue::ReleaseAnyOf(suffixes) => {
+                let values = suffixes.iter().map(|suffix| format!("{release}{suffix}")).collect();
+                selector.any_of.push(((*key).to_owned(), values));
+                continue;
+            }
+        };
+        selector.labels.push(((*key).to_owned(), value));
+    }
+    selector
+}
+
+#[derive(Debug, Default)]
+pub struct PodSelector {
+    pub labels: Vec<(String, String)>,
+    /// (label, values): the label has one of the values.
+    pub any_of: Vec<(String, Vec<String>)>,
 }
 
 /// Values a kind needs at a fixed setting to run as Slipway describes it (and as the budget counts it),
@@ -713,6 +788,7 @@ pub fn pinned_values(component: &crate::resolved::Component, env: &crate::resolv
         ComponentKind::Loki => vec![
             (&["nameOverride"], json!(component.name.value)),
             (&["deploymentMode"], json!("SingleBinary")),
+            (&["singleBinary", "replicas"], json!(1)),
             (&["read", "replicas"], json!(0)),
             (&["write", "replicas"], json!(0)),
             (&["backend", "replicas"], json!(0)),
@@ -790,13 +866,16 @@ pub fn prerequisites(component: &crate::resolved::Component, env: &crate::resolv
             let mut needs = vec![
                 format!("the ConfigMap `linkerd-identity-trust-roots` (key `ca-bundle.crt`) in `{namespace}`, with the mesh's trust anchor (trust-manager, or by hand)"),
                 format!("the Secret `linkerd-identity-issuer` (type kubernetes.io/tls, with `ca.crt`) in `{namespace}`, signed by the trust anchor (a cert-manager Certificate)"),
-                format!("cert-manager Certificates `linkerd-proxy-injector`, `linkerd-sp-validator` and `linkerd-policy-validator` in `{namespace}`, whose Secrets are `<name>-k8s-tls`, for the webhooks' `injectCaFrom`"),
+                format!("cert-manager, with Certificates `linkerd-proxy-injector`, `linkerd-sp-validator` and `linkerd-policy-validator` in `{namespace}`, whose Secrets are `<name>-k8s-tls`, for the webhooks' `injectCaFrom`"),
             ];
             if env.mesh_cni {
                 needs.push("linkerd-cni on every node (`mesh_cni = true`)".to_owned());
             }
             needs
         }
+        ComponentKind::Postgresql if !component.databases.is_empty() => vec![format!(
+            "the PostgreSQL roles that services log in as (their connection secrets name them): `{name}` creates the databases, not the roles"
+        )],
         ComponentKind::SealedSecrets => vec![format!(
             "to seal for this controller: `kubeseal --controller-name {name} --controller-namespace {namespace}`"
         )],

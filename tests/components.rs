@@ -6,7 +6,11 @@ use serde_json::{Value, json};
 use crate::support;
 
 fn objects(fixture: &str) -> std::collections::BTreeMap<String, Value> {
-    let source = support::source(&support::fixture(fixture));
+    objects_of(&support::fixture(fixture))
+}
+
+fn objects_of(path: &std::path::Path) -> std::collections::BTreeMap<String, Value> {
+    let source = support::source(path);
     let platform = slipway::load::parse(&source).unwrap();
     let (envs, diagnostics) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
@@ -216,4 +220,70 @@ fn the_shipped_platform_routes_through_kong_with_the_seed_rate_limits() {
     assert!(realm.contains("\"tenant_id\""), "{realm}");
     let readme = &files["dev/README.md"];
     assert!(readme.contains("  account_service --> postgresql\n"), "{readme}");
+}
+
+#[test]
+fn jwt_consumers_and_their_credentials_sync_last_and_retry_until_seeded() {
+    let objects = objects_of(&support::root().join("platform/platform.toml"));
+    let consumer = &objects["dev/consumers/kongconsumer-kong-keycloak.yaml"];
+    assert_eq!(consumer["credentials"], json!(["kong-jwt-keycloak"]));
+    assert_eq!(consumer["metadata"]["annotations"]["kubernetes.io/ingress.class"], "kong");
+    let credential = &objects["dev/consumers/externalsecret-kong-kong-jwt-keycloak.yaml"];
+    assert_eq!(credential["spec"]["target"]["template"]["metadata"]["labels"]["konghq.com/credential"], "jwt");
+    let wave = |name: &str| {
+        objects[&format!("dev/apps/application-dev-{name}.yaml")]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
+            .as_str()
+            .unwrap()
+            .parse::<i32>()
+            .unwrap()
+    };
+    let last = objects
+        .iter()
+        .filter(|(path, _)| path.starts_with("dev/apps/application-") && !path.ends_with("-consumers.yaml"))
+        .map(|(path, _)| wave(path.trim_start_matches("dev/apps/application-dev-").trim_end_matches(".yaml")))
+        .max()
+        .unwrap();
+    assert_eq!(wave("consumers"), last + 1);
+    // The operators that deliver secrets, then the secrets, then what reads them.
+    assert!(wave("external-secrets") < wave("secrets"));
+    assert!(wave("secrets") < wave("postgresql") && wave("secrets") < wave("keycloak"));
+    let retries = |name: &str| {
+        objects[&format!("dev/apps/application-dev-{name}.yaml")]["spec"]["syncPolicy"]["retry"]["limit"].clone()
+    };
+    assert_eq!(retries("secrets"), json!(-1));
+    assert_eq!(retries("consumers"), json!(-1));
+    assert_eq!(retries("postgresql"), json!(5));
+    let plugin = &objects["dev/gateway/kongplugin-flowmind-services-jwt-auth.yaml"];
+    assert_eq!(plugin["config"]["claims_to_verify"], json!(["exp"]));
+}
+
+#[test]
+fn charts_that_write_elsewhere_or_inject_ca_bundles_are_allowed_to() {
+    let objects = objects("valid/components.toml");
+    let project = &objects["dev/apps/appproject-lab-dev-infra.yaml"];
+    let destinations: Vec<&str> = project["spec"]["destinations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|it| it["namespace"].as_str().unwrap())
+        .collect();
+    assert!(destinations.contains(&"kube-system"), "{destinations:?}");
+    let metallb = &objects["dev/apps/application-dev-metallb.yaml"]["spec"];
+    assert!(metallb["syncPolicy"]["syncOptions"].as_array().unwrap().contains(&json!("RespectIgnoreDifferences=true")));
+    assert_eq!(metallb["ignoreDifferences"][2]["kind"], "CustomResourceDefinition");
+    assert!(objects["dev/apps/application-dev-redis.yaml"]["spec"].get("ignoreDifferences").is_none());
+}
+
+#[test]
+fn the_monitoring_stack_policy_selects_its_own_pods_only() {
+    let objects = objects("valid/components.toml");
+    let policy = &objects["dev/platform/networkpolicy-monitoring-prometheus-stack.yaml"];
+    assert_eq!(
+        policy["spec"]["podSelector"],
+        json!({ "matchExpressions": [{
+            "key": "app.kubernetes.io/instance",
+            "operator": "In",
+            "values": ["prometheus-stack", "prometheus-stack-prometheus", "prometheus-stack-alertmanager"],
+        }] })
+    );
 }

@@ -276,15 +276,33 @@ fn network_policies_select_labels_the_charts_put_on_their_pods() {
     for kind in typed_kinds() {
         let info = catalog::kind_info(kind);
         let chart = Chart::load(info.chart_name, info.versions[0]);
-        // The chart's main workload, which the helpers who read the templates list first.
-        let workload = &chart.document["facts"]["workloads"][0];
-        let labels = workload["pod_labels"].as_object().unwrap_or_else(|| panic!("{}: no pod labels", info.chart_name));
+        // The chart's main workload, which the facts list first.
+        let workloads = chart.document["facts"]["workloads"].as_array().unwrap();
+        let labels =
+            workloads[0]["pod_labels"].as_object().unwrap_or_else(|| panic!("{}: no pod labels", info.chart_name));
         for (key, value) in info.pod_labels {
             let expected = match value {
                 LabelValue::Release => "{release}",
                 LabelValue::ReleaseNamespace => "{release}-{namespace}",
                 LabelValue::Namespace => "{namespace}",
                 LabelValue::Fixed(value) => value,
+                LabelValue::ReleaseAnyOf(suffixes) => {
+                    // Every workload the chart runs by default carries one of the values.
+                    for workload in workloads
+                        .iter()
+                        .filter(|it| !it["pod_labels"].as_object().is_none_or(serde_json::Map::is_empty))
+                    {
+                        let actual = workload["pod_labels"][*key].as_str().unwrap_or_default();
+                        let fullname = actual.replace("{fullname}", "{release}");
+                        assert!(
+                            suffixes.iter().any(|suffix| fullname == format!("{{release}}{suffix}")),
+                            "{}: workload {} carries {key}={actual}, which the selector misses",
+                            info.chart_name,
+                            workload["name"]
+                        );
+                    }
+                    continue;
+                }
             };
             assert_eq!(
                 labels.get(*key).and_then(Value::as_str),

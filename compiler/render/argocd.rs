@@ -146,11 +146,16 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         // Charts bring their own kinds (CRDs, RBAC, webhooks), which Slipway cannot list: the components
         // get a project of their own, limited to their chart repositories and namespaces.
         let everything = || vec![GroupKind { group: "*".to_owned(), kind: "*".to_owned() }];
+        // Some charts also write into namespaces that are not theirs (the stack's exporters, kube-system).
+        let mut destinations = facts.namespaces.components.clone();
+        for component in env.components.values().filter(|it| it.external.is_none()) {
+            destinations.extend(crate::catalog::kind_info(component.kind.value).extra_namespaces.iter().copied());
+        }
         apps.push(app_project(
             env,
             &infra_project,
             repos.into_iter().collect(),
-            &facts.namespaces.components,
+            &destinations,
             everything(),
             everything(),
             "components",
@@ -255,6 +260,21 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             ));
         }
     }
+    // Synced last: its credentials may wait for the identity provider, and nothing waits for them.
+    if has_directory(crate::render::secrets::CONSUMERS)
+        && let Some(namespace) = env.gateway_namespace()
+    {
+        let last = waves.values().copied().max().unwrap_or(0) + 1;
+        apps.push(directory_app(
+            env,
+            crate::render::secrets::CONSUMERS,
+            crate::render::secrets::CONSUMERS,
+            &project,
+            namespace,
+            last,
+            "gateway".to_owned(),
+        ));
+    }
     for service in env.services.values() {
         let directory = format!("services/{}", service.name.value);
         let wave = waves[service.name.value.as_str()];
@@ -278,7 +298,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             project: "default".to_owned(),
             source: directory_source(env, "apps"),
             destination: Destination { server: IN_CLUSTER.to_owned(), namespace: env.argocd.namespace.clone() },
-            sync_policy: sync_policy(false),
+            sync_policy: sync_policy(false, false),
         },
     };
     for app in apps {
@@ -355,12 +375,21 @@ fn chart_app(
         }),
     };
     let mut manifest = application(env, &component.name, project, source, &component.namespace, wave, origin);
+    let info = crate::catalog::kind_info(component.kind.value);
+    let options = manifest.object["spec"]["syncPolicy"]["syncOptions"].as_array_mut().expect("sync options are a list");
     // CRDs over the 262,144 bytes of client-side apply's last-applied annotation fail to sync without it.
-    if crate::catalog::kind_info(component.kind.value).server_side_apply {
-        manifest.object["spec"]["syncPolicy"]["syncOptions"]
-            .as_array_mut()
-            .expect("sync options are a list")
-            .push(serde_json::json!("ServerSideApply=true"));
+    if info.server_side_apply {
+        options.push(serde_json::json!("ServerSideApply=true"));
+    }
+    if !info.ignore_differences.is_empty() {
+        // Self-heal would otherwise undo what the chart's controllers write.
+        options.push(serde_json::json!("RespectIgnoreDifferences=true"));
+        let ignored: Vec<serde_json::Value> = info
+            .ignore_differences
+            .iter()
+            .map(|it| serde_json::json!({ "group": it.group, "kind": it.kind, "jqPathExpressions": it.jq_path_expressions }))
+            .collect();
+        manifest.object["spec"]["ignoreDifferences"] = serde_json::Value::Array(ignored);
     }
     manifest
 }
@@ -403,7 +432,7 @@ fn application(
             project: project.to_owned(),
             source,
             destination: Destination { server: env.cluster.server.clone(), namespace: namespace.to_owned() },
-            sync_policy: sync_policy(name != "platform"),
+            sync_policy: sync_policy(name != "platform", waits_outside(name)),
         },
     };
     Manifest {
@@ -439,7 +468,14 @@ fn directory_source(env: &resolved::Env, directory: &str) -> Source {
     }
 }
 
-fn sync_policy(create_namespace: bool) -> SyncPolicy {
+/// The Applications whose objects wait for something made outside Slipway (a secret store, the values
+/// in it): they retry without a limit, since ArgoCD does not retry a failed automated sync of the same
+/// revision by itself (a negative limit is unlimited: argo-cd v3.5.1 controller/appcontroller.go:1620).
+fn waits_outside(name: &str) -> bool {
+    name == "secrets" || name == super::secrets::CONSUMERS
+}
+
+fn sync_policy(create_namespace: bool, unlimited_retries: bool) -> SyncPolicy {
     let mut sync_options = vec!["PruneLast=true"];
     if create_namespace {
         sync_options.insert(0, "CreateNamespace=true");
@@ -447,7 +483,10 @@ fn sync_policy(create_namespace: bool) -> SyncPolicy {
     SyncPolicy {
         automated: Automated { prune: true, self_heal: true },
         sync_options,
-        retry: Retry { limit: 5, backoff: Backoff { duration: "5s", factor: 2, max_duration: "3m" } },
+        retry: Retry {
+            limit: if unlimited_retries { -1 } else { 5 },
+            backoff: Backoff { duration: "5s", factor: 2, max_duration: "3m" },
+        },
     }
 }
 

@@ -212,7 +212,8 @@ fn global_plugins(gateway: &resolved::Gateway) -> Vec<(&'static str, &'static st
         ));
     }
     if let Some(claim) = &gateway.jwt_key_claim {
-        plugins.push((JWT_AUTH, "jwt", json!({ "key_claim_name": claim })));
+        // Kong checks a token's signature, and its expiry only when told to.
+        plugins.push((JWT_AUTH, "jwt", json!({ "key_claim_name": claim, "claims_to_verify": ["exp"] })));
     }
     plugins
 }
@@ -239,7 +240,12 @@ pub(super) fn render_shared(env: &resolved::Env, out: &mut Out<'_>) {
                 ..meta::ObjectMeta::default()
             };
             out.push(Manifest {
-                path: format!("{}/gateway/kongconsumer-{namespace}-{}.yaml", env.name.value, consumer.value),
+                path: format!(
+                    "{}/{}/kongconsumer-{namespace}-{}.yaml",
+                    env.name.value,
+                    super::secrets::CONSUMERS,
+                    consumer.value
+                ),
                 origin: "gateway".to_owned(),
                 object: json!({
                     "apiVersion": KONG_API,

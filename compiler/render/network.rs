@@ -122,8 +122,16 @@ fn service_ports(service: &resolved::Service) -> Vec<networking::NetworkPolicyPo
 
 /// The pods of a component, by the labels its chart really puts on them (see `catalog`).
 fn component_pods(component: &resolved::Component) -> meta::LabelSelector {
-    let labels = catalog::pod_labels(component.kind.value, &component.name.value, &component.namespace.value);
-    selector(labels.into_iter().collect())
+    let pods = catalog::pod_selector(component.kind.value, &component.name.value, &component.namespace.value);
+    let expressions: Vec<meta::LabelSelectorRequirement> = pods
+        .any_of
+        .into_iter()
+        .map(|(key, values)| meta::LabelSelectorRequirement { key, operator: "In".to_owned(), values: Some(values) })
+        .collect();
+    meta::LabelSelector {
+        match_labels: (!pods.labels.is_empty()).then(|| pods.labels.into_iter().collect()),
+        match_expressions: (!expressions.is_empty()).then_some(expressions),
+    }
 }
 
 fn component_port(component: &resolved::Component) -> Option<networking::NetworkPolicyPort> {

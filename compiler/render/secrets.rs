@@ -14,6 +14,8 @@ use crate::analysis::Facts;
 use crate::resolved::{self, Backend};
 
 pub(super) const CSI_DRIVER: &str = "secrets-store.csi.k8s.io";
+/// The directory, and Application, of the gateway's consumers and their credentials.
+pub(super) const CONSUMERS: &str = "consumers";
 
 pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     let env = facts.env;
@@ -37,9 +39,17 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
                 },
                 Backend::Existing => continue,
             };
+            // Kong's JWT credentials may hold keys the identity provider has only once it runs: they come
+            // with the consumers, in the Application synced last, so that waiting for them blocks nothing
+            // (and routes refuse every token until they arrive).
+            let directory = if !secret_labels(env, secret).is_empty() && Some(*namespace) == env.gateway_namespace() {
+                CONSUMERS
+            } else {
+                "secrets"
+            };
             out.push(Manifest {
                 path: format!(
-                    "{}/secrets/{}-{namespace}-{}.yaml",
+                    "{}/{directory}/{}-{namespace}-{}.yaml",
                     env.name.value,
                     kind.to_ascii_lowercase(),
                     secret.name.value

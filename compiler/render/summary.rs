@@ -100,8 +100,44 @@ fn prerequisites(facts: &Facts<'_>) -> String {
             }
         }
     }
+    if env.cluster.server != crate::resolve::DEFAULT_SERVER {
+        needs.push(format!(
+            "the cluster `{}` registered in ArgoCD (a Secret labelled `argocd.argoproj.io/secret-type: cluster`)",
+            env.cluster.server
+        ));
+    }
+    for component in env.components.values() {
+        if let Some(external) = &component.external {
+            needs.push(format!(
+                "`{}` outside the cluster, at `{}:{}`, reachable from it",
+                component.name.value, external.host.value, external.port
+            ));
+        }
+    }
     for (name, kind) in &env.secret_stores {
-        needs.push(format!("the {:?} `{name}` (external-secrets)", kind.value));
+        // Its CRD comes with the external-secrets operator: when that is a component here, the store is
+        // created between the operator's wave and the secrets' (the `secrets` Application retries).
+        let when = if env.components.values().any(|it| it.kind.value == resolved::ComponentKind::ExternalSecrets) {
+            ", once the `external-secrets` Application is healthy (the `secrets` Application retries until it exists)"
+        } else {
+            ""
+        };
+        needs.push(format!("the {:?} `{name}` (external-secrets){when}", kind.value));
+    }
+    let remote_values: Vec<String> = env
+        .secrets
+        .values()
+        .filter(|it| {
+            matches!(it.backend.value, resolved::Backend::ExternalSecrets | resolved::Backend::AwsSecretsManager)
+        })
+        .filter(|it| used_in.contains_key(it.name.value.as_str()))
+        .map(|it| format!("`{}`", it.remote))
+        .collect();
+    if !remote_values.is_empty() {
+        needs.push(format!(
+            "the remote secrets, with every declared key, in the secret stores: {}",
+            remote_values.join(", ")
+        ));
     }
     let kinds = [
         (
