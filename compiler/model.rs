@@ -456,6 +456,9 @@ pub struct ServiceSpec {
     pub pod_labels: Option<BTreeMap<String, String>>,
     pub node_selector: Option<BTreeMap<String, String>>,
     pub tolerations: Option<Vec<Toleration>>,
+    /// Traffic to outside the cluster that the network policies allow (third-party APIs such as Stripe):
+    /// each an address block and the ports on it. Everything else outside stays refused.
+    pub egress: Option<Vec<Egress>>,
     /// Declared secrets of type `kubernetes.io/dockerconfigjson` used to pull the image.
     pub image_pull_secrets: Option<Vec<Spanned<String>>>,
 }
@@ -798,6 +801,15 @@ pub struct ServiceAccount {
     pub annotations: Option<BTreeMap<String, String>>,
     /// Mount the API token into pods (default `false`).
     pub automount_token: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Egress {
+    /// An address block in CIDR form, `0.0.0.0/0` for anywhere (NetworkPolicies cannot name DNS names).
+    pub cidr: Spanned<String>,
+    /// The TCP ports allowed on it.
+    pub ports: Vec<Spanned<u16>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 pub use crate::model::{
-    Backend, ComponentKind, Cors, EnvFrom, GatewayKind, Mapper, Mesh, PodSecurity, PortRef, Protocol, Runtime,
+    Backend, ComponentKind, Cors, Egress, EnvFrom, GatewayKind, Mapper, Mesh, PodSecurity, PortRef, Protocol, Runtime,
     SecretKey, StoreKind, Tier, Toleration,
 };
 use crate::quantity::{Cpu, Memory};
@@ -279,6 +279,8 @@ pub struct Service {
     pub pod_labels: BTreeMap<String, String>,
     pub node_selector: BTreeMap<String, String>,
     pub tolerations: Vec<Toleration>,
+    /// Address blocks outside the cluster it may reach, and on which ports.
+    pub egress: Vec<Egress>,
     pub image_pull_secrets: Vec<Spanned<String>>,
 }
 

@@ -287,3 +287,23 @@ fn the_monitoring_stack_policy_selects_its_own_pods_only() {
         }] })
     );
 }
+
+#[test]
+fn declared_egress_outside_the_cluster_is_allowed_and_nothing_else() {
+    let objects = objects_of(&support::root().join("platform/platform.toml"));
+    let outside = |service: &str| -> Vec<Value> {
+        let policy = &objects[&format!("dev/platform/networkpolicy-flowmind-services-{service}.yaml")];
+        policy["spec"]["egress"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|rule| rule["to"][0].get("ipBlock").is_some())
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        outside("subscription-service"),
+        vec![json!({ "to": [{ "ipBlock": { "cidr": "0.0.0.0/0" } }], "ports": [{ "port": 443, "protocol": "TCP" }] })]
+    );
+    assert!(outside("account-service").is_empty());
+}

@@ -447,6 +447,15 @@ Example:
 
 Fix: list the exact URIs, such as `https://app.example.com/*`, in an environment overlay.";
 
+    InvalidEgress = "G005", "invalid-egress",
+"A service's `egress` to outside the cluster is not an address block with ports. NetworkPolicies
+allow traffic to addresses (CIDRs) and ports, not to DNS names.
+
+Example:
+    egress = [{ cidr = \"api.stripe.com\", ports = [443] }]
+
+Fix: `egress = [{ cidr = \"0.0.0.0/0\", ports = [443] }]`, or the provider's published blocks.";
+
     UnknownChartVersion = "C001", "unknown-chart-version",
 "A typed component pins a chart version whose contract Slipway has not read. Each kind knows, for
 the chart versions it lists, where its values go, the labels its pods carry, the pods it runs and

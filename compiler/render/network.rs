@@ -193,6 +193,15 @@ fn service_policy(
             egress.push(component_egress(component));
         }
     }
+    for outside in &service.egress {
+        egress.push(networking::NetworkPolicyEgressRule {
+            to: Some(vec![networking::NetworkPolicyPeer {
+                ip_block: Some(networking::IPBlock { cidr: outside.cidr.value.clone(), except: None }),
+                ..networking::NetworkPolicyPeer::default()
+            }]),
+            ports: Some(outside.ports.iter().map(|it| port("TCP", it.value)).collect()),
+        });
+    }
     if env.mesh == resolved::Mesh::Linkerd
         && let Some(linkerd) = env.components.values().find(|it| it.kind.value == resolved::ComponentKind::Linkerd)
     {

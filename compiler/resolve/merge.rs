@@ -106,7 +106,7 @@ merge_fields! {
     model::ServiceSpec {
         image, runtime, namespace, replicas, uses, routes, rate_limit, reload_on_secret_change, metrics, ports, command, args, env, env_from, config, resources,
         liveness, readiness, startup, autoscale, security, service_account, pod_annotations, pod_labels,
-        node_selector, tolerations, image_pull_secrets,
+        node_selector, tolerations, egress, image_pull_secrets,
     }
     model::Probe {
         enabled, path, port, tcp, exec, initial_delay, period, timeout, failure_threshold, success_threshold,

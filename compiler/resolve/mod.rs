@@ -418,6 +418,7 @@ impl Ctx<'_> {
             pod_labels: spec.pod_labels.unwrap_or_default(),
             node_selector: spec.node_selector.unwrap_or_default(),
             tolerations: spec.tolerations.unwrap_or_default(),
+            egress: spec.egress.unwrap_or_default(),
             image_pull_secrets: spec.image_pull_secrets.unwrap_or_default(),
         })
     }

@@ -191,13 +191,19 @@ fn incomplete(env: &resolved::Env, component: &resolved::Component, diagnostics:
     }
 }
 
+/// `10.0.0.0/28`, `fc00::/120`: an address block.
+pub(super) fn is_cidr(text: &str) -> bool {
+    let Some((address, bits)) = text.split_once('/') else { return false };
+    match address.parse::<std::net::IpAddr>() {
+        Ok(ip) => bits.parse::<u8>().is_ok_and(|bits| bits <= if ip.is_ipv4() { 32 } else { 128 }),
+        Err(_) => false,
+    }
+}
+
 /// `10.0.0.0/28`, `192.168.1.240-192.168.1.250`, `fc00::/120`: what an IPAddressPool takes.
 fn is_address_range(text: &str) -> bool {
-    if let Some((address, bits)) = text.split_once('/') {
-        return match address.parse::<std::net::IpAddr>() {
-            Ok(ip) => bits.parse::<u8>().is_ok_and(|bits| bits <= if ip.is_ipv4() { 32 } else { 128 }),
-            Err(_) => false,
-        };
+    if text.contains('/') {
+        return is_cidr(text);
     }
     let Some((first, last)) = text.split_once('-') else { return false };
     match (first.trim().parse::<std::net::IpAddr>(), last.trim().parse::<std::net::IpAddr>()) {

@@ -9,6 +9,9 @@ use crate::resolved;
 use crate::source::Span;
 
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    for service in env.services.values() {
+        egress(service, diagnostics);
+    }
     let mut claimed: BTreeMap<(&str, &str), (&str, Span)> = BTreeMap::new();
     for service in env.services.values() {
         for route in &service.routes {
@@ -94,5 +97,40 @@ fn host_problem(host: &str) -> Option<&'static str> {
         None
     } else {
         Some("labels are lowercase letters, digits and `-`, separated by dots")
+    }
+}
+
+/// Traffic to outside the cluster: an address block, and at least one port, none of them 0.
+fn egress(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
+    for outside in &service.egress {
+        if !super::components::is_cidr(&outside.cidr) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidEgress,
+                    format!("egress `{}` of `{}` is not an address block", outside.cidr.value, service.name.value),
+                )
+                .with_label(outside.cidr.span, "expected a CIDR such as `0.0.0.0/0` or `52.0.0.0/8`")
+                .with_help(
+                    "NetworkPolicies allow addresses, not DNS names: give the provider's address block, or `0.0.0.0/0`",
+                ),
+            );
+        }
+        if outside.ports.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidEgress,
+                    format!("egress `{}` of `{}` names no port", outside.cidr.value, service.name.value),
+                )
+                .with_label(outside.cidr.span, "every port would be allowed")
+                .with_help("list the ports: `ports = [443]`"),
+            );
+        }
+        for port in outside.ports.iter().filter(|it| it.value == 0) {
+            diagnostics.push(
+                Diagnostic::error(Code::InvalidEgress, "port 0 is not a port")
+                    .with_label(port.span, "ports are 1 to 65535")
+                    .with_help("give the port the service connects to, such as 443"),
+            );
+        }
     }
 }
