@@ -92,15 +92,19 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
     let render_one = |facts: &analysis::Facts<'_>| {
         // Each object is written out as soon as it is rendered, so only its text stays in memory.
         let mut files = emit::Files::new();
+        let mut identities = Identities::default();
         render::render_facts(facts, &mut |manifest| {
+            identities.add(facts.env, &manifest);
             let (path, text) = emit::to_file(source.file_name(), &manifest);
-            files.insert(path, text);
+            if files.insert(path.clone(), text).is_some() {
+                identities.same_path(facts.env, &path, &manifest.origin);
+            }
         });
         let (path, text) = emit::summary_file(source.file_name(), &facts.env.name.value, &render::summary(facts));
         files.insert(path, text);
-        files
+        (files, identities.problems)
     };
-    let rendered: Vec<emit::Files> = if facts.len() > 1 {
+    let rendered: Vec<(emit::Files, Vec<Diagnostic>)> = if facts.len() > 1 {
         std::thread::scope(|scope| {
             let handles: Vec<_> = facts.iter().map(|facts| scope.spawn(move || render_one(facts))).collect();
             handles.into_iter().map(|handle| handle.join().expect("rendering cannot fail")).collect()
@@ -108,6 +112,13 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
     } else {
         facts.iter().map(render_one).collect()
     };
+    let (rendered, problems): (Vec<emit::Files>, Vec<Vec<Diagnostic>>) = rendered.into_iter().unzip();
+    let problems: Vec<Diagnostic> = problems.into_iter().flatten().collect();
+    if !problems.is_empty() {
+        let mut diagnostics = diagnostics;
+        diagnostics.extend(problems);
+        return Compiled { files: None, diagnostics: diagnostic::consolidate(diagnostics), environments };
+    }
     let files = rendered.into_iter().flatten().collect();
     Compiled { files: Some(files), diagnostics, environments }
 }
@@ -203,4 +214,58 @@ pub fn fuzz_platform(recipe: &[u8]) -> String {
         text.push('\n');
     }
     text
+}
+
+/// Object identities of one environment as they are rendered: no two objects may share a kind,
+/// namespace and name, nor two a file; either would silently replace the other (N007).
+#[derive(Default)]
+struct Identities {
+    seen: std::collections::BTreeMap<(String, String, String), String>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Identities {
+    fn add(&mut self, env: &resolved::Env, manifest: &render::Manifest) {
+        let field = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+        let object = &manifest.object;
+        let identity = (
+            format!("{}/{}", field(&object["apiVersion"]), field(&object["kind"])),
+            field(&object["metadata"]["namespace"]),
+            field(&object["metadata"]["name"]),
+        );
+        if let Some(first) = self.seen.insert(identity.clone(), manifest.origin.clone()) {
+            let (kind, namespace, name) = identity;
+            let place = if namespace.is_empty() { String::new() } else { format!(" in `{namespace}`") };
+            self.push(
+                env,
+                &manifest.origin,
+                format!("two objects would be the {kind} `{name}`{place}: from `{first}` and `{}`", manifest.origin),
+            );
+        }
+    }
+
+    fn same_path(&mut self, env: &resolved::Env, path: &str, origin: &str) {
+        self.push(env, origin, format!("two objects would be written to `{path}`"));
+    }
+
+    fn push(&mut self, env: &resolved::Env, origin: &str, message: String) {
+        let mut diagnostic = Diagnostic::error(diagnostic::Code::DuplicateObject, message)
+            .with_help("rename one of them; `slipway explain N007` says why this matters");
+        if let Some(span) = origin_span(env, origin) {
+            diagnostic = diagnostic.with_label(span, "one of the two comes from here");
+        }
+        diagnostic.environments = vec![env.name.value.clone()];
+        self.problems.push(diagnostic);
+    }
+}
+
+/// Where in the platform file the part a generated object comes from is declared (`services.api`).
+fn origin_span(env: &resolved::Env, origin: &str) -> Option<source::Span> {
+    let (table, name) = origin.split_once('.')?;
+    match table {
+        "services" => env.services.get(name).map(|it| it.name.span),
+        "components" => env.components.get(name).map(|it| it.name.span),
+        "secrets" => env.secrets.get(name).map(|it| it.name.span),
+        _ => None,
+    }
 }

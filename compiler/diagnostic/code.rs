@@ -123,6 +123,24 @@ Example:
 
 Fix: give it a namespace of its own: `namespace = \"sealed-secrets\"`.";
 
+    ReservedName = "N006", "reserved-name",
+"A service or component has a name Slipway gives to objects of its own, so one would silently
+replace the other: the ArgoCD Applications of an environment's directories (`platform`, `secrets`,
+`gateway`, `identity`, `consumers`) and its root (`root`), and the NetworkPolicies every namespace
+gets (`default-deny`, `allow-dns`), which are named like the services' and components' own.
+
+Example:
+    [services.gateway]        # its Application would be the gateway directory's
+
+Fix: rename it, such as `api-gateway`.";
+
+    DuplicateObject = "N007", "duplicate-object",
+"Two objects Slipway would render have the same kind, namespace and name (or would be written to
+the same file), so one would silently replace the other when ArgoCD applies them. The names check
+catches the known cases (N003, N006); this is the net under them.
+
+Fix: rename one of the things the message names.";
+
     NameTooLong = "N002", "name-too-long",
 "A name Slipway derives from yours is longer than 63 characters, the limit for Kubernetes names
 and label values. For example the ArgoCD Application of a service is `<environment>-<service>`.

@@ -10,6 +10,19 @@ use crate::source::{Span, Spanned};
 
 const MAX_LABEL: usize = 63;
 
+/// Names Slipway gives to objects of its own, and what each is: a service or component of that name
+/// would replace it (N006).
+const RESERVED: [(&str, &str); 8] = [
+    ("platform", "the Application of the environment's namespaces"),
+    ("secrets", "the Application of the environment's secrets"),
+    ("gateway", "the Application of the gateway's objects"),
+    ("identity", "the Application of the identity realm"),
+    ("consumers", "the Application of the gateway's consumers"),
+    ("root", "the environment's root Application"),
+    ("default-deny", "the NetworkPolicy that denies all traffic in every namespace"),
+    ("allow-dns", "the NetworkPolicy that allows DNS in every namespace"),
+];
+
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     label(&env.platform.name, "platform", diagnostics);
     label(&env.name, "environment", diagnostics);
@@ -17,6 +30,9 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         label(&identity.realm, "realm", diagnostics);
     }
     let mut namespaces = BTreeSet::new();
+    for name in env.services.values().map(|it| &it.name).chain(env.components.values().map(|it| &it.name)) {
+        reserved(name, diagnostics);
+    }
     for service in env.services.values() {
         label(&service.name, "service", diagnostics);
         if namespaces.insert(service.namespace.value.as_str()) {
@@ -101,6 +117,16 @@ fn namespace(name: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
             )
             .with_label(name.span, "a namespace of Kubernetes itself")
             .with_help("give the service or component a namespace of its own"),
+        );
+    }
+}
+
+fn reserved(name: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
+    if let Some((_, what)) = RESERVED.iter().find(|(reserved, _)| *reserved == name.value) {
+        diagnostics.push(
+            Diagnostic::error(Code::ReservedName, format!("`{}` is a name Slipway uses for {what}", name.value))
+                .with_label(name.span, "the two objects would have one name, and one would replace the other")
+                .with_help(format!("rename it, such as `{}-service`", name.value)),
         );
     }
 }
