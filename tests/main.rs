@@ -20,3 +20,4 @@ mod schemas;
 mod secrets;
 mod support;
 mod workflow;
+mod yaml_roundtrip;

@@ -1,7 +1,8 @@
 """Validates rendered manifests the way a cluster and ArgoCD would judge them, independently of Slipway.
 
 Every YAML file under the given directories must:
-- parse as YAML 1.1 (PyYAML) with no duplicate keys, one object per file, with the generated header;
+- parse as YAML 1.1 (PyYAML) with no duplicate keys, one object per file, with the generated header, and
+  read the same with libyaml (PyYAML's CSafeLoader);
 - if its kind is built into Kubernetes: pass kubernetes-validate's strict schema for Kubernetes 1.33;
 - if it is a custom resource: pass the upstream CRD schema of that API version in catalog/crds/ (the
   versions the catalog pins, extracted by catalog/extract.sh), which must be served there, with unknown
@@ -88,6 +89,9 @@ def validate(path):
     if len(documents) != 1:
         return [f"{path}: expected one object, found {len(documents)}"]
     obj = documents[0]
+    # libyaml, whose scanner Go's yaml.v2 and yaml.v3 (Kubernetes, ArgoCD) are ported from, must agree.
+    if yaml.load(text, Loader=yaml.CSafeLoader) != obj:
+        return [f"{path}: libyaml reads it differently from PyYAML"]
     api_version, kind = obj.get("apiVersion", ""), obj.get("kind", "")
     if not api_version or not kind or not obj.get("metadata", {}).get("name"):
         return [f"{path}: not a full object (apiVersion, kind, metadata.name)"]

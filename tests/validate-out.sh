@@ -21,6 +21,8 @@ for fixture in tests/fixtures/valid/*.toml; do
 done
 
 .venv/bin/python tests/validate-out.py out "$rendered"
+# The YAML writer's corpus of every string class, read back by YAML 1.1 (PyYAML, libyaml) and 1.2 readers.
+.venv/bin/python tests/yaml-readers.py
 # Every platform file against the JSON Schema editors use, by a judge that reads TOML itself.
 .venv/bin/check-jsonschema --schemafile schema/platform.schema.json platform/platform.toml tests/fixtures/valid/*.toml
 # The pull-request workflow must be valid YAML for GitHub to run it.

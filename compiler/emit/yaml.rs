@@ -3,9 +3,34 @@
 //! Slipway writes YAML itself rather than through serde_yaml (archived upstream) or a fork: the output is
 //! a small, fixed subset of YAML (block maps and sequences, plain or double-quoted scalars, literal blocks
 //! for multi-line text), so writing it directly keeps the bytes under our control and the build lean.
-//! Strings that a YAML 1.1 or 1.2 reader could take for anything but a string are double-quoted.
+//!
+//! Every file must read back as the same value in YAML 1.2 readers and in the YAML 1.1 readers most of the
+//! Kubernetes world runs: PyYAML, and Go's yaml.v2 and yaml.v3 (ports of libyaml) in Kubernetes, kubectl,
+//! Helm and ArgoCD. YAML 1.1 differs from 1.2 where a writer can go wrong:
+//! - more plain words are booleans (`y`, `n`, `yes`, `no`, `on`, `off` in three casings; yaml.v2 takes
+//!   `y` and `n` too) or null (`~`, `null`, empty);
+//! - more plain text is a number: octal `012`, binary `0b1`, sexagesimal `1:30`, `_` separators, `.inf`,
+//!   `.nan`; a timestamp (`2024-01-31`); a merge key `<<` or a value key `=`;
+//! - a float needs a `.` and a signed exponent (`1e20` is a string there, `1.0e+20` a float everywhere);
+//! - NEL (U+0085), U+2028 and U+2029 are line breaks, which fold or end any scalar they appear in raw;
+//! - only printable characters may appear raw: not C0 controls other than tab and line feed, DEL, C1
+//!   controls, U+FFFE or U+FFFF; libyaml also trips on a BOM (U+FEFF) at the start of a line;
+//! - libyaml refuses a literal block whose first line starts with a tab, and every reader refuses an
+//!   implicit key longer than 1024 characters.
+//!
+//! So a string is plain only when no reader of either version can take it for anything else; multi-line
+//! text is a literal block when it reads back exactly; everything else is double-quoted with JSON's escapes
+//! (valid YAML), and every restricted character above is written as a `\uXXXX` escape.
+//! `tests/yaml_roundtrip.rs` checks this with a YAML 1.2 parser and YAML 1.1's rules, and
+//! `tests/yaml-readers.py` with PyYAML, libyaml and ruamel.yaml.
+
+use std::fmt::Write as _;
 
 use serde_json::Value;
+
+/// The longest implicit key, in characters, that YAML 1.2 and libyaml or PyYAML read; longer keys are
+/// written as explicit keys (`? key`).
+const IMPLICIT_KEY_LIMIT: usize = 1024;
 
 /// The YAML text of `value`, ending in a newline.
 pub fn to_string(value: &Value) -> String {
@@ -20,7 +45,9 @@ pub fn write(out: &mut String, value: &Value) {
         Value::Object(map) if !map.is_empty() => entries(out, map, 0, false),
         Value::Array(items) if !items.is_empty() => sequence(out, items, 0),
         scalar => {
-            write_scalar(out, scalar, 0);
+            // A literal block at the top level is indented like a nested one: YAML 1.1 readers refuse one
+            // at column 0.
+            write_scalar(out, scalar, 2);
             out.push('\n');
         }
     }
@@ -37,7 +64,7 @@ fn entries(out: &mut String, map: &serde_json::Map<String, Value>, indent: usize
         if index > 0 || !inline_first {
             pad(out, indent);
         }
-        write_string(out, key, indent, true);
+        write_key(out, key, indent);
         out.push(':');
         match value {
             Value::Object(inner) if !inner.is_empty() => {
@@ -54,6 +81,21 @@ fn entries(out: &mut String, map: &serde_json::Map<String, Value>, indent: usize
                 out.push('\n');
             }
         }
+    }
+}
+
+/// A key as an implicit key, or as an explicit one (`? key`, then `:` on the next line at `indent`) when
+/// it is too long to be implicit.
+fn write_key(out: &mut String, key: &str, indent: usize) {
+    let start = out.len();
+    write_string(out, key, indent, true);
+    let written = &out[start..];
+    if written.len() > IMPLICIT_KEY_LIMIT && written.chars().count() > IMPLICIT_KEY_LIMIT {
+        out.truncate(start);
+        out.push_str("? ");
+        write_string(out, key, indent, true);
+        out.push('\n');
+        pad(out, indent);
     }
 }
 
@@ -83,15 +125,40 @@ fn write_scalar(out: &mut String, value: &Value, indent: usize) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
-        Value::Number(number) => out.push_str(&number.to_string()),
+        Value::Number(number) => write_number(out, number),
         Value::String(text) => write_string(out, text, indent, false),
         Value::Object(_) => out.push_str("{}"),
         Value::Array(_) => out.push_str("[]"),
     }
 }
 
+/// Integers as serde_json writes them; floats with a `.` in the mantissa and a sign in the exponent
+/// (`1.0e+20`, not `1e20`), which YAML 1.1 needs to read a float.
+fn write_number(out: &mut String, number: &serde_json::Number) {
+    let text = number.to_string();
+    if !number.is_f64() {
+        out.push_str(&text);
+        return;
+    }
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, Some(exponent)),
+        None => (text.as_str(), None),
+    };
+    out.push_str(mantissa);
+    if !mantissa.contains('.') {
+        out.push_str(".0");
+    }
+    if let Some(exponent) = exponent {
+        out.push('e');
+        if !exponent.starts_with(['-', '+']) {
+            out.push('+');
+        }
+        out.push_str(exponent);
+    }
+}
+
 /// A string as a plain scalar when that is unambiguous, a literal block for multi-line text, or else
-/// double-quoted (JSON escaping is valid YAML).
+/// double-quoted.
 fn write_string(out: &mut String, text: &str, indent: usize, is_key: bool) {
     if is_plain_safe(text) {
         out.push_str(text);
@@ -106,16 +173,55 @@ fn write_string(out: &mut String, text: &str, indent: usize, is_key: bool) {
             }
         }
     } else {
-        out.push_str(&serde_json::to_string(text).expect("strings always serialise"));
+        write_quoted(out, text);
     }
 }
 
-/// `Some("-")` or `Some("")` when `text` can be a literal block (`|-` or `|`) that reads back exactly.
+/// Characters that are never written raw: YAML 1.1 readers refuse them or take them for line breaks, and
+/// libyaml trips on a BOM at the start of a line. Control characters are C0 (tab and line feed included),
+/// DEL and C1 (NEL included).
+fn is_restricted(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// `text` double-quoted with JSON's escapes, which YAML's double-quoted style shares: what serde_json
+/// writes (`\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`, `\u00XX` for other C0 controls), and `\uXXXX` for
+/// every other restricted character, which serde_json leaves raw.
+fn write_quoted(out: &mut String, text: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (index, c) in text.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\u{8}' => "\\b",
+            '\t' => "\\t",
+            '\n' => "\\n",
+            '\u{c}' => "\\f",
+            '\r' => "\\r",
+            c if is_restricted(c) => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..index]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push_str(escape);
+        }
+        start = index + c.len_utf8();
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
+/// `Some("-")` or `Some("")` when `text` can be a literal block (`|-` or `|`) that reads back exactly in
+/// every reader: no leading blank or tab, no trailing blank line, no trailing blank on a line, no
+/// restricted character but tab and line feed.
 fn literal_block_chomping(text: &str) -> Option<&'static str> {
-    if !text.contains('\n') || text.starts_with([' ', '\n']) || text.ends_with("\n\n") {
+    if !text.contains('\n') || text.starts_with([' ', '\t', '\n']) || text.ends_with("\n\n") {
         return None;
     }
-    if text.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{feff}') {
+    if text.chars().any(|c| c != '\n' && c != '\t' && is_restricted(c)) {
         return None;
     }
     if text.split('\n').any(|line| line.ends_with([' ', '\t'])) {
@@ -127,6 +233,10 @@ fn literal_block_chomping(text: &str) -> Option<&'static str> {
 /// Plain scalars a YAML 1.1 reader takes for booleans or null.
 const YAML_WORDS: [&str; 9] = ["true", "false", "yes", "no", "on", "off", "y", "n", "null"];
 
+/// Whether `text` reads back as this string, plain, in YAML 1.1 and 1.2: it does not start with an
+/// indicator, a digit, a sign, `.`, `~` or `<`/`=` (which covers every number, timestamp, `.inf`, `<<`
+/// and `=`), is not a boolean or null word, has no `: ` or ` #`, no leading or trailing blank, no
+/// trailing `:` and no restricted character.
 fn is_plain_safe(text: &str) -> bool {
     let bytes = text.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return false };
@@ -136,15 +246,18 @@ fn is_plain_safe(text: &str) -> bool {
     if b"-?:,[]{}#&*!|>'\"%@`<=~.+".contains(&first) || first.is_ascii_digit() {
         return false;
     }
-    // One pass: no `: `, no ` #`, no control character (multi-byte UTF-8 is fine, but not a BOM).
+    // One pass over the bytes: no `: `, no ` #`, no ASCII control character; past ASCII, the restricted
+    // characters are looked for once.
     let mut previous = 0u8;
+    let mut ascii = true;
     for &byte in bytes {
         if byte < 0x20 || byte == 0x7f || (previous == b':' && byte == b' ') || (previous == b' ' && byte == b'#') {
             return false;
         }
+        ascii &= byte.is_ascii();
         previous = byte;
     }
-    if text.contains('\u{feff}') || text.chars().any(char::is_control) {
+    if !ascii && text.chars().any(is_restricted) {
         return false;
     }
     !(text.len() <= 5 && YAML_WORDS.iter().any(|word| word.eq_ignore_ascii_case(text)))
