@@ -63,6 +63,12 @@ impl Env {
         used
     }
 
+    /// The host a route answers on: its own, or the gateway's default; `None` for any host. Checks,
+    /// render and the summary all read it here, so the conflict check sees the host that is rendered.
+    pub fn route_host<'a>(&'a self, route: &'a Route) -> Option<&'a Spanned<String>> {
+        route.host.as_ref().or(self.gateway.as_ref().and_then(|gateway| gateway.host.as_ref()))
+    }
+
     /// Where the gateway's own objects live (its KongConsumers): the gateway component's namespace.
     pub fn gateway_namespace(&self) -> Option<&str> {
         let component = self.gateway.as_ref()?.component.as_ref()?;

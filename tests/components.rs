@@ -171,7 +171,7 @@ fn the_mesh_injects_and_skips_database_ports_and_counts_its_proxy() {
     let annotations =
         &objects["dev/services/orders/deployment-orders.yaml"]["spec"]["template"]["metadata"]["annotations"];
     assert_eq!(annotations["linkerd.io/inject"], "enabled");
-    assert_eq!(annotations["config.linkerd.io/skip-outbound-ports"], "5432,6379");
+    assert_eq!(annotations["config.linkerd.io/skip-outbound-ports"], "4222,5432,6379");
     assert_eq!(annotations["config.linkerd.io/proxy-memory-request"], "20Mi");
     let deployment = &objects["dev/services/orders/deployment-orders.yaml"];
     assert_eq!(deployment["metadata"]["annotations"]["reloader.stakater.com/auto"], "true");

@@ -134,6 +134,29 @@ Example:
 
 Fix: rename it, such as `api-gateway`.";
 
+    OverriddenSetting = "N008", "overridden-setting",
+"A service sets a pod label or annotation that Slipway sets itself, so one of the two would silently
+win: the recommended labels (`app.kubernetes.io/name` and `instance` select the service's pods), the
+mesh's annotations (`linkerd.io/inject`, the proxy's resources, which the budget counts), or a
+service account role that differs from the role of the AWS secrets it reads.
+`config.linkerd.io/skip-outbound-ports` is merged, not refused.
+
+Example:
+    pod_labels = { \"app.kubernetes.io/name\" = \"api\" }
+
+Fix: remove the key; set what it says where Slipway reads it (`mesh_proxy`, `role_arn`).";
+
+    DuplicateMountPath = "N009", "duplicate-mount-path",
+"Two volumes of a service's pod would be mounted on one path, which the API server refuses: each AWS
+secret a service reads is mounted at its `mount_path`, and `/tmp` is taken by the writable volume a
+read-only root filesystem needs.
+
+Example:
+    [secrets.a]  backend = \"aws-secrets-manager\"  mount_path = \"/mnt/secrets\"
+    [secrets.b]  backend = \"aws-secrets-manager\"  mount_path = \"/mnt/secrets\"
+
+Fix: give each secret a `mount_path` of its own.";
+
     DuplicateObject = "N007", "duplicate-object",
 "Two objects Slipway would render have the same kind, namespace and name (or would be written to
 the same file), so one would silently replace the other when ArgoCD applies them. The names check
@@ -464,6 +487,16 @@ Example:
     clients.flowmind-api = { redirect_uris = [\"*\"] }
 
 Fix: list the exact URIs, such as `https://app.example.com/*`, in an environment overlay.";
+
+    UndeclaredMetricsPort = "X009", "undeclared-metrics-port",
+"A service's `metrics.port` names a port it does not declare, so its ServiceMonitor's endpoint matches
+no port of its Service and nothing is scraped.
+
+Example:
+    ports = [{ name = \"http\", port = 8080 }]
+    metrics = { port = \"metrics\" }
+
+Fix: name one of the service's ports, or declare the metrics port.";
 
     InvalidEgress = "G005", "invalid-egress",
 "A service's `egress` to outside the cluster is not an address block with ports. NetworkPolicies

@@ -64,7 +64,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
                 annotations.insert("konghq.com/plugins".to_owned(), plugins.join(","));
             }
             let ingress =
-                ingress(gateway, service, port.service_port, "kong", metadata(service.name.value.clone(), annotations));
+                ingress(env, service, port.service_port, "kong", metadata(service.name.value.clone(), annotations));
             push("Ingress", &service.name, to_value(&ingress));
         }
         GatewayKind::Nginx => {
@@ -72,13 +72,8 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
             if let Some(per_minute) = rate_limit {
                 annotations.insert("nginx.ingress.kubernetes.io/limit-rpm".to_owned(), per_minute.to_string());
             }
-            let ingress = ingress(
-                gateway,
-                service,
-                port.service_port,
-                "nginx",
-                metadata(service.name.value.clone(), annotations),
-            );
+            let ingress =
+                ingress(env, service, port.service_port, "nginx", metadata(service.name.value.clone(), annotations));
             push("Ingress", &service.name, to_value(&ingress));
         }
         GatewayKind::Traefik => {
@@ -98,7 +93,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
             }
             let mut by_host: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
             for route in &service.routes {
-                let host = route.host.as_ref().or(gateway.host.as_ref()).map_or("", |host| host.value.as_str());
+                let host = env.route_host(route).map_or("", |host| host.value.as_str());
                 by_host.entry(host).or_default().push(&route.path.value);
             }
             let routes: Vec<Value> = by_host
@@ -132,7 +127,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
 }
 
 fn ingress(
-    gateway: &resolved::Gateway,
+    env: &resolved::Env,
     service: &resolved::Service,
     port: u16,
     class: &str,
@@ -140,7 +135,7 @@ fn ingress(
 ) -> networking::Ingress {
     let mut by_host: BTreeMap<Option<&str>, Vec<&str>> = BTreeMap::new();
     for route in &service.routes {
-        let host = route.host.as_ref().or(gateway.host.as_ref()).map(|host| host.value.as_str());
+        let host = env.route_host(route).map(|host| host.value.as_str());
         by_host.entry(host).or_default().push(&route.path.value);
     }
     let backend = networking::IngressBackend {

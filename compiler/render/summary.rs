@@ -259,7 +259,7 @@ fn routes(env: &resolved::Env) -> String {
     let mut rows = Vec::new();
     for service in env.services.values() {
         for route in &service.routes {
-            let host = route.host.as_ref().or(gateway.host.as_ref()).map_or("*", |host| host.value.as_str());
+            let host = env.route_host(route).map_or("*", |host| host.value.as_str());
             let limit =
                 service.rate_limit.or(gateway.rate_limit).map_or_else(|| "-".to_owned(), |it| format!("{it}/min"));
             rows.push(format!("| {host} | `{}` | {} | {limit} |", route.path.value, service.name.value));

@@ -61,7 +61,15 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
     let mut pod_labels = service.pod_labels.clone();
     pod_labels.extend(labels.clone());
     let mut pod_annotations = service.pod_annotations.clone();
-    pod_annotations.extend(mesh_annotations(env, service));
+    for (key, value) in mesh_annotations(env, service) {
+        // The user's own skipped ports are kept beside the database ports (the pods check refuses the
+        // other mesh annotations).
+        let value = match pod_annotations.get(&key).filter(|_| key == SKIP_OUTBOUND_PORTS) {
+            Some(theirs) => merge_ports(theirs, &value),
+            None => value,
+        };
+        pod_annotations.insert(key, value);
+    }
     let mut deployment_annotations = BTreeMap::new();
     let csi_secrets = csi_secrets(env, service);
     let reload = service.reload_on_secret_change
@@ -176,6 +184,19 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
     }
 }
 
+const SKIP_OUTBOUND_PORTS: &str = "config.linkerd.io/skip-outbound-ports";
+
+/// Two comma-separated lists of ports (or ranges) as one, each once, in order of first appearance.
+fn merge_ports(theirs: &str, ours: &str) -> String {
+    let mut ports: Vec<&str> = Vec::new();
+    for port in theirs.split(',').chain(ours.split(',')).map(str::trim).filter(|it| !it.is_empty()) {
+        if !ports.contains(&port) {
+            ports.push(port);
+        }
+    }
+    ports.join(",")
+}
+
 /// Linkerd's injection, its proxy's resources (so the budget counts what runs), and the database ports
 /// the proxy must not intercept (seed 001, section 3: server-speaks-first protocols bypass the mesh).
 fn mesh_annotations(env: &resolved::Env, service: &resolved::Service) -> BTreeMap<String, String> {
@@ -211,7 +232,7 @@ fn mesh_annotations(env: &resolved::Env, service: &resolved::Service) -> BTreeMa
     skipped.dedup();
     if !skipped.is_empty() {
         let ports: Vec<String> = skipped.iter().map(u16::to_string).collect();
-        annotations.insert("config.linkerd.io/skip-outbound-ports".to_owned(), ports.join(","));
+        annotations.insert(SKIP_OUTBOUND_PORTS.to_owned(), ports.join(","));
     }
     annotations
 }

@@ -4,6 +4,7 @@
 mod budget;
 mod components;
 mod names;
+mod pods;
 mod policy;
 mod ports;
 mod references;
@@ -43,6 +44,7 @@ fn validate_env(facts: &Facts<'_>) -> Vec<Diagnostic> {
     budget::check(facts, &mut diagnostics);
     components::check(env, &mut diagnostics);
     policy::check(env, &mut diagnostics);
+    pods::check(env, &mut diagnostics);
     for diagnostic in &mut diagnostics {
         diagnostic.environments = vec![env.name.value.clone()];
     }

@@ -43,7 +43,8 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
                 );
                 continue;
             }
-            let host = route.host.as_ref().map_or("", |host| host.value.as_str());
+            // The host the route is rendered with: a route without one takes the gateway's default.
+            let host = env.route_host(route).map_or("", |host| host.value.as_str());
             // `/orders` and `/orders/` reach the same service through a prefix match.
             let normalised = path.value.trim_end_matches('/');
             let key = (host, if normalised.is_empty() { "/" } else { normalised });
