@@ -15,6 +15,9 @@ use crate::source::{Span, Spanned};
 /// One environment, ready to check and render.
 #[derive(Debug, Clone)]
 pub struct Env {
+    /// Services and components declared but left out for an error of their own (a service without an
+    /// image): checks that would name them as unknown stay silent.
+    pub incomplete: std::collections::BTreeSet<String>,
     pub name: Spanned<String>,
     pub tier: Tier,
     pub platform: PlatformInfo,

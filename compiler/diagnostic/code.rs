@@ -498,6 +498,16 @@ Example:
 
 Fix: name one of the service's ports, or declare the metrics port.";
 
+    UnservedRoute = "G006", "unserved-route",
+"A service has `routes`, but nothing would serve them: the environment has no `[gateway]` (a
+warning: nothing is rendered for the routes), or the service has no port to send them to (an error).
+
+Example:
+    [services.worker]
+    routes = [\"/jobs\"]            # and no `ports`, no runtime preset
+
+Fix: declare the gateway, or a port, or remove the routes.";
+
     InvalidEgress = "G005", "invalid-egress",
 "A service's `egress` to outside the cluster is not an address block with ports. NetworkPolicies
 allow traffic to addresses (CIDRs) and ports, not to DNS names.

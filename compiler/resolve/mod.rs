@@ -56,6 +56,17 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// A table of the platform lacks a key it cannot do without: reported at the table's header.
+    fn missing_in_table(&mut self, table: &str, key: &str, example: &str) {
+        let header = format!("[{table}]");
+        let at = self.source.text.find(&header).map_or(Span::default(), |start| Span::new(start, start + header.len()));
+        self.report(
+            Diagnostic::error(Code::MissingKey, format!("`[{table}]` has no `{key}`"))
+                .with_label(at, format!("without `{key}` nothing of `[{table}]` would be rendered"))
+                .with_help(format!("add {example}")),
+        );
+    }
+
     fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic.in_environment(self.environment));
     }
@@ -104,34 +115,61 @@ impl Ctx<'_> {
         }
 
         let mut components = BTreeMap::new();
+        let mut incomplete_components = std::collections::BTreeSet::new();
         for (name, spec) in &platform.components {
             let mut merged = spec.clone();
             if let Some(overlay) = overlay.components.get(name.value.as_str()) {
                 merged.merge(overlay.clone());
             }
-            if let Some(component) = self.resolve_component(name, merged) {
-                components.insert(name.value.clone(), component);
+            match self.resolve_component(name, merged) {
+                Some(component) => {
+                    components.insert(name.value.clone(), component);
+                }
+                None => {
+                    incomplete_components.insert(name.value.clone());
+                }
             }
         }
         let mut gateway = platform.gateway.clone();
         gateway.merge(overlay.gateway.clone());
-        let gateway = gateway.and_then(|gateway| resolve_gateway(gateway, &components));
+        // An incomplete `[gateway]` or `[identity]` is an error, not a table silently skipped.
+        let gateway = gateway.and_then(|gateway| {
+            if gateway.kind.is_none() {
+                self.missing_in_table("gateway", "kind", "`kind = \"kong\"` (or `traefik`, `nginx`)");
+            }
+            resolve_gateway(gateway, &components)
+        });
         let mut identity = platform.identity.clone();
         identity.merge(overlay.identity.clone());
-        let identity = identity.and_then(|identity| resolve_identity(identity, &components));
+        let identity = identity.and_then(|identity| {
+            if identity.kind.is_none() {
+                self.missing_in_table("identity", "kind", "`kind = \"keycloak\"`");
+            }
+            if identity.realm.is_none() {
+                self.missing_in_table("identity", "realm", "`realm = \"<name>\"`, the realm its clients live in");
+            }
+            resolve_identity(identity, &components)
+        });
 
         let mut services = BTreeMap::new();
+        let mut incomplete = std::collections::BTreeSet::new();
         for (name, spec) in &platform.services {
             let mut merged = defaults.clone();
             merged.merge(spec.clone());
             if let Some(overlay) = overlay.services.get(name.value.as_str()) {
                 merged.merge(overlay.clone());
             }
-            if let Some(service) = self.resolve_service(name, merged) {
-                services.insert(name.value.clone(), service);
+            match self.resolve_service(name, merged) {
+                Some(service) => {
+                    services.insert(name.value.clone(), service);
+                }
+                None => {
+                    incomplete.insert(name.value.clone());
+                }
             }
         }
-        self.expand_references(&mut services, &components);
+        incomplete.extend(incomplete_components);
+        self.expand_references(&mut services, &components, &incomplete);
 
         let secret_stores: BTreeMap<String, Spanned<model::StoreKind>> = platform
             .secret_stores
@@ -195,6 +233,7 @@ impl Ctx<'_> {
 
         let info = &platform.platform;
         resolved::Env {
+            incomplete,
             name: self.environment.clone(),
             tier: overlay.tier.as_ref().map_or_else(|| tier_from_name(self.environment), |tier| tier.value),
             platform: resolved::PlatformInfo {
@@ -428,6 +467,7 @@ impl Ctx<'_> {
         &mut self,
         services: &mut BTreeMap<String, resolved::Service>,
         components: &BTreeMap<String, resolved::Component>,
+        incomplete: &std::collections::BTreeSet<String>,
     ) {
         let outputs = reference_outputs(self.platform, self.environment, services, components);
         let lookup = |name: &str| outputs.get(name).cloned();
@@ -465,7 +505,12 @@ impl Ctx<'_> {
                 })
                 .collect();
         }
-        for error in unresolved {
+        // A reference to something left out for an error of its own would only repeat that error.
+        let names_incomplete = |reference: &str| {
+            reference.split('.').nth(1).is_some_and(|name| incomplete.contains(name))
+                && (reference.starts_with("services.") || reference.starts_with("components."))
+        };
+        for error in unresolved.into_iter().filter(|error| !names_incomplete(&error.reference)) {
             let help = did_you_mean(&error.reference, outputs.keys().map(String::as_str))
                 .unwrap_or_else(|| "references are `platform.name`, `environment.name`, and `.host`, `.port`, `.url` or `.namespace` of `services.<name>` or `components.<name>`".to_owned());
             self.report(

@@ -25,6 +25,7 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
             let who = format!("service `{}`", service.name.value);
             if !env.services.contains_key(dependency.target.value.as_str())
                 && !env.components.contains_key(dependency.target.value.as_str())
+                && !env.incomplete.contains(&dependency.target.value)
             {
                 diagnostics.push(unknown(&who, &dependency.target));
             } else if let Some(database) = &dependency.database {
@@ -37,7 +38,9 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
     }
     for component in env.components.values() {
         for target in &component.uses {
-            if !env.components.contains_key(target.value.as_str()) && !env.services.contains_key(target.value.as_str())
+            if !env.components.contains_key(target.value.as_str())
+                && !env.services.contains_key(target.value.as_str())
+                && !env.incomplete.contains(&target.value)
             {
                 diagnostics.push(unknown(&format!("component `{}`", component.name.value), target));
             }

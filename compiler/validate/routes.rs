@@ -11,6 +11,7 @@ use crate::source::Span;
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     for service in env.services.values() {
         egress(service, diagnostics);
+        served(env, service, diagnostics);
     }
     let mut claimed: BTreeMap<(&str, &str), (&str, Span)> = BTreeMap::new();
     for service in env.services.values() {
@@ -133,5 +134,30 @@ fn egress(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
                     .with_help("give the port the service connects to, such as 443"),
             );
         }
+    }
+}
+
+/// Routes a gateway would not serve are reported, not dropped: with no `[gateway]` (a warning, since an
+/// environment may mean to have none), or on a service with no port (an error).
+fn served(env: &resolved::Env, service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(first) = service.routes.first() else { return };
+    if env.gateway.is_none() {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::UnservedRoute,
+                format!("the routes of `{}` are served by no gateway", service.name.value),
+            )
+            .with_label(first.path.span, "nothing is rendered for this route")
+            .with_help("declare `[gateway]` (in this environment's overlay if only it has one), or remove the routes"),
+        );
+    } else if service.ports.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::UnservedRoute,
+                format!("`{}` has routes but no port for the gateway to send them to", service.name.value),
+            )
+            .with_label(first.path.span, "this route would be dropped")
+            .with_help("declare a port: `ports = [{ name = \"http\", port = 8080 }]`, or pick a `runtime` preset"),
+        );
     }
 }
