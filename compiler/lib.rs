@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod edit;
 pub mod emit;
+pub mod k8s_rules;
 pub mod load;
 pub mod model;
 pub mod quantity;

@@ -42,7 +42,7 @@ pub fn summary(env: &resolved::Env) -> String {
     let _ = writeln!(
         text,
         "Bootstrap it once with `kubectl apply -n {} -f {}{}/root.yaml`; ArgoCD syncs the rest from `{}`.\n",
-        env.argocd.namespace,
+        env.argocd.namespace.value,
         if env.platform.path.is_empty() { String::new() } else { format!("{}/", env.platform.path) },
         env.name.value,
         env.platform.repo
