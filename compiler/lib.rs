@@ -88,17 +88,22 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
     }
     // Environments render independently: one thread each, so both cores work on a multi-environment platform.
     let render_one = |env: &resolved::Env| {
-        // Each object is written out as soon as it is rendered, so only its text stays in memory.
+        // Each object is written out as soon as it is rendered, so only its text stays in memory. Its size
+        // is checked here, the one place an object exists whole: the API server refuses objects too large.
         let mut files = emit::Files::new();
+        let mut too_large = Vec::new();
         render::render_into(env, &mut |manifest| {
             let (path, text) = emit::to_file(source.file_name(), &manifest);
+            if text.len() >= validate::MEASURED_FROM {
+                too_large.extend(validate::object_size(env, &manifest));
+            }
             files.insert(path, text);
         });
         let (path, text) = emit::summary_file(source.file_name(), &env.name.value, &render::summary(env));
         files.insert(path, text);
-        files
+        (files, too_large)
     };
-    let rendered: Vec<emit::Files> = if envs.len() > 1 {
+    let rendered: Vec<(emit::Files, Vec<Diagnostic>)> = if envs.len() > 1 {
         std::thread::scope(|scope| {
             let handles: Vec<_> = envs.iter().map(|env| scope.spawn(move || render_one(env))).collect();
             handles.into_iter().map(|handle| handle.join().expect("rendering cannot fail")).collect()
@@ -106,7 +111,13 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
     } else {
         envs.iter().map(render_one).collect()
     };
-    let files = rendered.into_iter().flatten().collect();
+    let (files, too_large): (Vec<emit::Files>, Vec<Vec<Diagnostic>>) = rendered.into_iter().unzip();
+    let too_large: Vec<Diagnostic> = too_large.into_iter().flatten().collect();
+    if !too_large.is_empty() {
+        let diagnostics = diagnostic::consolidate(diagnostics.into_iter().chain(too_large).collect());
+        return Compiled { files: None, diagnostics, environments };
+    }
+    let files = files.into_iter().flatten().collect();
     Compiled { files: Some(files), diagnostics, environments }
 }
 

@@ -3,12 +3,15 @@
 
 mod budget;
 mod components;
+mod kubernetes;
 mod names;
 mod policy;
 mod ports;
 mod references;
 mod routes;
 mod secrets;
+
+pub use kubernetes::{MEASURED_FROM, object_size};
 
 use crate::diagnostic::Diagnostic;
 use crate::resolved;
@@ -35,6 +38,7 @@ fn validate_env(env: &resolved::Env) -> Vec<Diagnostic> {
     budget::check(env, &mut diagnostics);
     components::check(env, &mut diagnostics);
     policy::check(env, &mut diagnostics);
+    kubernetes::check(env, &mut diagnostics);
     for diagnostic in &mut diagnostics {
         diagnostic.environments = vec![env.name.value.clone()];
     }
