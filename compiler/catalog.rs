@@ -836,7 +836,7 @@ pub fn pinned_values(component: &crate::resolved::Component, env: &crate::resolv
                 vec![
                     (&["postgresql", "enabled"] as ValuesPath, json!(false)),
                     (&["externalDatabase", "host"], json!(database.host())),
-                    (&["externalDatabase", "port"], json!(database.port.unwrap_or(5432))),
+                    (&["externalDatabase", "port"], json!(database.port.as_ref().map_or(5432, |it| it.value))),
                 ]
             })
             .unwrap_or_default(),

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod edit;
 pub mod emit;
+pub mod k8s_rules;
 pub mod load;
 pub mod model;
 pub mod quantity;
@@ -96,6 +97,11 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
         render::render_facts(facts, &mut |manifest| {
             identities.add(facts.env, &manifest);
             let (path, text) = emit::to_file(source.file_name(), &manifest);
+            // Its size is checked here, the one place an object exists whole: the API server (and
+            // client-side apply's annotation) refuse objects too large.
+            if text.len() >= validate::MEASURED_FROM {
+                identities.problems.extend(validate::object_size(facts.env, &manifest));
+            }
             if files.insert(path.clone(), text).is_some() {
                 identities.same_path(facts.env, &path, &manifest.origin);
             }

@@ -57,10 +57,7 @@ pub fn read_attachments(platform_path: &Path, platform: &model::Platform) -> Att
 
 /// A DNS-1123 label: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit.
 fn is_dns_label(name: &str) -> bool {
-    (1..=63).contains(&name.len())
-        && name.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
+    crate::k8s_rules::dns1123_label(name).is_ok()
 }
 
 /// The text of a regular file, never through a symbolic link (it could point anywhere).

@@ -444,7 +444,7 @@ pub struct ServiceSpec {
     /// Whole secrets or config maps exposed as environment variables.
     pub env_from: Option<Vec<Spanned<EnvFrom>>>,
     /// Plain configuration, rendered as a ConfigMap exposed as environment variables.
-    pub config: Option<BTreeMap<String, Spanned<String>>>,
+    pub config: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     pub resources: Option<Resources>,
     pub liveness: Option<Probe>,
     pub readiness: Option<Probe>,
@@ -452,10 +452,10 @@ pub struct ServiceSpec {
     pub autoscale: Option<Autoscale>,
     pub security: Option<Security>,
     pub service_account: Option<ServiceAccount>,
-    pub pod_annotations: Option<BTreeMap<String, String>>,
-    pub pod_labels: Option<BTreeMap<String, String>>,
-    pub node_selector: Option<BTreeMap<String, String>>,
-    pub tolerations: Option<Vec<Toleration>>,
+    pub pod_annotations: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    pub pod_labels: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    pub node_selector: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    pub tolerations: Option<Vec<Spanned<Toleration>>>,
     /// Traffic to outside the cluster that the network policies allow (third-party APIs such as Stripe):
     /// each an address block and the ports on it. Everything else outside stays refused.
     pub egress: Option<Vec<Egress>>,
@@ -798,7 +798,7 @@ pub struct ServiceAccount {
     /// Create a ServiceAccount named after the service (default `true`); otherwise `default` is used.
     pub create: Option<bool>,
     /// For example `eks.amazonaws.com/role-arn` for an IAM role.
-    pub annotations: Option<BTreeMap<String, String>>,
+    pub annotations: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     /// Mount the API token into pods (default `false`).
     pub automount_token: Option<bool>,
 }
@@ -815,11 +815,11 @@ pub struct Egress {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Toleration {
-    pub key: Option<String>,
+    pub key: Option<Spanned<String>>,
     /// `Exists` or `Equal`.
-    pub operator: Option<String>,
-    pub value: Option<String>,
+    pub operator: Option<Spanned<String>>,
+    pub value: Option<Spanned<String>>,
     /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
-    pub effect: Option<String>,
-    pub toleration_seconds: Option<i64>,
+    pub effect: Option<Spanned<String>>,
+    pub toleration_seconds: Option<Spanned<i64>>,
 }

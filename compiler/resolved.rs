@@ -115,8 +115,8 @@ pub struct Component {
     pub uses: Vec<Spanned<String>>,
     /// Declared secrets its chart values name.
     pub secrets: Vec<Spanned<String>>,
-    /// The port clients connect to, if clients connect to it.
-    pub port: Option<u16>,
+    /// The port clients connect to, if clients connect to it; a kind's default carries no span.
+    pub port: Option<Spanned<u16>>,
     pub values: serde_json::Map<String, serde_json::Value>,
     pub external: Option<External>,
 }
@@ -131,7 +131,7 @@ impl Component {
 
     /// `scheme://host:port`, or `host:port` for kinds without a URL scheme.
     pub fn url(&self) -> Option<String> {
-        let port = self.port?;
+        let port = self.port.as_ref()?.value;
         Some(match crate::catalog::kind_info(self.kind.value).scheme {
             Some(scheme) => format!("{scheme}://{}:{port}", self.host()),
             None => format!("{}:{port}", self.host()),
@@ -151,7 +151,7 @@ pub struct Chart {
 #[derive(Debug, Clone)]
 pub struct External {
     pub host: Spanned<String>,
-    pub port: u16,
+    pub port: Spanned<u16>,
 }
 
 #[derive(Debug, Clone)]
@@ -221,7 +221,7 @@ pub struct Cluster {
 
 #[derive(Debug, Clone)]
 pub struct ArgoCd {
-    pub namespace: String,
+    pub namespace: Spanned<String>,
     pub resources: Resources,
 }
 
@@ -276,7 +276,7 @@ pub struct Service {
     /// In the user's order.
     pub env: Vec<EnvVar>,
     pub env_from: Vec<Spanned<EnvFrom>>,
-    pub config: BTreeMap<String, Spanned<String>>,
+    pub config: BTreeMap<Spanned<String>, Spanned<String>>,
     pub resources: Resources,
     pub liveness: Option<Probe>,
     pub readiness: Option<Probe>,
@@ -284,10 +284,10 @@ pub struct Service {
     pub autoscale: Option<Autoscale>,
     pub security: Security,
     pub service_account: ServiceAccount,
-    pub pod_annotations: BTreeMap<String, String>,
-    pub pod_labels: BTreeMap<String, String>,
-    pub node_selector: BTreeMap<String, String>,
-    pub tolerations: Vec<Toleration>,
+    pub pod_annotations: BTreeMap<Spanned<String>, Spanned<String>>,
+    pub pod_labels: BTreeMap<Spanned<String>, Spanned<String>>,
+    pub node_selector: BTreeMap<Spanned<String>, Spanned<String>>,
+    pub tolerations: Vec<Spanned<Toleration>>,
     /// Address blocks outside the cluster it may reach, and on which ports.
     pub egress: Vec<Egress>,
     pub image_pull_secrets: Vec<Spanned<String>>,
@@ -299,11 +299,9 @@ impl Service {
         self.autoscale.as_ref().map_or(self.replicas.value, |autoscale| autoscale.max)
     }
 
-    /// The image tag, if the reference has one (`repo:tag`, not a registry port or a digest).
+    /// The image tag, if the reference is valid and has one (`repo:tag`, not a registry port or a digest).
     pub fn image_tag(&self) -> Option<&str> {
-        let reference = self.image.split('@').next().unwrap_or_default();
-        let last_segment = reference.rsplit('/').next().unwrap_or(reference);
-        last_segment.rsplit_once(':').map(|(_, tag)| tag)
+        crate::k8s_rules::image_reference(&self.image).ok()?.tag
     }
 
     /// The names of the secrets this service's pods read, each once, in order of first use.
@@ -336,7 +334,8 @@ impl Service {
 pub struct Port {
     pub name: Spanned<String>,
     pub port: Spanned<u16>,
-    pub service_port: u16,
+    /// The Service's port; its span is the container port's when `service_port` was not written.
+    pub service_port: Spanned<u16>,
     pub protocol: Protocol,
     pub node_port: Option<Spanned<u16>>,
 }
@@ -416,8 +415,8 @@ pub struct Autoscale {
 pub struct Security {
     pub run_as_non_root: Spanned<bool>,
     pub run_as_user: Option<Spanned<i64>>,
-    pub run_as_group: Option<i64>,
-    pub fs_group: Option<i64>,
+    pub run_as_group: Option<Spanned<i64>>,
+    pub fs_group: Option<Spanned<i64>>,
     pub read_only_root_filesystem: bool,
     pub privileged: Spanned<bool>,
     /// Why the service may run as root or privileged.
@@ -427,6 +426,6 @@ pub struct Security {
 #[derive(Debug, Clone)]
 pub struct ServiceAccount {
     pub create: bool,
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: BTreeMap<Spanned<String>, Spanned<String>>,
     pub automount_token: bool,
 }

@@ -11,6 +11,7 @@ mod contracts;
 mod determinism;
 mod diagnostics;
 mod golden;
+mod kubernetes;
 mod out_safety;
 mod properties;
 mod render;

@@ -98,8 +98,9 @@ Fix: `memory = \"512Mi\"`.";
 
     InvalidName = "N001", "invalid-name",
 "A name is not a valid DNS-1123 label: at most 63 lowercase letters, digits and `-`, starting
-and ending with a letter or digit. Services, secrets, namespaces, environments and the platform
-become Kubernetes object names, so they must be labels.
+and ending with a letter or digit. Services, secrets, namespaces (ArgoCD's too), environments and the
+platform become Kubernetes object names, so they must be labels. A ConfigMap named in `env_from` must be
+a DNS-1123 subdomain: labels joined by dots.
 
 Example:
     [services.Account_Service]
@@ -602,4 +603,92 @@ Fix: move the file out of `out/`, or describe the object in platform.toml.";
 "`schema/platform.schema.json` does not match the schema of this version of Slipway.
 
 Fix: run `slipway build` or `slipway schema` and commit `schema/`.";
+
+    InvalidLabel = "K001", "invalid-label",
+"A label the API server refuses: a pod label, a node selector entry, or a toleration's key or value.
+A key is an optional DNS subdomain prefix and `/`, then a name of at most 63 letters, digits, `-`, `_`
+and `.`, starting and ending with a letter or digit; a value is empty or the same as a name. The
+check passes, then the sync fails (apimachinery's `IsQualifiedName` and `IsValidLabelValue`).
+
+Example:
+    pod_labels = { team = \"payments and billing, owned by the platform group since 2021 (see wiki)\" }
+    node_selector = { \"node pool\" = \"high memory\" }
+
+Fix: `pod_labels = { team = \"payments\" }`, `node_selector = { \"node-pool\" = \"high-memory\" }`; put
+long text in an annotation.";
+
+    InvalidAnnotation = "K002", "invalid-annotation",
+"An annotation key the API server refuses, on pods or a service account. Keys follow the label key
+rule (an optional DNS subdomain prefix and `/`, then at most 63 letters, digits, `-`, `_` and `.`),
+case aside; values may be any text.
+
+Example:
+    pod_annotations = { \"bad key!\" = \"x\" }
+
+Fix: `pod_annotations = { \"example.com/bad-key\" = \"x\" }`.";
+
+    InvalidEnvVarName = "K003", "invalid-env-var-name",
+"An environment variable's name is not one Kubernetes accepts: letters, digits, `_`, `-` and `.`, not
+starting with a digit (the rule of every version; 1.32 and later also take other printable
+characters but `=`). A `config` key is a variable's name too, since the ConfigMap is exposed through
+`envFrom`, and the kubelet skips keys that are not valid names.
+
+Example:
+    env.\"BAD=NAME\" = \"x\"
+    config = { \"1ST_RUN\" = \"true\" }
+
+Fix: `env.BAD_NAME = \"x\"`, `config = { FIRST_RUN = \"true\" }`.";
+
+    InvalidDataKey = "K004", "invalid-data-key",
+"A key of a ConfigMap (`config`) or a Secret (a secret's `keys`) is not one the API server accepts:
+at most 253 letters, digits, `-`, `_` and `.`, and not `.`, `..` or starting with `..` (keys become
+file names when mounted).
+
+Example:
+    config = { \"bad key/x\" = \"1\" }
+
+Fix: `config = { BAD_KEY_X = \"1\" }`.";
+
+    NumberOutOfRange = "K005", "number-out-of-range",
+"A number is outside the range the API server accepts: a container, Service or component port of 0
+(ports are 1 to 65535), or a user or group ID (`run_as_user`, `run_as_group`, `fs_group`) outside
+0 to 2147483647.
+
+Example:
+    ports = [{ name = \"http\", port = 0 }]
+
+Fix: `ports = [{ name = \"http\", port = 8080 }]`.";
+
+    InvalidToleration = "K006", "invalid-toleration",
+"A toleration the API server refuses: an operator other than `Equal` or `Exists`, an effect other
+than `NoSchedule`, `PreferNoSchedule` or `NoExecute`, or fields that do not go together (no `key`
+needs `operator = \"Exists\"`; `Exists` takes no `value`; `toleration_seconds` needs `NoExecute`).
+
+Example:
+    tolerations = [{ key = \"dedicated\", operator = \"Equalz\", value = \"shop\", effect = \"NoSchedul\" }]
+
+Fix: `operator = \"Equal\"`, `effect = \"NoSchedule\"`.";
+
+    InvalidImageReference = "K007", "invalid-image-reference",
+"An image is not a reference the container runtime can pull: `[registry[:port]/]path[:tag][@digest]`,
+with a lowercase path of components such as `flowmind/api`, a tag of at most 128 letters, digits,
+`_`, `.` and `-`, a digest such as `sha256:` and 64 hex digits, and no spaces. The Deployment is
+accepted, then every pod fails with `InvalidImageName`.
+
+Example:
+    image = \"ghcr.io/FlowMind/api:1.0 \"
+
+Fix: `image = \"ghcr.io/flowmind/api:1.0\"`.";
+
+    ObjectTooLarge = "K008", "object-too-large",
+"An object or its annotations are larger than the API server accepts. Annotations hold at most
+262,144 bytes, and ArgoCD applies every object in `out/` client-side, copying the whole object into
+its `kubectl.kubernetes.io/last-applied-configuration` annotation: so an object of more than about
+256 KiB as JSON cannot be synced. Nothing is stored above 1.5 MiB (etcd's request limit) either way.
+
+Example:
+    config = { \"ca-bundle.pem\" = \"\"\"...300 KB...\"\"\" }
+
+Fix: keep large data out of `env`, `config`, annotations and chart `values`: build it into the
+image, or mount it from a ConfigMap or volume managed outside Slipway.";
 }

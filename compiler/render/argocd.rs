@@ -297,7 +297,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             // The root creates the AppProjects, so it cannot belong to one of them.
             project: "default".to_owned(),
             source: directory_source(env, "apps"),
-            destination: Destination { server: IN_CLUSTER.to_owned(), namespace: env.argocd.namespace.clone() },
+            destination: Destination { server: IN_CLUSTER.to_owned(), namespace: env.argocd.namespace.value.clone() },
             sync_policy: sync_policy(false, false),
         },
     };
@@ -449,7 +449,7 @@ fn application(
 fn metadata(env: &resolved::Env, name: &str, wave: i32, finalizer: bool) -> meta::ObjectMeta {
     meta::ObjectMeta {
         name: Some(name.to_owned()),
-        namespace: Some(env.argocd.namespace.clone()),
+        namespace: Some(env.argocd.namespace.value.clone()),
         labels: Some(labels::common(env, "root", None)),
         annotations: Some(BTreeMap::from([("argocd.argoproj.io/sync-wave".to_owned(), wave.to_string())])),
         finalizers: finalizer.then(|| vec![FINALIZER.to_owned()]),

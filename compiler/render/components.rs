@@ -205,7 +205,7 @@ pub(super) fn render_external(env: &resolved::Env, component: &resolved::Compone
     let directory = format!("{}/components/{}", env.name.value, component.name.value);
     let origin = format!("components.{}", component.name.value);
     let labels = labels::common(env, &component.name, None);
-    let port = component.port.unwrap_or(external.port);
+    let port = component.port.as_ref().unwrap_or(&external.port).value;
     let is_ip = external.host.value.parse::<std::net::IpAddr>().is_ok();
     let service = core::Service {
         metadata: meta::ObjectMeta {
@@ -221,7 +221,7 @@ pub(super) fn render_external(env: &resolved::Env, component: &resolved::Compone
                 name: Some("main".to_owned()),
                 port: i32::from(port),
                 target_port: Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i32::from(
-                    external.port,
+                    external.port.value,
                 ))),
                 protocol: Some("TCP".to_owned()),
                 ..core::ServicePort::default()
@@ -252,7 +252,7 @@ pub(super) fn render_external(env: &resolved::Env, component: &resolved::Compone
             }],
             ports: Some(vec![discovery::EndpointPort {
                 name: Some("main".to_owned()),
-                port: Some(i32::from(external.port)),
+                port: Some(i32::from(external.port.value)),
                 protocol: Some("TCP".to_owned()),
                 ..discovery::EndpointPort::default()
             }]),

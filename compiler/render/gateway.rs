@@ -63,8 +63,13 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
             if !plugins.is_empty() {
                 annotations.insert("konghq.com/plugins".to_owned(), plugins.join(","));
             }
-            let ingress =
-                ingress(env, service, port.service_port, "kong", metadata(service.name.value.clone(), annotations));
+            let ingress = ingress(
+                env,
+                service,
+                port.service_port.value,
+                "kong",
+                metadata(service.name.value.clone(), annotations),
+            );
             push("Ingress", &service.name, to_value(&ingress));
         }
         GatewayKind::Nginx => {
@@ -72,8 +77,13 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
             if let Some(per_minute) = rate_limit {
                 annotations.insert("nginx.ingress.kubernetes.io/limit-rpm".to_owned(), per_minute.to_string());
             }
-            let ingress =
-                ingress(env, service, port.service_port, "nginx", metadata(service.name.value.clone(), annotations));
+            let ingress = ingress(
+                env,
+                service,
+                port.service_port.value,
+                "nginx",
+                metadata(service.name.value.clone(), annotations),
+            );
             push("Ingress", &service.name, to_value(&ingress));
         }
         GatewayKind::Traefik => {
@@ -107,7 +117,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
                     let mut route = json!({
                         "kind": "Rule",
                         "match": rule,
-                        "services": [{ "name": service.name.value, "port": port.service_port }],
+                        "services": [{ "name": service.name.value, "port": port.service_port.value }],
                     });
                     if !middlewares.is_empty() {
                         route["middlewares"] = json!(middlewares);

@@ -11,7 +11,8 @@ pub(super) fn common(env: &resolved::Env, name: &str, version: Option<&str>) -> 
     let mut labels = selector(env, name);
     labels.insert("app.kubernetes.io/part-of".to_owned(), env.platform.name.value.clone());
     labels.insert("app.kubernetes.io/managed-by".to_owned(), MANAGED_BY.to_owned());
-    if let Some(version) = version.filter(|version| is_label_value(version)) {
+    // A tag that is no label value (longer than 63 characters, say) is left out rather than refused.
+    if let Some(version) = version.filter(|version| crate::k8s_rules::label_value(version).is_ok()) {
         labels.insert("app.kubernetes.io/version".to_owned(), version.to_owned());
     }
     labels
@@ -23,14 +24,6 @@ pub(super) fn selector(env: &resolved::Env, name: &str) -> BTreeMap<String, Stri
         ("app.kubernetes.io/name".to_owned(), name.to_owned()),
         ("app.kubernetes.io/instance".to_owned(), super::names::application(env, name)),
     ])
-}
-
-/// Kubernetes label values: at most 63 characters of `[A-Za-z0-9._-]`, alphanumeric at both ends.
-fn is_label_value(value: &str) -> bool {
-    value.len() <= 63
-        && value.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-'))
-        && value.bytes().next().is_some_and(|byte| byte.is_ascii_alphanumeric())
-        && value.bytes().last().is_some_and(|byte| byte.is_ascii_alphanumeric())
 }
 
 /// Annotations of a custom resource whose definition a chart installs: ArgoCD skips its dry run while the

@@ -136,7 +136,8 @@ fn component_pods(component: &resolved::Component) -> meta::LabelSelector {
 
 fn component_port(component: &resolved::Component) -> Option<networking::NetworkPolicyPort> {
     let info = catalog::kind_info(component.kind.value);
-    let number = if component.external.is_some() { component.port } else { info.pod_port.or(component.port) };
+    let port_of = component.port.as_ref().map(|it| it.value);
+    let number = if component.external.is_some() { port_of } else { info.pod_port.or(port_of) };
     number.map(|number| port("TCP", number))
 }
 

@@ -47,7 +47,7 @@ pub fn summary(facts: &Facts<'_>) -> String {
     let _ = writeln!(
         text,
         "Bootstrap it once with `kubectl apply -n {} -f {}{}/root.yaml`; ArgoCD syncs the rest from `{}`.\n",
-        env.argocd.namespace,
+        env.argocd.namespace.value,
         if env.platform.path.is_empty() { String::new() } else { format!("{}/", env.platform.path) },
         env.name.value,
         env.platform.repo
@@ -110,7 +110,7 @@ fn prerequisites(facts: &Facts<'_>) -> String {
         if let Some(external) = &component.external {
             needs.push(format!(
                 "`{}` outside the cluster, at `{}:{}`, reachable from it",
-                component.name.value, external.host.value, external.port
+                component.name.value, external.host.value, external.port.value
             ));
         }
     }

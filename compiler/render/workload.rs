@@ -12,6 +12,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Manifest, Out, labels, names};
 use crate::resolved;
+use crate::source::Spanned;
 
 pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut Out<'_>) {
     let directory = format!("{}/services/{}", env.name.value, service.name.value);
@@ -32,7 +33,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
     };
 
     // An AWS secret's IAM role is assumed through the service account (IRSA), unless the service says otherwise.
-    let mut account_annotations = service.service_account.annotations.clone();
+    let mut account_annotations = plain(&service.service_account.annotations);
     for secret in csi_secrets(env, service) {
         if let Some(role) = &secret.role_arn {
             account_annotations.entry("eks.amazonaws.com/role-arn".to_owned()).or_insert_with(|| role.clone());
@@ -51,16 +52,16 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
         let name = names::config_map(&service.name);
         let config = core::ConfigMap {
             metadata: metadata(&name),
-            data: Some(service.config.iter().map(|(key, value)| (key.clone(), value.value.clone())).collect()),
+            data: Some(plain(&service.config)),
             ..core::ConfigMap::default()
         };
         push("ConfigMap", &name, to_value(&config));
     }
 
     let selector = labels::selector(env, &service.name);
-    let mut pod_labels = service.pod_labels.clone();
+    let mut pod_labels = plain(&service.pod_labels);
     pod_labels.extend(labels.clone());
-    let mut pod_annotations = service.pod_annotations.clone();
+    let mut pod_annotations = plain(&service.pod_annotations);
     for (key, value) in mesh_annotations(env, service) {
         // The user's own skipped ports are kept beside the database ports (the pods check refuses the
         // other mesh annotations).
@@ -111,7 +112,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
                         .iter()
                         .map(|port| core::ServicePort {
                             name: Some(port.name.value.clone()),
-                            port: i32::from(port.service_port),
+                            port: i32::from(port.service_port.value),
                             target_port: Some(IntOrString::String(port.name.value.clone())),
                             protocol: Some(port.protocol.as_str().to_owned()),
                             node_port: port.node_port.as_ref().map(|it| i32::from(it.value)),
@@ -226,7 +227,7 @@ fn mesh_annotations(env: &resolved::Env, service: &resolved::Service) -> BTreeMa
                 resolved::ComponentKind::Postgresql | resolved::ComponentKind::Mongodb | resolved::ComponentKind::Redis
             )
         })
-        .filter_map(|component| component.port)
+        .filter_map(|component| component.port.as_ref().map(|it| it.value))
         .collect();
     skipped.sort_unstable();
     skipped.dedup();
@@ -256,8 +257,8 @@ fn pod_spec(service: &resolved::Service, csi_secrets: &[&resolved::Secret]) -> c
         security_context: Some(core::PodSecurityContext {
             run_as_non_root: Some(security.run_as_non_root.value),
             run_as_user: security.run_as_user.as_ref().map(|it| it.value),
-            run_as_group: security.run_as_group,
-            fs_group: security.fs_group,
+            run_as_group: security.run_as_group.as_ref().map(|it| it.value),
+            fs_group: security.fs_group.as_ref().map(|it| it.value),
             seccomp_profile: Some(core::SeccompProfile {
                 type_: "RuntimeDefault".to_owned(),
                 ..core::SeccompProfile::default()
@@ -294,17 +295,21 @@ fn pod_spec(service: &resolved::Service, csi_secrets: &[&resolved::Secret]) -> c
                 .map(|secret| core::LocalObjectReference { name: secret.value.clone() })
                 .collect()
         }),
-        node_selector: non_empty(&service.node_selector),
+        node_selector: non_empty(&plain(&service.node_selector)),
         tolerations: (!service.tolerations.is_empty()).then(|| {
             service
                 .tolerations
                 .iter()
-                .map(|toleration| core::Toleration {
-                    key: toleration.key.clone(),
-                    operator: toleration.operator.clone(),
-                    value: toleration.value.clone(),
-                    effect: toleration.effect.clone(),
-                    toleration_seconds: toleration.toleration_seconds,
+                .map(|toleration| {
+                    let toleration = &toleration.value;
+                    let text = |field: &Option<Spanned<String>>| field.as_ref().map(|it| it.value.clone());
+                    core::Toleration {
+                        key: text(&toleration.key),
+                        operator: text(&toleration.operator),
+                        value: text(&toleration.value),
+                        effect: text(&toleration.effect),
+                        toleration_seconds: toleration.toleration_seconds.as_ref().map(|it| it.value),
+                    }
                 })
                 .collect()
         }),
@@ -449,6 +454,11 @@ fn probe(probe: &resolved::Probe) -> core::Probe {
         }
     }
     result
+}
+
+/// A map of the platform file's spanned strings as the plain strings an object holds.
+fn plain(map: &BTreeMap<Spanned<String>, Spanned<String>>) -> BTreeMap<String, String> {
+    map.iter().map(|(key, value)| (key.value.clone(), value.value.clone())).collect()
 }
 
 fn non_empty(map: &BTreeMap<String, String>) -> Option<BTreeMap<String, String>> {

@@ -147,13 +147,13 @@ mod tests {
         let mut base = model::ServiceSpec {
             image: Some(spanned("a:1".to_owned())),
             command: Some(vec!["node".to_owned(), "main.js".to_owned()]),
-            pod_labels: Some(BTreeMap::from([("team".to_owned(), "core".to_owned())])),
+            pod_labels: Some(BTreeMap::from([(spanned("team".to_owned()), spanned("core".to_owned()))])),
             ..model::ServiceSpec::default()
         };
         let overlay = model::ServiceSpec {
             image: Some(spanned("a:2".to_owned())),
             command: Some(vec!["bun".to_owned()]),
-            pod_labels: Some(BTreeMap::from([("tier".to_owned(), "api".to_owned())])),
+            pod_labels: Some(BTreeMap::from([(spanned("tier".to_owned()), spanned("api".to_owned()))])),
             ..model::ServiceSpec::default()
         };
         base.merge(overlay);
@@ -161,7 +161,10 @@ mod tests {
         assert_eq!(base.command.unwrap(), vec!["bun".to_owned()]);
         assert_eq!(
             base.pod_labels.unwrap(),
-            BTreeMap::from([("team".to_owned(), "core".to_owned()), ("tier".to_owned(), "api".to_owned())])
+            BTreeMap::from([
+                (spanned("team".to_owned()), spanned("core".to_owned())),
+                (spanned("tier".to_owned()), spanned("api".to_owned()))
+            ])
         );
     }
 }

@@ -255,7 +255,7 @@ impl Ctx<'_> {
                 span: cluster_span,
             },
             argocd: resolved::ArgoCd {
-                namespace: argocd.namespace.map_or_else(|| "argocd".to_owned(), |it| it.value),
+                namespace: argocd.namespace.unwrap_or_else(|| Spanned::from("argocd".to_owned())),
                 resources: resources(argocd.resources),
             },
             services,
@@ -296,7 +296,8 @@ impl Ctx<'_> {
         let chart_span = chart.version.as_ref().or(chart.name.as_ref()).map_or(name.span, |it| it.span);
         let external = spec.external.and_then(|external| {
             let host = external.host?;
-            Some(resolved::External { port: external.port.map(|it| it.value).or(info.port).unwrap_or(80), host })
+            let port = external.port.or_else(|| info.port.map(Spanned::from)).unwrap_or_else(|| Spanned::from(80));
+            Some(resolved::External { host, port })
         });
         if kind.value == model::ComponentKind::Helm
             && external.is_none()
@@ -332,7 +333,10 @@ impl Ctx<'_> {
             credentials: spec.credentials,
             uses: spec.uses.unwrap_or_default(),
             secrets: spec.secrets.unwrap_or_default(),
-            port: spec.port.map(|it| it.value).or(external.as_ref().map(|it| it.port)).or(info.port),
+            port: spec
+                .port
+                .or_else(|| external.as_ref().map(|it| it.port.clone()))
+                .or_else(|| info.port.map(Spanned::from)),
             values: spec.values.unwrap_or_default(),
             external,
             kind,
@@ -360,7 +364,7 @@ impl Ctx<'_> {
             .unwrap_or_default()
             .into_iter()
             .map(|port| resolved::Port {
-                service_port: port.service_port.map_or(port.port.value, |it| it.value),
+                service_port: port.service_port.unwrap_or_else(|| port.port.clone()),
                 name: port.name,
                 port: port.port,
                 protocol: port.protocol,
@@ -441,8 +445,8 @@ impl Ctx<'_> {
             security: resolved::Security {
                 run_as_non_root: security.run_as_non_root.unwrap_or_else(|| Spanned::new(true, name.span)),
                 run_as_user: security.run_as_user,
-                run_as_group: security.run_as_group.map(|it| it.value),
-                fs_group: security.fs_group.map(|it| it.value),
+                run_as_group: security.run_as_group,
+                fs_group: security.fs_group,
                 read_only_root_filesystem: security.read_only_root_filesystem.unwrap_or(true),
                 privileged: security.privileged.unwrap_or_else(|| Spanned::new(false, name.span)),
                 exception: security.exception,
@@ -539,16 +543,16 @@ fn reference_outputs(
         let host = format!("{}.{}.svc.cluster.local", service.name.value, service.namespace.value);
         let prefix = format!("services.{}", service.name.value);
         if let Some(port) = service.ports.first() {
-            outputs.insert(format!("{prefix}.port"), port.service_port.to_string());
-            outputs.insert(format!("{prefix}.url"), format!("http://{host}:{}", port.service_port));
+            outputs.insert(format!("{prefix}.port"), port.service_port.value.to_string());
+            outputs.insert(format!("{prefix}.url"), format!("http://{host}:{}", port.service_port.value));
         }
         outputs.insert(format!("{prefix}.namespace"), service.namespace.value.clone());
         outputs.insert(format!("{prefix}.host"), host);
     }
     for component in components.values() {
         let prefix = format!("components.{}", component.name.value);
-        if let (Some(port), Some(url)) = (component.port, component.url()) {
-            outputs.insert(format!("{prefix}.port"), port.to_string());
+        if let (Some(port), Some(url)) = (&component.port, component.url()) {
+            outputs.insert(format!("{prefix}.port"), port.value.to_string());
             outputs.insert(format!("{prefix}.url"), url);
         }
         outputs.insert(format!("{prefix}.namespace"), component.namespace.value.clone());

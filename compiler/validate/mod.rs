@@ -3,6 +3,7 @@
 
 mod budget;
 mod components;
+mod kubernetes;
 mod names;
 mod pods;
 mod policy;
@@ -12,6 +13,8 @@ mod routes;
 mod secrets;
 
 use crate::analysis::Facts;
+pub use kubernetes::{MEASURED_FROM, object_size};
+
 use crate::diagnostic::Diagnostic;
 use crate::resolved;
 
@@ -45,6 +48,7 @@ fn validate_env(facts: &Facts<'_>) -> Vec<Diagnostic> {
     components::check(env, &mut diagnostics);
     policy::check(env, &mut diagnostics);
     pods::check(env, &mut diagnostics);
+    kubernetes::check(env, &mut diagnostics);
     for diagnostic in &mut diagnostics {
         diagnostic.environments = vec![env.name.value.clone()];
     }

@@ -4,11 +4,12 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::k8s_rules;
 use crate::render::names as derived;
 use crate::resolved;
 use crate::source::{Span, Spanned};
 
-const MAX_LABEL: usize = 63;
+const MAX_LABEL: usize = k8s_rules::LABEL_MAX;
 
 /// Names Slipway gives to objects of its own, and what each is: a service or component of that name
 /// would replace it (N006).
@@ -26,6 +27,7 @@ const RESERVED: [(&str, &str); 8] = [
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     label(&env.platform.name, "platform", diagnostics);
     label(&env.name, "environment", diagnostics);
+    label(&env.argocd.namespace, "ArgoCD namespace", diagnostics);
     if let Some(identity) = &env.identity {
         label(&identity.realm, "realm", diagnostics);
     }
@@ -40,6 +42,11 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         }
         for port in &service.ports {
             port_name(&port.name, diagnostics);
+        }
+        for source in &service.env_from {
+            if let resolved::EnvFrom::ConfigMap(config_map) = &source.value {
+                config_map_name(config_map, diagnostics);
+            }
         }
         too_long(
             &derived::application(env, &service.name),
@@ -132,27 +139,15 @@ fn reserved(name: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 fn label(name: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>) {
-    if let Some(problem) = label_problem(name) {
+    if let Err(problem) = k8s_rules::dns1123_label(name) {
         diagnostics.push(
-            Diagnostic::error(Code::InvalidName, format!("{what} name `{}` is not a valid DNS-1123 label", name.value))
-                .with_label(name.span, problem)
-                .with_help(format!("use lowercase letters, digits and `-`, such as `{}`", fix_label(name))),
+            Diagnostic::error(
+                Code::InvalidName,
+                format!("{what} name `{}` is not a valid DNS-1123 label", k8s_rules::shown(name)),
+            )
+            .with_label(name.span, problem)
+            .with_help(format!("use lowercase letters, digits and `-`, such as `{}`", fix_label(name))),
         );
-    }
-}
-
-/// Why `name` is not a DNS-1123 label, if it is not.
-pub(crate) fn label_problem(name: &str) -> Option<&'static str> {
-    if name.is_empty() {
-        Some("empty")
-    } else if name.len() > MAX_LABEL {
-        Some("longer than 63 characters")
-    } else if !name.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-') {
-        Some("only lowercase letters, digits and `-` are allowed")
-    } else if name.starts_with('-') || name.ends_with('-') {
-        Some("must start and end with a letter or digit")
-    } else {
-        None
     }
 }
 
@@ -164,20 +159,29 @@ fn fix_label(name: &str) -> String {
     if fixed.is_empty() { "my-name".to_owned() } else { fixed.trim_end_matches('-').to_owned() }
 }
 
-/// Port names are IANA service names: at most 15 characters, lowercase letters, digits and `-`,
-/// with at least one letter.
-fn port_name(name: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
-    let valid = name.len() <= 15
-        && label_problem(name).is_none()
-        && name.bytes().any(|byte| byte.is_ascii_lowercase())
-        && !name.contains("--");
-    if !valid {
+/// A ConfigMap created outside Slipway, named in `env_from`: a DNS-1123 subdomain.
+fn config_map_name(name: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
+    if let Err(problem) = k8s_rules::dns1123_subdomain(name) {
         diagnostics.push(
             Diagnostic::error(
                 Code::InvalidName,
-                format!("port name `{}` is not a valid IANA service name", name.value),
+                format!("ConfigMap name `{}` is not a valid DNS-1123 subdomain", k8s_rules::shown(name)),
             )
-            .with_label(name.span, "at most 15 lowercase letters, digits and `-`, with a letter")
+            .with_label(name.span, problem)
+            .with_help("a ConfigMap's name is lowercase letters, digits, `-` and `.`"),
+        );
+    }
+}
+
+/// Port names are IANA service names.
+fn port_name(name: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
+    if let Err(problem) = k8s_rules::port_name(name) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::InvalidName,
+                format!("port name `{}` is not a valid IANA service name", k8s_rules::shown(name)),
+            )
+            .with_label(name.span, problem)
             .with_help("name ports like `http`, `grpc` or `metrics`"),
         );
     }

@@ -70,7 +70,12 @@ fn overridden(env: &resolved::Env, service: &resolved::Service, diagnostics: &mu
         .filter_map(|name| env.secrets.get(*name))
         .filter_map(|secret| secret.role_arn.as_deref())
         .collect();
-    let given = service.service_account.annotations.get(ROLE_ARN).map(String::as_str);
+    let given = service
+        .service_account
+        .annotations
+        .iter()
+        .find(|(key, _)| key.value == ROLE_ARN)
+        .map(|(_, value)| value.value.as_str());
     if let Some(role) =
         roles.iter().copied().find(|role| given.is_some_and(|given| given != *role) || roles[0] != *role)
     {

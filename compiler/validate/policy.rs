@@ -86,10 +86,12 @@ pub(super) fn is_exact_version(version: &str) -> bool {
 }
 
 fn image(env: &resolved::Env, service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
-    if service.image.contains('@') {
+    // A reference that does not parse is K007's to report; one with a digest is pinned whatever its tag.
+    let Ok(reference) = crate::k8s_rules::image_reference(&service.image) else { return };
+    if reference.digest.is_some() {
         return;
     }
-    let problem = match service.image_tag() {
+    let problem = match reference.tag {
         None => "has no tag",
         Some("latest") => "uses the tag `latest`",
         Some(_) => return,

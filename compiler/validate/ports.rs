@@ -83,13 +83,13 @@ fn container_ports(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic
         }
         // Two ports on one container port are X001 already; X004 is two container ports on one Service port.
         if let Some((container_port, first)) =
-            service_ports.insert(port.service_port, (port.port.value, port.port.span))
+            service_ports.insert(port.service_port.value, (port.port.value, port.port.span))
             && container_port != port.port.value
         {
             diagnostics.push(
                 Diagnostic::error(
                     Code::DuplicateServicePort,
-                    format!("service `{}` exposes Service port {} twice", service.name.value, port.service_port),
+                    format!("service `{}` exposes Service port {} twice", service.name.value, port.service_port.value),
                 )
                 .with_label(port.port.span, "exposed again here")
                 .with_secondary(first, "first exposed here")

@@ -83,22 +83,17 @@ fn path_problem(path: &str) -> Option<&'static str> {
     }
 }
 
+/// An Ingress host: a DNS-1123 subdomain whose parts are labels, or `*.` and one (`IsWildcardDNS1123Subdomain`).
 fn host_problem(host: &str) -> Option<&'static str> {
     let name = host.strip_prefix("*.").unwrap_or(host);
-    if name.is_empty() || host.len() > 253 {
-        return Some("empty or longer than 253 characters");
-    }
-    let valid_label = |label: &str| {
-        !label.is_empty()
-            && label.len() <= 63
-            && label.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-    };
-    if name.split('.').all(valid_label) {
-        None
-    } else {
+    if name.is_empty() || host.len() > crate::k8s_rules::SUBDOMAIN_MAX {
+        Some("empty or longer than 253 characters")
+    } else if crate::k8s_rules::dns1123_subdomain(name).is_err()
+        || name.split('.').any(|label| crate::k8s_rules::dns1123_label(label).is_err())
+    {
         Some("labels are lowercase letters, digits and `-`, separated by dots")
+    } else {
+        None
     }
 }
 
