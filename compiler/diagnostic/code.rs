@@ -436,6 +436,17 @@ Example:
 
 Fix: list the exact URIs, such as `https://app.example.com/*`, in an environment overlay.";
 
+    PodSecurityWithoutReason = "Y006", "pod-security-without-reason",
+"A namespace relaxes Pod Security below `restricted` (to `baseline` or `privileged`) without saying why.
+Slipway labels every namespace it manages `restricted`; relaxing it lets pods run as root or on the
+host, so the reason is written into the Namespace's annotations for reviewers.
+
+Example:
+    [namespaces.monitoring]
+    pod_security = \"privileged\"
+
+Fix: `pod_security = \"privileged\", reason = \"node-exporter reads the host's /proc and /sys\"`.";
+
     UnknownChartVersion = "C001", "unknown-chart-version",
 "A typed component pins a chart version whose contract Slipway has not read. Each kind knows, for
 the chart versions it lists, where its values go, the labels its pods carry, the pods it runs and
