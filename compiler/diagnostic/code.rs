@@ -532,4 +532,42 @@ Fix: move the file out of `out/`, or describe the object in platform.toml.";
 "`schema/platform.schema.json` does not match the schema of this version of Slipway.
 
 Fix: run `slipway build` or `slipway schema` and commit `schema/`.";
+
+    UnknownEnvironment = "U001", "unknown-environment",
+"A command names an environment the platform does not declare (`promote`, `graph --env`,
+`budget --env`, `diff --env`, `set-image --env`). It is a usage error: exit code 2, and nothing is
+written.
+
+Example:
+    slipway promote staging prodution
+
+Fix: use one of the `[environments.<name>]` tables' names (the help suggests the closest).";
+
+    UnknownServiceArgument = "U002", "unknown-service-argument",
+"A command names a service the platform does not declare (`set-image SERVICE`, `promote --service`).
+It is a usage error: exit code 2, and nothing is written.
+
+Example:
+    slipway set-image acount-service 1.4.3
+
+Fix: use one of the `[services.<name>]` tables' names (the help suggests the closest).";
+
+    InvalidImageTag = "U003", "invalid-image-tag",
+"`set-image` was given a tag that an image reference cannot hold. A tag is 1 to 128 letters, digits,
+`_`, `.` and `-`, and does not start with `.` or `-`; spaces, newlines, `:` and `/` are refused
+before anything is printed or written (exit code 2).
+
+Example:
+    slipway set-image account-service \"1.4.3 \"
+
+Fix: pass the tag alone: `slipway set-image account-service 1.4.3`.";
+
+    NameTaken = "U004", "name-taken",
+"`new service NAME` names a service that already exists. It is a usage error: exit code 2, and
+nothing is written.
+
+Example:
+    slipway new service account-service
+
+Fix: choose another name, or edit the existing `[services.<name>]` table.";
 }
