@@ -202,9 +202,17 @@ pub fn command() -> clap::Command {
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
     let args = match Args::try_parse_from(args) {
         Ok(args) => args,
+        Err(error) if error.use_stderr() => {
+            // clap's message quotes the arguments as given: bounded and printable, as in diagnostics.
+            let text = error.render().to_string();
+            let lines: Vec<_> = text.trim_end().lines().map(|line| diagnostic::sanitize_quoted(line, '\'')).collect();
+            let _ = writeln!(std::io::stderr(), "{}", lines.join("\n"));
+            return ExitStatus::Error as i32;
+        }
         Err(error) => {
+            // `--help` and `--version`.
             let _ = error.print();
-            return if error.use_stderr() { ExitStatus::Error as i32 } else { ExitStatus::Success as i32 };
+            return ExitStatus::Success as i32;
         }
     };
     let mut printer = Printer::new(&args);

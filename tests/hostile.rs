@@ -612,6 +612,14 @@ fn prepare(name: &str, dir: &Path) -> Result<Prepared, String> {
             built(dir)?;
             setup.big = Some("1.0\u{1b}[2J".to_owned());
         }
+        "unknown-format-with-an-escape" => {
+            built(dir)?;
+            setup.big = Some("human\u{1b}]0;owned\u{7}".to_owned());
+        }
+        "unknown-subcommand-of-100-kilobytes" => {
+            built(dir)?;
+            setup.big = Some("x".repeat(100_000));
+        }
         "set-image-huge-tag" => {
             built(dir)?;
             setup.big = Some("1".repeat(100_000));

@@ -9,7 +9,7 @@ mod text;
 pub use code::Code;
 pub use render::{Format, render};
 pub use suggest::{did_you_mean, suggest};
-pub use text::{MAX_ECHO, describe, elide, non_ascii, sanitize};
+pub use text::{describe, elide, non_ascii, sanitize, sanitize_quoted};
 
 use crate::source::Span;
 

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// How many characters of one piece of user text a message shows.
-pub const MAX_ECHO: usize = 80;
+const MAX_ECHO: usize = 80;
 
 /// How many characters a whole message, label, note or help shows.
 const MAX_MESSAGE: usize = 2_000;
@@ -36,8 +36,12 @@ pub fn elide(text: &str) -> Cow<'_, str> {
 /// A whole message made safe to print: each `quoted` piece of user text is elided, other control
 /// characters than newlines are escaped, and the whole is cut at `MAX_MESSAGE` characters.
 pub fn sanitize(message: &str) -> Cow<'_, str> {
+    sanitize_with(message, '`')
+}
+
+fn sanitize_with(message: &str, quote: char) -> Cow<'_, str> {
     let needs_work = message
-        .split('`')
+        .split(quote)
         .skip(1)
         .step_by(2)
         .any(|quoted| quoted.chars().nth(MAX_ECHO).is_some() || quoted.chars().any(char::is_control))
@@ -47,9 +51,9 @@ pub fn sanitize(message: &str) -> Cow<'_, str> {
         return Cow::Borrowed(message);
     }
     let mut out = String::new();
-    for (index, piece) in message.split('`').enumerate() {
+    for (index, piece) in message.split(quote).enumerate() {
         if index > 0 {
-            out.push('`');
+            out.push(quote);
         }
         if index % 2 == 1 {
             out.push_str(&elide(piece));
@@ -68,6 +72,12 @@ pub fn sanitize(message: &str) -> Cow<'_, str> {
         out.push_str("… (message cut)");
     }
     Cow::Owned(out)
+}
+
+/// A message from elsewhere (clap's usage errors, which quote arguments in `'`) made safe to print, as
+/// `sanitize` does with backticks.
+pub fn sanitize_quoted(message: &str, quote: char) -> Cow<'_, str> {
+    sanitize_with(message, quote)
 }
 
 /// Says which characters of `name` are not ASCII, for a name that looks like an ASCII one but is not:
@@ -191,6 +201,8 @@ mod tests {
         assert!(sanitized.ends_with("characters)` has no `image`"), "{sanitized}");
         assert_eq!(sanitize("line one\nline two"), "line one\nline two");
         assert_eq!(sanitize("tag `1.0\n` is refused"), "tag `1.0\\n` is refused");
+        assert_eq!(sanitize_quoted("value 'a\u{1b}[31m'", '\''), "value 'a\\u{1b}[31m'");
+        assert!(sanitize_quoted(&format!("'{long}' is unknown"), '\'').ends_with("… (10000 characters)' is unknown"));
     }
 
     #[test]
