@@ -133,7 +133,8 @@ Example:
 Fix: shorten the service or environment name the message points at.";
 
     UnknownService = "R001", "unknown-service",
-"An environment overrides a service that is not declared in `[services]`.
+"An environment overrides a service that is not declared in `[services]`, or a component that is not
+declared in `[components]`.
 
 Example:
     [environments.production.services.acount-service]
