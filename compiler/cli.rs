@@ -47,34 +47,46 @@ struct Args {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Validate every environment and check that `out/` and `schema/` match a fresh render.
-    Check,
+    Check {
+        /// Print the unified diff of every stale file, however many (by default only a short diff is printed).
+        #[arg(long)]
+        diff: bool,
+    },
     /// Write `out/` and `schema/`.
     Build,
     /// Show what a change does to the rendered platform: a summary, then the diffs.
     Diff {
         /// Only this environment.
-        #[arg(long)]
+        #[arg(long, value_name = "ENV")]
         env: Option<String>,
         /// Compare with the platform as it was at this Git revision, instead of with `out/`.
-        #[arg(long)]
+        #[arg(long, value_name = "REV")]
         base: Option<String>,
         /// Write a pull-request comment in Markdown.
         #[arg(long)]
         markdown: bool,
+        /// Exit with 1 when there are changes, 0 when there are none (as `git diff --exit-code`).
+        #[arg(long)]
+        exit_code: bool,
     },
     /// Set a service's image tag (in the base, or in one environment), then build.
     SetImage {
+        /// The service whose image to re-tag, as named in `[services.<name>]`.
         service: String,
+        /// The new tag, such as `1.4.3`: letters, digits, `_`, `.` and `-`, at most 128.
         tag: String,
-        #[arg(long)]
+        /// Set the tag in this environment's overlay instead of in the base platform.
+        #[arg(long, value_name = "ENV")]
         env: Option<String>,
     },
     /// Copy image tags from one environment to another, then build.
     Promote {
+        /// The environment whose image tags are copied.
         from: String,
+        /// The environment that receives them.
         to: String,
         /// Only these services (default: all).
-        #[arg(long = "service")]
+        #[arg(long = "service", value_name = "SERVICE")]
         services: Vec<String>,
     },
     /// Add something to the platform.
@@ -84,37 +96,79 @@ enum Command {
     },
     /// Print the dependency graph: services, components and gateway routes (`--format mermaid` or `dot`).
     Graph {
-        #[arg(long)]
+        /// The environment to draw (default: the first by name, named on stderr).
+        #[arg(long, value_name = "ENV")]
         env: Option<String>,
     },
     /// Start a new platform in DIR (default: the current directory), ready for `check`.
-    Init { dir: Option<PathBuf> },
+    Init {
+        /// The directory to start the platform in; `platform/platform.toml` must not exist there yet.
+        dir: Option<PathBuf>,
+    },
     /// Write `schema/platform.schema.json` only.
     Schema,
     /// Print each environment's capacity table: every consumer, and the totals against allocatable.
-    Budget,
+    Budget {
+        /// Only this environment.
+        #[arg(long, value_name = "ENV")]
+        env: Option<String>,
+    },
     /// Explain a diagnostic code, such as `S001`.
-    Explain { code: String },
+    Explain {
+        /// A code such as `S001`, or its name such as `undeclared-secret`.
+        code: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
 enum NewCommand {
     /// Append a service with sensible defaults, then build.
     Service {
+        /// The service's name: a DNS-1123 label (lowercase letters, digits and `-`).
         name: String,
-        #[arg(long, default_value = "node")]
-        runtime: String,
-        #[arg(long = "route")]
+        /// The runtime preset, which gives the port, probes and resources.
+        #[arg(long, value_enum, default_value_t = RuntimeArg::Node)]
+        runtime: RuntimeArg,
+        /// A route to the service through the gateway, such as `/api/v1/billing` (repeatable).
+        #[arg(long = "route", value_name = "PATH")]
         routes: Vec<String>,
-        #[arg(long = "uses")]
+        /// A service or component the new service uses, such as `postgresql` or `postgresql:billing`
+        /// (repeatable).
+        #[arg(long = "uses", value_name = "NAME")]
         uses: Vec<String>,
     },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RuntimeArg {
+    /// Node.js: port 3000, 256Mi and 0.1 CPU requested.
+    Node,
+    /// The JVM: port 8080, Spring Boot's actuator probes, 512Mi and 0.25 CPU requested.
+    Java,
+    /// Python: port 8000, 256Mi and 0.15 CPU requested.
+    Python,
+    /// Go: port 8080, 64Mi and 0.05 CPU requested.
+    Go,
+}
+
+impl RuntimeArg {
+    fn as_str(self) -> &'static str {
+        match self {
+            RuntimeArg::Node => "node",
+            RuntimeArg::Java => "java",
+            RuntimeArg::Python => "python",
+            RuntimeArg::Go => "go",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
+    /// Diagnostics as rustc prints them, on stderr.
     Human,
+    /// One JSON object per diagnostic and line, on stdout.
     Json,
+    /// GitHub workflow commands (`::error file=...`), on stdout.
     Github,
     /// For `graph`.
     Mermaid,
@@ -124,39 +178,61 @@ enum FormatArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum DenyArg {
+    /// Warnings make the command fail.
     Warnings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ColorArg {
+    /// Colour when stderr is a terminal and `NO_COLOR` is not set.
     Auto,
+    /// Always colour.
     Always,
+    /// Never colour.
     Never,
+}
+
+/// The command line's definition, for tests that walk it (every argument has help text).
+#[doc(hidden)]
+pub fn command() -> clap::Command {
+    <Args as clap::CommandFactory>::command()
 }
 
 /// Runs the command line and returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
     let args = match Args::try_parse_from(args) {
         Ok(args) => args,
+        Err(error) if error.use_stderr() => {
+            // clap's message quotes the arguments as given: bounded and printable, as in diagnostics.
+            let text = error.render().to_string();
+            let lines: Vec<_> = text.trim_end().lines().map(|line| diagnostic::sanitize_quoted(line, '\'')).collect();
+            let _ = writeln!(std::io::stderr(), "{}", lines.join("\n"));
+            return ExitStatus::Error as i32;
+        }
         Err(error) => {
+            // `--help` and `--version`.
             let _ = error.print();
-            return if error.use_stderr() { ExitStatus::Error as i32 } else { ExitStatus::Success as i32 };
+            return ExitStatus::Success as i32;
         }
     };
     let mut printer = Printer::new(&args);
     let status = match &args.command {
-        Command::Check => check(&args, &mut printer),
+        Command::Check { diff } => check(&args, *diff, &mut printer),
         Command::Build => build(&args, &mut printer),
-        Command::Diff { env, base, markdown } => diff(&args, env.as_deref(), base.as_deref(), *markdown, &mut printer),
+        Command::Diff { env, base, markdown, exit_code } => diff(
+            &args,
+            &DiffOptions { env: env.as_deref(), base: base.as_deref(), markdown: *markdown, exit_code: *exit_code },
+            &mut printer,
+        ),
         Command::SetImage { service, tag, env } => set_image(&args, service, tag, env.as_deref(), &mut printer),
         Command::Promote { from, to, services } => promote(&args, from, to, services, &mut printer),
         Command::New { what: NewCommand::Service { name, runtime, routes, uses } } => {
-            new_service(&args, name, runtime, routes, uses, &mut printer)
+            new_service(&args, name, runtime.as_str(), routes, uses, &mut printer)
         }
         Command::Graph { env } => graph(&args, env.as_deref(), &mut printer),
         Command::Init { dir } => init(&args, dir.as_deref(), &mut printer),
         Command::Schema => write_schema(&args, &mut printer),
-        Command::Budget => budget(&args, &mut printer),
+        Command::Budget { env } => budget(&args, env.as_deref(), &mut printer),
         Command::Explain { code } => explain(code, &mut printer),
     };
     status as i32
@@ -186,12 +262,23 @@ impl Printer {
         if diagnostics.is_empty() {
             return;
         }
-        let text = diagnostic::render(diagnostics, source, self.format);
+        // A platform with thousands of mistakes (generated, or hostile) would print megabytes: people and
+        // pull requests see the first ones, and JSON, for programs, has them all.
+        let shown = if self.format == Format::Json { diagnostics.len() } else { diagnostics.len().min(MAX_PRINTED) };
+        let text = diagnostic::render(&diagnostics[..shown], source, self.format);
         // People read diagnostics on stderr; programs and GitHub read them on stdout.
         if matches!(self.format, Format::Human { .. }) {
             let _ = std::io::stderr().write_all(text.as_bytes());
         } else {
             let _ = std::io::stdout().write_all(text.as_bytes());
+        }
+        if shown < diagnostics.len() {
+            let rest = diagnostics.len() - shown;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {rest} more diagnostic{} not shown; `--format json` prints them all",
+                plural(rest)
+            );
         }
     }
 
@@ -205,23 +292,112 @@ impl Printer {
     }
 }
 
-/// Errors of the command itself go to stderr in every format: they are for whoever runs it.
+/// How many diagnostics are printed for people (`--format human` and `github`).
+const MAX_PRINTED: usize = 50;
+
+/// Errors of the command itself go to stderr in every format: they are for whoever runs it. The user
+/// text in them is bounded and printable, as in diagnostics.
 fn print_error(message: &str) {
-    let _ = writeln!(std::io::stderr(), "error: {message}");
+    let _ = writeln!(std::io::stderr(), "error: {}", diagnostic::sanitize(message));
+}
+
+/// Prints a usage error (a command line that names nothing in the platform) and gives exit code 2.
+fn usage_error(diagnostic: impl Into<Box<Diagnostic>>, printer: &mut Printer) -> ExitStatus {
+    printer.diagnostics(&[*diagnostic.into()], None);
+    ExitStatus::Error
+}
+
+/// Reads the platform file: an I/O error is exit code 2; a file that is not UTF-8 is a located mistake in
+/// the file, exit code 1.
+fn read_platform(args: &Args, printer: &mut Printer) -> Result<SourceFile, ExitStatus> {
+    match load::read(&args.platform) {
+        Ok(source) => Ok(source),
+        Err(load::ReadError::Io(message)) => {
+            print_error(&message);
+            Err(ExitStatus::Error)
+        }
+        Err(load::ReadError::NotUtf8(source, diagnostic)) => {
+            printer.diagnostics(std::slice::from_ref(&*diagnostic), Some(&source));
+            print_error(&format!("{} has 1 error; nothing was rendered", source.path));
+            Err(ExitStatus::Failure)
+        }
+    }
+}
+
+/// Reads and parses the platform, printing parse errors (exit code 1).
+fn parse_platform(args: &Args, printer: &mut Printer) -> Result<(SourceFile, crate::model::Platform), ExitStatus> {
+    let source = read_platform(args, printer)?;
+    match load::parse(&source) {
+        Ok(platform) => Ok((source, platform)),
+        Err(diagnostics) => {
+            printer.diagnostics(&diagnostics, Some(&source));
+            print_error(&format!(
+                "{} has {} error{}; nothing was rendered",
+                source.path,
+                diagnostics.len(),
+                plural(diagnostics.len())
+            ));
+            Err(ExitStatus::Failure)
+        }
+    }
+}
+
+/// `Err` with a usage error when `name` is not one of the platform's environments.
+fn known_environment(platform: &crate::model::Platform, name: &str) -> Result<(), Box<Diagnostic>> {
+    let names: Vec<&str> = platform.environments.keys().map(|key| key.value.as_str()).collect();
+    if names.contains(&name) {
+        return Ok(());
+    }
+    let help = diagnostic::did_you_mean(name, names.iter().copied()).unwrap_or_else(|| {
+        if names.is_empty() {
+            "the platform declares no environment: add `[environments.<name>]`".to_owned()
+        } else {
+            format!("the environments are {}", quoted_list(&names))
+        }
+    });
+    Err(Box::new(
+        Diagnostic::error(Code::UnknownEnvironment, format!("there is no environment `{name}`")).with_help(help),
+    ))
+}
+
+/// `Err` with a usage error when `name` is not one of the platform's services.
+fn known_service(platform: &crate::model::Platform, name: &str) -> Result<(), Box<Diagnostic>> {
+    let names: Vec<&str> = platform.services.keys().map(|key| key.value.as_str()).collect();
+    if names.contains(&name) {
+        return Ok(());
+    }
+    let help = diagnostic::did_you_mean(name, names.iter().copied()).unwrap_or_else(|| {
+        if names.len() > 10 {
+            "the services are the `[services.<name>]` tables".to_owned()
+        } else {
+            format!("the services are {}", quoted_list(&names))
+        }
+    });
+    Err(Box::new(
+        Diagnostic::error(Code::UnknownServiceArgument, format!("there is no service `{name}`")).with_help(help),
+    ))
+}
+
+fn quoted_list(names: &[&str]) -> String {
+    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// Loads and compiles the platform, printing its diagnostics; `Err` carries the exit status.
 fn compile(args: &Args, printer: &mut Printer) -> Result<(SourceFile, Compiled), ExitStatus> {
-    let source = load::read(&args.platform).map_err(|message| {
-        print_error(&message);
-        ExitStatus::Error
-    })?;
+    let source = read_platform(args, printer)?;
     // Parsed once here, because the SealedSecret files to read depend on what the platform declares.
     let compiled = match load::parse(&source) {
         Ok(platform) => crate::compile_platform(&platform, &source, &load::read_attachments(&args.platform, &platform)),
         Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
     };
-    printer.diagnostics(&compiled.diagnostics, Some(&source));
+    report(args, &source, &compiled, printer)?;
+    Ok((source, compiled))
+}
+
+/// Prints the diagnostics of a compiled platform, and gives exit code 1 when it has errors (or warnings
+/// under `--deny warnings`).
+fn report(args: &Args, source: &SourceFile, compiled: &Compiled, printer: &mut Printer) -> Result<(), ExitStatus> {
+    printer.diagnostics(&compiled.diagnostics, Some(source));
     if compiled.has_errors() {
         let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
         print_error(&format!("{} has {errors} error{}; nothing was rendered", source.path, plural(errors)));
@@ -236,7 +412,7 @@ fn compile(args: &Args, printer: &mut Printer) -> Result<(SourceFile, Compiled),
         ));
         return Err(ExitStatus::Failure);
     }
-    Ok((source, compiled))
+    Ok(())
 }
 
 /// Refuses an output directory that is not Slipway's to write or walk (see `emit::check_output_directory`).
@@ -256,7 +432,7 @@ fn guard_writes(args: &Args) -> Result<(), ExitStatus> {
     })
 }
 
-fn check(args: &Args, printer: &mut Printer) -> ExitStatus {
+fn check(args: &Args, show_diff: bool, printer: &mut Printer) -> ExitStatus {
     if let Err(status) = guard_out(args) {
         return status;
     }
@@ -290,9 +466,23 @@ fn check(args: &Args, printer: &mut Printer) -> ExitStatus {
     }
     printer.diagnostics(&problems, None);
     if problems.iter().any(Diagnostic::is_error) {
-        printer.out(&diffs(&args.out, &comparison, files));
-        if let Some(old) = schema_on_disk.filter(|old| old != &fresh_schema) {
-            printer.out(&emit::unified_diff(&args.schema.display().to_string(), &old, &fresh_schema));
+        let stale = comparison.added.len() + comparison.changed.len() + comparison.removed.len();
+        // A first check, or a renamed environment, would print the whole render as a diff: only a short
+        // diff is printed unless `--diff` asks for all of it.
+        let mut text =
+            if show_diff || stale <= MAX_LISTED_FILES { diffs(&args.out, &comparison, files) } else { String::new() };
+        if let Some(old) = schema_on_disk.as_ref().filter(|old| **old != fresh_schema) {
+            text.push_str(&emit::unified_diff(&args.schema.display().to_string(), old, &fresh_schema));
+        }
+        let lines = text.lines().count();
+        let differing = stale + usize::from(schema_on_disk.as_ref().is_some_and(|old| *old != fresh_schema));
+        if show_diff || (stale <= MAX_LISTED_FILES && lines <= MAX_DIFF_LINES) {
+            printer.out(&text);
+        } else {
+            printer.out(&format!(
+                "(the diff of {differing} file{} is not shown: `slipway check --diff` prints it, `slipway diff` summarises it)\n",
+                plural(differing)
+            ));
         }
         print_error(&format!("check failed: {} problem{}", problems.len(), plural(problems.len())));
         return ExitStatus::Failure;
@@ -308,6 +498,9 @@ fn check(args: &Args, printer: &mut Printer) -> ExitStatus {
     release(compiled);
     ExitStatus::Success
 }
+
+/// How many lines of diff `check` prints without `--diff`.
+const MAX_DIFF_LINES: usize = 200;
 
 /// Leaves a large value to the end of the process instead of freeing it piece by piece: the operating
 /// system takes all the memory back at once, and tens of thousands of strings need not be freed one by
@@ -328,9 +521,9 @@ fn build(args: &Args, printer: &mut Printer) -> ExitStatus {
     let comparison = match emit::write(&args.out, files) {
         Ok(comparison) => comparison,
         Err(WriteError::Conflicts(comparison)) => {
-            let mut problems: Vec<Diagnostic> =
-                comparison.conflicts.iter().map(|path| conflict(&args.out, path, &comparison)).collect();
-            problems.extend(special_files(&args.out, &comparison));
+            let conflicts = comparison.conflicts.iter().map(|path| conflict(&args.out, path, &comparison)).collect();
+            let mut problems = bounded(conflicts, "files in the way of generated ones");
+            problems.extend(bounded(special_files(&args.out, &comparison).collect(), "FIFOs, devices or sockets"));
             printer.diagnostics(&problems, None);
             print_error("nothing was written");
             return ExitStatus::Failure;
@@ -353,9 +546,10 @@ fn build(args: &Args, printer: &mut Printer) -> ExitStatus {
             return ExitStatus::Error;
         }
     };
-    let mut warnings: Vec<Diagnostic> =
-        comparison.unmanaged.iter().map(|path| unmanaged(&args.out, path, false)).collect();
-    warnings.extend(comparison.symlinks.iter().map(|path| symlink(&args.out, path, false)));
+    let unmanaged = comparison.unmanaged.iter().map(|path| unmanaged(&args.out, path, false)).collect();
+    let mut warnings = bounded(unmanaged, "files not generated by slipway");
+    let symlinks = comparison.symlinks.iter().map(|path| symlink(&args.out, path, false)).collect();
+    warnings.extend(bounded(symlinks, "symbolic links"));
     warnings.extend(leftovers(&args.out, &comparison));
     printer.diagnostics(&warnings, None);
     if comparison.interrupted {
@@ -381,13 +575,30 @@ fn build(args: &Args, printer: &mut Printer) -> ExitStatus {
     ExitStatus::Success
 }
 
-fn diff(args: &Args, env: Option<&str>, base: Option<&str>, markdown: bool, printer: &mut Printer) -> ExitStatus {
-    let (_, compiled) = match compile(args, printer) {
+/// What `diff` compares and how it reports.
+struct DiffOptions<'a> {
+    env: Option<&'a str>,
+    base: Option<&'a str>,
+    markdown: bool,
+    exit_code: bool,
+}
+
+fn diff(args: &Args, options: &DiffOptions<'_>, printer: &mut Printer) -> ExitStatus {
+    let (source, platform) = match parse_platform(args, printer) {
         Ok(it) => it,
         Err(status) => return status,
     };
+    if let Some(env) = options.env
+        && let Err(error) = known_environment(&platform, env)
+    {
+        return usage_error(error, printer);
+    }
+    let compiled = crate::compile_platform(&platform, &source, &load::read_attachments(&args.platform, &platform));
+    if let Err(status) = report(args, &source, &compiled, printer) {
+        return status;
+    }
     let after = compiled.files.expect("a platform without errors has files");
-    let before = match base {
+    let before = match options.base {
         Some(revision) => {
             let source = match load::read_at_revision(&args.platform, revision) {
                 Ok(source) => source,
@@ -396,7 +607,13 @@ fn diff(args: &Args, env: Option<&str>, base: Option<&str>, markdown: bool, prin
                     return ExitStatus::Error;
                 }
             };
-            let base_compiled = crate::compile(&source);
+            // The base is compiled with its own SealedSecret files, as they were at the revision.
+            let base_compiled = match load::parse(&source) {
+                Ok(base) => {
+                    crate::compile_platform(&base, &source, &load::read_attachments_at(&args.platform, revision, &base))
+                }
+                Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
+            };
             // A base that does not compile is shown as empty, so the whole render reads as added.
             base_compiled.files.unwrap_or_default()
         }
@@ -409,40 +626,42 @@ fn diff(args: &Args, env: Option<&str>, base: Option<&str>, markdown: bool, prin
             }
         },
     };
-    let keep = |path: &String| env.is_none_or(|env| path.starts_with(&format!("{env}/")));
+    let keep = |path: &String| options.env.is_none_or(|env| path.starts_with(&format!("{env}/")));
     let before: emit::Files = before.into_iter().filter(|(path, _)| keep(path)).collect();
     let after: emit::Files = after.into_iter().filter(|(path, _)| keep(path)).collect();
     let changes = review::changes(&before, &after);
     let summaries = review::summarize(&changes);
-    let text = if markdown { review::markdown(&summaries, &changes) } else { review::text(&summaries, &changes) };
+    let text =
+        if options.markdown { review::markdown(&summaries, &changes) } else { review::text(&summaries, &changes) };
     printer.out(&text);
-    ExitStatus::Success
+    if options.exit_code && !changes.is_empty() { ExitStatus::Failure } else { ExitStatus::Success }
 }
 
-/// Writes an edited platform if it compiles, then builds; otherwise reports and writes nothing.
-fn write_edit(args: &Args, edited: &str, printer: &mut Printer) -> ExitStatus {
+/// Writes an edited platform if it compiles (with the files it refers to, as `check` reads them), says
+/// what changed, then builds; otherwise reports and writes nothing.
+fn write_edit(args: &Args, edited: &str, done: &str, printer: &mut Printer) -> ExitStatus {
     if let Err(status) = guard_writes(args) {
         return status;
     }
     let source = SourceFile::new(args.platform.display().to_string(), edited);
-    let compiled = crate::compile(&source);
+    let compiled = match load::parse(&source) {
+        Ok(platform) => crate::compile_platform(&platform, &source, &load::read_attachments(&args.platform, &platform)),
+        Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
+    };
     if compiled.has_errors() {
         printer.diagnostics(&compiled.diagnostics, Some(&source));
-        print_error(&format!("the change would make `{}` invalid; nothing was written", args.platform.display()));
+        print_error(&format!(
+            "the change would make `{}` invalid (the lines shown are those of the changed file); nothing was written",
+            args.platform.display()
+        ));
         return ExitStatus::Failure;
     }
     if let Err(message) = emit::write_file(&args.platform, edited) {
         print_error(&message);
         return ExitStatus::Error;
     }
+    printer.out(done);
     build(args, printer)
-}
-
-fn read_platform(args: &Args) -> Result<SourceFile, ExitStatus> {
-    load::read(&args.platform).map_err(|message| {
-        print_error(&message);
-        ExitStatus::Error
-    })
 }
 
 fn edit_failed(error: &Diagnostic, printer: &mut Printer) -> ExitStatus {
@@ -451,14 +670,29 @@ fn edit_failed(error: &Diagnostic, printer: &mut Printer) -> ExitStatus {
 }
 
 fn set_image(args: &Args, service: &str, tag: &str, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
-    let source = match read_platform(args) {
-        Ok(source) => source,
+    // The same rule the image references check (K007) applies to what this writes.
+    if crate::k8s_rules::image_tag(tag).is_err() {
+        let mut error = Diagnostic::error(Code::InvalidImageTag, format!("`{tag}` is not an image tag")).with_help(
+            "a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`, such as `1.4.3`",
+        );
+        if let Some(which) = diagnostic::non_ascii(tag) {
+            error = error.with_note(which);
+        }
+        return usage_error(error, printer);
+    }
+    let (source, platform) = match parse_platform(args, printer) {
+        Ok(it) => it,
         Err(status) => return status,
     };
-    let current = match resolved_images(&source) {
-        Ok(images) => images,
-        Err(status) => return status,
-    };
+    if let Err(error) = known_service(&platform, service) {
+        return usage_error(error, printer);
+    }
+    if let Some(env) = env
+        && let Err(error) = known_environment(&platform, env)
+    {
+        return usage_error(error, printer);
+    }
+    let current = images_of(&resolve_envs(args, &source, &platform));
     // The image to re-tag: the environment's, else the base's.
     let image = env
         .and_then(|env| current.get(&(env.to_owned(), service.to_owned())))
@@ -466,36 +700,30 @@ fn set_image(args: &Args, service: &str, tag: &str, env: Option<&str>, printer: 
         .or_else(|| edit::base_image(&source.text, service).ok().flatten());
     let Some(image) = image else {
         return edit_failed(
-            &edit::set_image(&source.text, service, "", env).err().unwrap_or_else(|| {
-                Box::new(Diagnostic::error(Code::MissingKey, format!("service `{service}` has no image to re-tag")))
-            }),
+            &Diagnostic::error(Code::MissingKey, format!("service `{service}` has no image to re-tag"))
+                .with_help("give it `image = \"registry/name:tag\"` first; `set-image` changes only the tag"),
             printer,
         );
     };
     let new_image = edit::with_tag(&image, tag);
     match edit::set_image(&source.text, service, &new_image, env) {
         Ok(edited) => {
-            printer.out(&format!(
+            let done = format!(
                 "{service}{}: {image} -> {new_image}\n",
                 env.map(|env| format!(" in {env}")).unwrap_or_default()
-            ));
-            write_edit(args, &edited, printer)
+            );
+            write_edit(args, &edited, &done, printer)
         }
         Err(error) => edit_failed(&error, printer),
     }
 }
 
+/// The environments of a platform, resolved with the files it refers to, for commands that edit it.
+fn resolve_envs(args: &Args, source: &SourceFile, platform: &crate::model::Platform) -> Vec<crate::resolved::Env> {
+    crate::resolve::resolve(platform, source, &load::read_attachments(&args.platform, platform)).0
+}
+
 /// (environment, service) -> image, after merging.
-fn resolved_images(source: &SourceFile) -> Result<std::collections::BTreeMap<(String, String), String>, ExitStatus> {
-    Ok(images_of(&resolve_envs(source)?))
-}
-
-/// The environments of a platform, resolved, for commands that edit it.
-fn resolve_envs(source: &SourceFile) -> Result<Vec<crate::resolved::Env>, ExitStatus> {
-    let platform = load::parse(source).map_err(|_| ExitStatus::Failure)?;
-    Ok(crate::resolve::resolve(&platform, source, &load::Attachments::default()).0)
-}
-
 fn images_of(envs: &[crate::resolved::Env]) -> std::collections::BTreeMap<(String, String), String> {
     envs.iter()
         .flat_map(|env| {
@@ -512,26 +740,22 @@ fn is_mutable_tag(tag: Option<&str>) -> bool {
 }
 
 fn promote(args: &Args, from: &str, to: &str, services: &[String], printer: &mut Printer) -> ExitStatus {
-    let source = match read_platform(args) {
-        Ok(source) => source,
+    let (source, platform) = match parse_platform(args, printer) {
+        Ok(it) => it,
         Err(status) => return status,
     };
-    let Ok(envs) = resolve_envs(&source) else {
-        return compile(args, printer).err().unwrap_or(ExitStatus::Failure);
-    };
-    let images = images_of(&envs);
-    let environments: std::collections::BTreeSet<&str> = envs.iter().map(|env| env.name.value.as_str()).collect();
     for env in [from, to] {
-        if !environments.contains(env) {
-            let help = diagnostic::did_you_mean(env, environments.iter().copied());
-            printer.diagnostics(
-                &[Diagnostic::error(Code::UnknownService, format!("there is no environment `{env}`"))
-                    .with_help_opt(help)],
-                None,
-            );
-            return ExitStatus::Failure;
+        if let Err(error) = known_environment(&platform, env) {
+            return usage_error(error, printer);
         }
     }
+    for service in services {
+        if let Err(error) = known_service(&platform, service) {
+            return usage_error(error, printer);
+        }
+    }
+    let envs = resolve_envs(args, &source, &platform);
+    let images = images_of(&envs);
     let to_production = envs.iter().any(|env| env.name.value == to && env.tier == crate::resolved::Tier::Production);
     let mut edited = source.text.clone();
     let mut changed = Vec::new();
@@ -546,10 +770,18 @@ fn promote(args: &Args, from: &str, to: &str, services: &[String], printer: &mut
             continue;
         }
         if to_production && is_mutable_tag(tag) {
-            print_error(&format!(
-                "refusing to promote `{image}` of `{service}` into production: `{}` is not a version",
-                tag.unwrap_or("(no tag)")
-            ));
+            printer.diagnostics(
+                &[Diagnostic::error(
+                    Code::MutableImageTag,
+                    format!(
+                        "refusing to promote `{image}` of `{service}` into production: `{}` is not a version",
+                        tag.unwrap_or("(no tag)")
+                    ),
+                )
+                .with_help(format!("tag a release in `{from}` first, such as `1.4.3`, then promote it"))],
+                None,
+            );
+            print_error("nothing was written");
             return ExitStatus::Failure;
         }
         let new_image = edit::with_tag(target, tag.unwrap_or("latest"));
@@ -559,22 +791,11 @@ fn promote(args: &Args, from: &str, to: &str, services: &[String], printer: &mut
         };
         changed.push(format!("{service}: {target} -> {new_image}"));
     }
-    for service in services {
-        if !images.contains_key(&(from.to_owned(), service.clone())) {
-            return edit_failed(
-                &edit::set_image(&source.text, service, "", None).err().unwrap_or_else(|| {
-                    Box::new(Diagnostic::error(Code::UnknownService, format!("there is no service `{service}`")))
-                }),
-                printer,
-            );
-        }
-    }
     if changed.is_empty() {
         printer.out(&format!("nothing to promote: `{to}` already runs the tags of `{from}`\n"));
         return ExitStatus::Success;
     }
-    printer.out(&format!("promoting {from} -> {to}:\n  {}\n", changed.join("\n  ")));
-    write_edit(args, &edited, printer)
+    write_edit(args, &edited, &format!("promoted {from} -> {to}:\n  {}\n", changed.join("\n  ")), printer)
 }
 
 fn new_service(
@@ -585,58 +806,67 @@ fn new_service(
     uses: &[String],
     printer: &mut Printer,
 ) -> ExitStatus {
-    let source = match read_platform(args) {
-        Ok(source) => source,
+    let (source, platform) = match parse_platform(args, printer) {
+        Ok(it) => it,
         Err(status) => return status,
     };
+    if platform.services.keys().any(|key| key.value == name) {
+        return usage_error(
+            Diagnostic::error(Code::NameTaken, format!("service `{name}` already exists"))
+                .with_help("choose another name, or edit its `[services.<name>]` table"),
+            printer,
+        );
+    }
     // The new service's image lives beside the others': the registry of the first service, or a placeholder.
-    let registry = load::parse(&source)
-        .ok()
-        .and_then(|platform| {
-            platform.services.values().find_map(|spec| spec.image.as_ref()).map(|image| {
-                let (name, _) = edit::split_image(image);
-                name.rsplit_once('/').map_or_else(|| name.to_owned(), |(registry, _)| registry.to_owned())
-            })
-        })
-        .unwrap_or_else(|| "registry.example.com".to_owned());
+    let registry = platform.services.values().find_map(|spec| spec.image.as_ref()).map_or_else(
+        || "registry.example.com".to_owned(),
+        |image| {
+            let (name, _) = edit::split_image(image);
+            name.rsplit_once('/').map_or_else(|| name.to_owned(), |(registry, _)| registry.to_owned())
+        },
+    );
     let image = format!("{registry}/{name}:0.1.0");
     match edit::new_service(&source.text, name, &image, runtime, routes, uses) {
-        Ok(edited) => {
-            printer.out(&format!("added service `{name}` ({image})\n"));
-            write_edit(args, &edited, printer)
-        }
+        Ok(edited) => write_edit(args, &edited, &format!("added service `{name}` ({image})\n"), printer),
         Err(error) => edit_failed(&error, printer),
     }
 }
 
 fn graph(args: &Args, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
-    let source = match read_platform(args) {
-        Ok(source) => source,
+    if matches!(args.format, FormatArg::Json | FormatArg::Github) {
+        print_error("`graph` takes `--format mermaid` or `--format dot`");
+        return ExitStatus::Error;
+    }
+    let (source, platform) = match parse_platform(args, printer) {
+        Ok(it) => it,
         Err(status) => return status,
     };
-    let platform = match load::parse(&source) {
-        Ok(platform) => platform,
-        Err(diagnostics) => {
-            printer.diagnostics(&diagnostics, Some(&source));
-            return ExitStatus::Failure;
-        }
-    };
-    let (envs, _) = crate::resolve::resolve(&platform, &source, &load::Attachments::default());
+    if let Some(env) = env
+        && let Err(error) = known_environment(&platform, env)
+    {
+        return usage_error(error, printer);
+    }
+    let (envs, _) = crate::resolve::resolve(&platform, &source, &load::read_attachments(&args.platform, &platform));
     let chosen = match env {
         Some(name) => envs.iter().find(|it| it.name.value == name),
         None => envs.first(),
     };
     let Some(chosen) = chosen else {
-        print_error(&format!("there is no environment `{}`", env.unwrap_or_default()));
-        return ExitStatus::Failure;
+        // No environment at all: `check` says so, located.
+        return compile(args, printer).err().unwrap_or(ExitStatus::Failure);
     };
+    if env.is_none() {
+        let names: Vec<&str> = envs.iter().map(|env| env.name.value.as_str()).collect();
+        let others = if names.len() > 1 {
+            format!(" (the first by name of {}; choose one with `--env`)", quoted_list(&names))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(std::io::stderr(), "drew environment `{}`{others}", diagnostic::elide(&chosen.name.value));
+    }
     let text = match args.format {
         FormatArg::Dot => crate::render::dot(chosen),
-        FormatArg::Human | FormatArg::Mermaid => crate::render::mermaid(chosen),
-        FormatArg::Json | FormatArg::Github => {
-            print_error("`graph` takes `--format mermaid` or `--format dot`");
-            return ExitStatus::Error;
-        }
+        _ => crate::render::mermaid(chosen),
     };
     printer.out(&text);
     ExitStatus::Success
@@ -694,24 +924,21 @@ fn write_schema(args: &Args, printer: &mut Printer) -> ExitStatus {
     }
 }
 
-fn budget(args: &Args, printer: &mut Printer) -> ExitStatus {
-    let source = match load::read(&args.platform) {
-        Ok(source) => source,
-        Err(message) => {
-            print_error(&message);
-            return ExitStatus::Error;
-        }
+fn budget(args: &Args, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
+    let (source, platform) = match parse_platform(args, printer) {
+        Ok(it) => it,
+        Err(status) => return status,
     };
-    let platform = match load::parse(&source) {
-        Ok(platform) => platform,
-        Err(diagnostics) => {
-            printer.diagnostics(&diagnostics, Some(&source));
-            return ExitStatus::Failure;
-        }
-    };
+    if let Some(env) = env
+        && let Err(error) = known_environment(&platform, env)
+    {
+        return usage_error(error, printer);
+    }
     // The table is most useful when the budget does not fit, so it is printed even with errors.
     let attachments = load::read_attachments(&args.platform, &platform);
     let (envs, diagnostics) = crate::resolve::resolve(&platform, &source, &attachments);
+    let envs: Vec<crate::resolved::Env> =
+        envs.into_iter().filter(|it| env.is_none_or(|env| it.name.value == env)).collect();
     let mut diagnostics = diagnostics;
     diagnostics.extend(crate::validate::validate(&envs));
     let diagnostics = diagnostic::consolidate(diagnostics);
@@ -723,8 +950,11 @@ fn budget(args: &Args, printer: &mut Printer) -> ExitStatus {
         text.push('\n');
     }
     printer.out(&text);
-    let budget_errors: Vec<Diagnostic> =
-        diagnostics.into_iter().filter(|d| d.code.as_str().starts_with('B') || d.code == Code::MissingKey).collect();
+    let budget_errors: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(|d| d.code.as_str().starts_with('B') || d.code == Code::MissingKey)
+        .filter(|d| env.is_none_or(|env| d.environments.is_empty() || d.environments.iter().any(|it| it == env)))
+        .collect();
     printer.diagnostics(&budget_errors, Some(&source));
     if budget_errors.iter().any(Diagnostic::is_error) { ExitStatus::Failure } else { ExitStatus::Success }
 }
@@ -764,31 +994,73 @@ fn output_diagnostics(out: &Path, comparison: &Comparison) -> Vec<Diagnostic> {
             .with_help("run `slipway build` to complete it"),
         );
     }
-    problems.extend(comparison.added.iter().map(|path| stale(path, "is missing")));
-    problems.extend(comparison.changed.iter().map(|(path, _)| stale(path, "differs from a fresh render")));
-    problems.extend(comparison.removed.iter().map(|(path, _)| stale(path, "is no longer generated")));
-    // A first build, or a renamed environment, makes every file stale: name a few, count the rest.
-    if problems.len() > MAX_LISTED_FILES {
-        let rest = problems.len() - MAX_LISTED_FILES;
-        problems.truncate(MAX_LISTED_FILES);
-        problems.push(
-            Diagnostic::error(
-                Code::StaleOutput,
-                format!("{rest} more file{} in `{}` are stale", plural(rest), out.display()),
-            )
-            .with_help("run `slipway diff` to see them all, and `slipway build` to bring them up to date"),
-        );
+    let n_stale = comparison.added.len() + comparison.changed.len() + comparison.removed.len();
+    if n_stale <= MAX_LISTED_FILES {
+        problems.extend(comparison.added.iter().map(|path| stale(path, "is missing")));
+        problems.extend(comparison.changed.iter().map(|(path, _)| stale(path, "differs from a fresh render")));
+        problems.extend(comparison.removed.iter().map(|(path, _)| stale(path, "is no longer generated")));
+    } else {
+        // A first build, or a renamed environment, makes every file stale: count them, name a few.
+        problems.push(stale_summary(out, comparison));
     }
-    problems.extend(comparison.conflicts.iter().map(|path| conflict(out, path, comparison)));
-    problems.extend(comparison.unmanaged.iter().map(|path| unmanaged(out, path, true)));
-    problems.extend(comparison.symlinks.iter().map(|path| symlink(out, path, true)));
-    problems.extend(special_files(out, comparison));
+    let conflicts = comparison.conflicts.iter().map(|path| conflict(out, path, comparison)).collect();
+    problems.extend(bounded(conflicts, "files in the way of generated ones"));
+    let unmanaged = comparison.unmanaged.iter().map(|path| unmanaged(out, path, true)).collect();
+    problems.extend(bounded(unmanaged, "files not generated by slipway"));
+    problems
+        .extend(bounded(comparison.symlinks.iter().map(|path| symlink(out, path, true)).collect(), "symbolic links"));
+    problems.extend(bounded(special_files(out, comparison).collect(), "FIFOs, devices or sockets"));
     problems.extend(leftovers(out, comparison));
     problems
 }
 
-/// How many stale files `check` names one by one.
-const MAX_LISTED_FILES: usize = 20;
+/// One diagnostic for many stale files: how many are missing, differ, or are no longer generated, and
+/// the first few of each by name.
+fn stale_summary(out: &Path, comparison: &Comparison) -> Diagnostic {
+    let groups: [(Vec<&String>, &str); 3] = [
+        (comparison.added.iter().collect(), "missing"),
+        (comparison.changed.iter().map(|(path, _)| path).collect(), "different from a fresh render"),
+        (comparison.removed.iter().map(|(path, _)| path).collect(), "no longer generated"),
+    ];
+    let mut counts = Vec::new();
+    let mut diagnostic = Diagnostic::error(Code::StaleOutput, String::new());
+    for (paths, state) in &groups {
+        if paths.is_empty() {
+            continue;
+        }
+        let noun = if counts.is_empty() { format!(" file{}", plural(paths.len())) } else { String::new() };
+        counts.push(format!("{}{noun} {state}", paths.len()));
+        let mut names: Vec<String> =
+            paths.iter().take(NAMED_PER_GROUP).map(|path| format!("`{}`", display(out, path))).collect();
+        if paths.len() > NAMED_PER_GROUP {
+            names.push(format!("and {} more", paths.len() - NAMED_PER_GROUP));
+        }
+        diagnostic = diagnostic.with_note(format!("{state}: {}", names.join(", ")));
+    }
+    diagnostic.message = format!("`{}` is stale: {}", out.display(), counts.join(", "));
+    diagnostic.with_help(
+        "run `slipway build` and commit the result; `slipway diff` summarises the changes, and \
+         `slipway check --diff` prints all of them",
+    )
+}
+
+/// How many files of each state (missing, different, removed) a stale summary names.
+const NAMED_PER_GROUP: usize = 3;
+
+/// The first `MAX_LISTED_FILES` diagnostics of one kind, and one that counts the rest.
+fn bounded(mut diagnostics: Vec<Diagnostic>, what: &str) -> Vec<Diagnostic> {
+    if diagnostics.len() > MAX_LISTED_FILES {
+        let rest = diagnostics.len() - MAX_LISTED_FILES;
+        let summary =
+            Diagnostic { message: format!("and {rest} more {what}"), notes: Vec::new(), ..diagnostics[0].clone() };
+        diagnostics.truncate(MAX_LISTED_FILES);
+        diagnostics.push(summary);
+    }
+    diagnostics
+}
+
+/// How many files `check` names one by one, for each kind of problem.
+const MAX_LISTED_FILES: usize = 5;
 
 fn conflict(out: &Path, relative: &str, comparison: &Comparison) -> Diagnostic {
     let shown = display(out, relative);

@@ -24,7 +24,7 @@ fn unknown_service(document: &DocumentMut, service: &str) -> EditError {
         .map(|it| it.iter().map(|(key, _)| key.to_owned()).collect())
         .unwrap_or_default();
     Box::new(
-        Diagnostic::error(Code::UnknownService, format!("there is no service `{service}`"))
+        Diagnostic::error(Code::UnknownServiceArgument, format!("there is no service `{service}`"))
             .with_help_opt(did_you_mean(service, names.iter().map(String::as_str))),
     )
 }
@@ -97,7 +97,7 @@ pub fn set_image(text: &str, service: &str, image: &str, environment: Option<&st
             let Some(overlay) = environments.and_then(|it| it.get_mut(environment)).and_then(Item::as_table_like_mut)
             else {
                 return Err(Box::new(
-                    Diagnostic::error(Code::UnknownService, format!("there is no environment `{environment}`"))
+                    Diagnostic::error(Code::UnknownEnvironment, format!("there is no environment `{environment}`"))
                         .with_help("environments are the `[environments.<name>]` tables"),
                 ));
             };
@@ -125,7 +125,7 @@ pub fn new_service(
 ) -> Result<String, EditError> {
     let document = parse(text)?;
     if document.get("services").and_then(Item::as_table_like).is_some_and(|it| it.contains_key(name)) {
-        return Err(Box::new(Diagnostic::error(Code::DuplicateName, format!("service `{name}` already exists"))));
+        return Err(Box::new(Diagnostic::error(Code::NameTaken, format!("service `{name}` already exists"))));
     }
     let quote = |items: &[String]| {
         items.iter().map(|it| Value::from(it.as_str()).to_string().trim().to_owned()).collect::<Vec<_>>().join(", ")

@@ -11,17 +11,71 @@ use crate::model;
 use crate::quantity::HELP_SEPARATOR;
 use crate::source::{SourceFile, Span};
 
-/// Reads the platform file. The error is an I/O message for the CLI (exit code 2). Only a regular file is
-/// opened (through a symbolic link if need be): a FIFO or a device would block or never end.
-pub fn read(path: &Path) -> Result<SourceFile, String> {
+/// Why the platform file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// An I/O message for the CLI (exit code 2).
+    Io(String),
+    /// The file was read but is not UTF-8: its text (with the bad bytes replaced) and a diagnostic that
+    /// points at the first bad byte (exit code 1, like any other mistake in the file).
+    NotUtf8(SourceFile, Box<Diagnostic>),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(message) => f.write_str(message),
+            ReadError::NotUtf8(source, diagnostic) => {
+                let (line, column) =
+                    diagnostic.primary.as_ref().map_or((1, 1), |label| source.line_col(label.span.start));
+                write!(f, "{}:{line}:{column}: {}", source.path, diagnostic.message)
+            }
+        }
+    }
+}
+
+/// Reads the platform file. Only a regular file is opened (through a symbolic link if need be): a FIFO or
+/// a device would block or never end.
+pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
     if let Ok(metadata) = std::fs::metadata(path)
         && !metadata.is_file()
     {
-        return Err(format!("cannot read `{}`: it is not a regular file", path.display()));
+        return Err(ReadError::Io(format!("cannot read `{}`: it is not a regular file", path.display())));
     }
-    std::fs::read_to_string(path)
-        .map(|text| SourceFile::new(path.display().to_string(), text))
-        .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
+    let bytes =
+        std::fs::read(path).map_err(|error| ReadError::Io(format!("cannot read `{}`: {error}", path.display())))?;
+    from_bytes(path.display().to_string(), bytes)
+}
+
+/// The source file of `bytes`, or a diagnostic at the first byte that is not UTF-8.
+pub fn from_bytes(path: String, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(path, text)),
+        Err(error) => {
+            let valid_up_to = error.utf8_error().valid_up_to();
+            let bytes = error.as_bytes();
+            let bad: Vec<String> = bytes[valid_up_to..]
+                .iter()
+                .take(error.utf8_error().error_len().unwrap_or(bytes.len() - valid_up_to).min(4))
+                .map(|byte| format!("0x{byte:02X}"))
+                .collect();
+            // The text up to the first bad byte is kept as it is, so the offset is the same in both.
+            let source = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
+            let end = valid_up_to + source.text[valid_up_to..].chars().next().map_or(0, char::len_utf8);
+            let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+            let help = if utf16 {
+                "the file is UTF-16 (it starts with a UTF-16 byte-order mark), and TOML files are UTF-8: save it \
+                 as UTF-8 (`iconv -f utf-16 -t utf-8`)"
+            } else {
+                "TOML files are UTF-8: save the file as UTF-8 (from Latin-1: `iconv -f latin1 -t utf-8`), or \
+                 write the character as an escape such as `\\u00e9` inside a string"
+            };
+            let diagnostic = Diagnostic::error(Code::TomlSyntax, "the platform file is not valid UTF-8")
+                .with_label(Span::new(valid_up_to, end), format!("byte {} is not UTF-8", bad.join(" ")))
+                .with_help(help);
+            Err(ReadError::NotUtf8(source, Box::new(diagnostic)))
+        }
+    }
 }
 
 /// Files the platform refers to besides itself: the encrypted SealedSecrets in `secrets/` beside it.
@@ -37,6 +91,27 @@ pub struct Attachments {
 /// `../../x`, which the names check reports) gets no file at all, and a file that is a symbolic link, a
 /// FIFO or anything but a regular file is not opened.
 pub fn read_attachments(platform_path: &Path, platform: &model::Platform) -> Attachments {
+    attachments_with(platform_path, platform, read_regular)
+}
+
+/// The attachments of the platform as it was at a Git revision (for `diff --base`): each SealedSecret
+/// file read with `git show REV:path`, as the platform file itself is. `revision` must have passed
+/// `is_safe_revision`.
+pub fn read_attachments_at(platform_path: &Path, revision: &str, platform: &model::Platform) -> Attachments {
+    attachments_with(platform_path, platform, |path| {
+        if !is_safe_revision(revision) {
+            return Err(format!("`{}` is not a revision slipway reads", revision.escape_debug()));
+        }
+        git_show(path, revision)
+    })
+}
+
+/// The SealedSecret files of `platform`, each read with `read` from `<platform dir>/secrets/<name>.yaml`.
+fn attachments_with(
+    platform_path: &Path,
+    platform: &model::Platform,
+    read: impl Fn(&Path) -> Result<String, String>,
+) -> Attachments {
     let directory = platform_path.parent().unwrap_or(Path::new("")).join("secrets");
     let sealed_secrets = platform
         .secrets
@@ -48,7 +123,7 @@ pub fn read_attachments(platform_path: &Path, platform: &model::Platform) -> Att
                 return (name.value.clone(), (directory.display().to_string(), Err(why)));
             }
             let path = directory.join(format!("{}.yaml", name.value));
-            let text = read_regular(&path);
+            let text = read(&path);
             (name.value.clone(), (path.display().to_string(), text))
         })
         .collect();
@@ -75,17 +150,76 @@ fn read_regular(path: &Path) -> Result<String, String> {
 /// Parses and deserialises the platform. serde stops at the first type error, so at most one
 /// diagnostic comes back; semantic problems are all reported later by `resolve` and `validate`.
 pub fn parse(source: &SourceFile) -> Result<model::Platform, Vec<Diagnostic>> {
-    let deserializer = toml::de::Deserializer::parse(&source.text).map_err(|error| {
-        vec![
-            Diagnostic::error(Code::TomlSyntax, format!("invalid TOML: {}", error.message().trim()))
-                .with_label(span_of(&error, source), "here"),
-        ]
-    })?;
+    let deserializer =
+        toml::de::Deserializer::parse(&source.text).map_err(|error| vec![syntax_error(&error, source)])?;
     model::Platform::deserialize(deserializer).map_err(|error| vec![classify(&error, source)])
 }
 
 fn span_of(error: &toml::de::Error, source: &SourceFile) -> Span {
-    error.span().map_or_else(|| Span::new(source.text.len(), source.text.len()), Span::from)
+    let end = Span::new(source.text.len(), source.text.len());
+    match error.span() {
+        Some(span) => Span::from(span),
+        None if error.message().trim() == "recursion limit" => deep_key(&source.text).unwrap_or(end),
+        None => end,
+    }
+}
+
+/// How many parts a dotted key may have: the TOML parser's own recursion limit, which it reports
+/// without a position.
+const MAX_KEY_PARTS: usize = 80;
+
+/// The first key, in a `key = value` line or a `[table]` header, with more parts than the parser takes.
+fn deep_key(text: &str) -> Option<Span> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start().trim_start_matches('[').trim_start();
+        let key_start = start + line.len() - trimmed.len();
+        let mut dots = 0;
+        let mut quote: Option<char> = None;
+        let mut key_end = key_start;
+        for (index, character) in trimmed.char_indices() {
+            match (quote, character) {
+                (Some(open), c) if c == open => quote = None,
+                (None, '"' | '\'') => quote = Some(character),
+                (None, '.') => dots += 1,
+                (None, '=' | ']' | '#' | '\n') => break,
+                _ => {}
+            }
+            if !character.is_whitespace() {
+                key_end = key_start + index + character.len_utf8();
+            }
+        }
+        if dots >= MAX_KEY_PARTS {
+            return Some(Span::new(key_start, key_end));
+        }
+    }
+    None
+}
+
+/// A TOML syntax error, located; with a word about the character when it is not ASCII (a Cyrillic
+/// letter in a bare key looks like a Latin one), and about the key when it has too many parts.
+fn syntax_error(error: &toml::de::Error, source: &SourceFile) -> Diagnostic {
+    let span = span_of(error, source);
+    let message = error.message().trim();
+    let mut diagnostic =
+        Diagnostic::error(Code::TomlSyntax, format!("invalid TOML: {message}")).with_label(span, "here");
+    let at = source.text.get(span.start..).and_then(|rest| rest.chars().next());
+    if let Some(character) = at.filter(|c| !c.is_ascii()) {
+        diagnostic = diagnostic.with_help(format!(
+            "{} is not ASCII: bare keys take ASCII letters, digits, `-` and `_`; put other names in quotes",
+            crate::diagnostic::describe(character)
+        ));
+    } else if message == "recursion limit" && error.span().is_none() {
+        diagnostic = Diagnostic::error(
+            Code::TomlSyntax,
+            format!("invalid TOML: a dotted key of more than {MAX_KEY_PARTS} parts"),
+        )
+        .with_label(span, "too many parts")
+        .with_help("no key of a platform is this deep: write the nested tables the key stands for");
+    }
+    diagnostic
 }
 
 /// Turns serde's one-line messages into coded diagnostics with a label and help.
@@ -167,9 +301,17 @@ pub fn read_at_revision(path: &Path, revision: &str) -> Result<SourceFile, Strin
         return Err(format!(
             "refusing the revision `{}`: a revision is a branch, tag or commit (letters, digits and `._/-~^@{{}}+`), \
              and does not start with `-`",
-            revision.escape_debug()
+            crate::diagnostic::elide(revision).escape_debug()
         ));
     }
+    let text = git_show(path, revision)
+        .map_err(|message| format!("cannot read `{}` at `{revision}`: {message}", path.display()))?;
+    // The same path as the working file, so that generated headers match and only real changes show.
+    Ok(SourceFile::new(path.display().to_string(), text))
+}
+
+/// The text of `path` at `revision`, which the caller has checked with `is_safe_revision`.
+fn git_show(path: &Path, revision: &str) -> Result<String, String> {
     let directory = path.parent().filter(|it| !it.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file_name = path.file_name().map(|it| it.to_string_lossy().into_owned()).unwrap_or_default();
     // `./` makes the path relative to the working directory rather than to the repository's top;
@@ -189,14 +331,7 @@ pub fn read_at_revision(path: &Path, revision: &str) -> Result<SourceFile, Strin
             _ => format!("cannot run `git`, which `diff --base` needs: {error}"),
         })?;
     if !output.status.success() {
-        return Err(format!(
-            "cannot read `{}` at `{revision}`: {}",
-            path.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
+        return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
     }
-    let text =
-        String::from_utf8(output.stdout).map_err(|_| format!("`{}` at `{revision}` is not UTF-8", path.display()))?;
-    // The same path as the working file, so that generated headers match and only real changes show.
-    Ok(SourceFile::new(path.display().to_string(), text))
+    String::from_utf8(output.stdout).map_err(|_| "it is not UTF-8".to_owned())
 }

@@ -18,13 +18,14 @@ impl SourceFile {
         SourceFile { path: path.into(), text: text.into() }
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset. A byte-order mark at the start of the
+    /// file is not a column: editors do not show it.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let before = &self.text[..floor_char_boundary(&self.text, offset)];
         let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let line_start = before.rfind('\n').map_or_else(|| before.strip_prefix('\u{FEFF}').map_or(0, |_| 3), |i| i + 1);
+        let column = before.get(line_start..).map_or(0, |it| it.chars().count()) + 1;
         (line, column)
     }
 
@@ -179,5 +180,9 @@ mod tests {
         assert_eq!(file.line_col(0), (1, 1));
         assert_eq!(file.line_col(6), (2, 1));
         assert_eq!(file.line_col(9), (2, 3));
+        let with_mark = SourceFile::new("p.toml", "\u{FEFF}ab = 1\n");
+        assert_eq!(with_mark.line_col(3), (1, 1));
+        assert_eq!(with_mark.line_col(4), (1, 2));
+        assert_eq!(with_mark.line_col(0), (1, 1));
     }
 }

@@ -190,8 +190,9 @@ fn set_image_refuses_a_tag_with_a_space_and_writes_nothing() {
     assert_eq!(support::slipway(&dir, &["build"]).code, 0);
     let before = std::fs::read_to_string(dir.join("platform/platform.toml")).unwrap();
     let output = support::slipway(&dir, &["set-image", "web", "1.4.1 beta"]);
-    assert_eq!(output.code, 1, "{}", output.stderr);
-    assert!(output.stderr.contains("error[K007]"), "{}", output.stderr);
+    // A tag on the command line is a usage error (exit 2), refused before anything is printed or written.
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(output.stderr.contains("error[U003]"), "{}", output.stderr);
     assert_eq!(std::fs::read_to_string(dir.join("platform/platform.toml")).unwrap(), before);
 }
 

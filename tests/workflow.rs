@@ -44,8 +44,8 @@ fn set_image_of_an_unknown_service_suggests_one() {
     let dir = project_with_commented_platform("set-image-unknown");
     let before = platform_text(&dir);
     let output = support::slipway(&dir, &["set-image", "wbe", "1.0.0"]);
-    assert_eq!(output.code, 1);
-    assert!(output.stderr.contains("error[R001]: there is no service `wbe`"), "{}", output.stderr);
+    assert_eq!(output.code, 2, "a usage error");
+    assert!(output.stderr.contains("error[U002]: there is no service `wbe`"), "{}", output.stderr);
     assert!(output.stderr.contains("did you mean `web`?"), "{}", output.stderr);
     assert_eq!(platform_text(&dir), before);
 }
@@ -190,4 +190,170 @@ fn every_deliberate_checkov_failure_is_documented_in_the_readme() {
     for id in ids {
         assert!(readme.contains(&format!("| {id} (")), "the README does not explain why {id} fails");
     }
+}
+
+#[test]
+fn unknown_environments_are_usage_errors_with_a_suggestion() {
+    let dir = project_with_commented_platform("unknown-env");
+    let before = platform_text(&dir);
+    let out_before = support::read_tree(&dir.join("out"));
+    for args in [
+        &["promote", "dev", "prodution"][..],
+        &["promote", "stagin", "production"],
+        &["graph", "--env", "prodution"],
+        &["budget", "--env", "prodution"],
+        &["diff", "--env", "prodution"],
+        &["set-image", "web", "1.4.1", "--env", "prodution"],
+    ] {
+        let output = support::slipway(&dir, args);
+        assert_eq!(output.code, 2, "{args:?}: {}", output.stderr);
+        assert!(output.stderr.starts_with("error[U001]: there is no environment `"), "{args:?}: {}", output.stderr);
+        assert!(output.stderr.contains("= help: did you mean `"), "{args:?}: {}", output.stderr);
+        assert!(!output.stderr.contains("R001"), "{args:?}: {}", output.stderr);
+        assert_eq!(output.stdout, "", "{args:?}");
+    }
+    let far = support::slipway(&dir, &["graph", "--env", "qa"]);
+    assert!(far.stderr.contains("= help: the environments are `dev`, `staging`, `production`"), "{}", far.stderr);
+    let json = support::slipway(&dir, &["promote", "dev", "prodution", "--format", "json"]);
+    assert_eq!(json.code, 2);
+    let line: serde_json::Value = serde_json::from_str(json.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(line["code"], "U001");
+    assert_eq!(platform_text(&dir), before);
+    assert_eq!(support::read_tree(&dir.join("out")), out_before);
+}
+
+#[test]
+fn budget_of_one_environment_and_graph_names_the_one_it_drew() {
+    let dir = project_with_commented_platform("budget-env");
+    let all = support::slipway(&dir, &["budget"]);
+    let one = support::slipway(&dir, &["budget", "--env", "staging"]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(one.stdout.starts_with("staging\n\n"), "{}", one.stdout);
+    assert!(!one.stdout.contains("\nproduction\n") && !one.stdout.starts_with("dev"), "{}", one.stdout);
+    assert!(all.stdout.contains(&one.stdout), "the table of one environment is the same as in the whole budget");
+
+    let graph = support::slipway(&dir, &["graph"]);
+    assert_eq!(graph.code, 0);
+    assert_eq!(
+        graph.stderr,
+        "drew environment `dev` (the first by name of `dev`, `production`, `staging`; choose one with `--env`)\n"
+    );
+    let chosen = support::slipway(&dir, &["graph", "--env", "staging"]);
+    assert_eq!(chosen.stderr, "", "nothing to say when the environment was chosen");
+}
+
+#[test]
+fn diff_exit_code_is_one_when_there_are_changes() {
+    let dir = project_with_commented_platform("diff-exit-code");
+    let same = support::slipway(&dir, &["diff", "--exit-code"]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    let platform = dir.join("platform/platform.toml");
+    std::fs::write(&platform, platform_text(&dir).replace("web:1.4.0", "web:1.4.2")).unwrap();
+    let changed = support::slipway(&dir, &["diff", "--exit-code"]);
+    assert_eq!(changed.code, 1, "{}", changed.stderr);
+    assert!(changed.stdout.contains("image of web"), "{}", changed.stdout);
+    assert_eq!(support::slipway(&dir, &["diff"]).code, 0, "without --exit-code, changes are not a failure");
+    let other = support::slipway(&dir, &["diff", "--exit-code", "--env", "nowhere"]);
+    assert_eq!(other.code, 2, "a usage error is still 2");
+}
+
+#[test]
+fn set_image_refuses_a_bad_tag_before_saying_anything_and_writes_nothing() {
+    let dir = project_with_commented_platform("bad-tag");
+    let before = platform_text(&dir);
+    let out_before = support::read_tree(&dir.join("out"));
+    let long = "1".repeat(129);
+    for tag in ["1.0 x", "1.0\n", "", ".1", "1.0:2", "a/b", "1.0\u{0430}", long.as_str(), "v1\u{1b}[31m"] {
+        let output = support::slipway(&dir, &["set-image", "web", tag]);
+        assert_eq!(output.code, 2, "{tag:?}: {}", output.stderr);
+        assert_eq!(output.stdout, "", "{tag:?}: nothing printed as if it succeeded");
+        assert!(output.stderr.starts_with("error[U003]: `"), "{tag:?}: {}", output.stderr);
+        assert!(output.stderr.contains("is not an image tag"), "{tag:?}: {}", output.stderr);
+        assert!(!output.stderr.contains('\u{1b}'), "{tag:?}: control characters are escaped");
+        assert_eq!(platform_text(&dir), before, "{tag:?}");
+    }
+    assert_eq!(support::read_tree(&dir.join("out")), out_before);
+    for tag in ["1.4.1", "v2_rc.1-x", &"1".repeat(128)] {
+        let output = support::slipway(&dir, &["set-image", "web", tag]);
+        assert_eq!(output.code, 0, "{tag:?}: {}", output.stderr);
+    }
+}
+
+#[test]
+fn new_service_says_added_only_when_it_wrote() {
+    let dir = project_with_commented_platform("new-service-invalid");
+    let before = platform_text(&dir);
+    let invalid = support::slipway(&dir, &["new", "service", "Billing"]);
+    assert_eq!(invalid.code, 1);
+    assert!(!invalid.stdout.contains("added"), "{}", invalid.stdout);
+    assert!(invalid.stderr.contains("error[N001]"), "{}", invalid.stderr);
+    assert!(invalid.stderr.contains("nothing was written"), "{}", invalid.stderr);
+    assert_eq!(platform_text(&dir), before);
+    let taken = support::slipway(&dir, &["new", "service", "web"]);
+    assert_eq!(taken.code, 2);
+    assert!(taken.stderr.starts_with("error[U004]: service `web` already exists"), "{}", taken.stderr);
+    assert_eq!(platform_text(&dir), before);
+    let runtime = support::slipway(&dir, &["new", "service", "billing", "--runtime", "rust"]);
+    assert_eq!(runtime.code, 2, "{}", runtime.stderr);
+    assert!(runtime.stderr.contains("possible values: node, java, python, go"), "{}", runtime.stderr);
+    let added = support::slipway(&dir, &["new", "service", "billing"]);
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    assert!(added.stdout.starts_with("added service `billing` (registry.example.com/shop/billing:0.1.0)\nbuilt `out`"));
+}
+
+/// A platform with a SealedSecret file beside it, as `check` reads it.
+fn project_with_sealed_secrets(name: &str) -> std::path::PathBuf {
+    let dir = support::project(name, &support::fixture("valid/secrets.toml"));
+    std::fs::create_dir_all(dir.join("platform/secrets")).unwrap();
+    std::fs::copy(support::fixture("valid/secrets/payments-key.yaml"), dir.join("platform/secrets/payments-key.yaml"))
+        .unwrap();
+    let build = support::slipway(&dir, &["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    dir
+}
+
+#[test]
+fn edits_read_the_sealed_secrets_as_check_does() {
+    let dir = project_with_sealed_secrets("edit-sealed");
+    let set = support::slipway(&dir, &["set-image", "checkout", "2.0.1", "--env", "dev"]);
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    assert!(!set.stderr.contains("S007"), "{}", set.stderr);
+    let promote = support::slipway(&dir, &["promote", "dev", "staging"]);
+    assert_eq!(promote.code, 0, "{}", promote.stderr);
+    assert!(
+        promote
+            .stdout
+            .contains("checkout: registry.example.com/pay/checkout:2.0.0 -> registry.example.com/pay/checkout:2.0.1"),
+        "{}",
+        promote.stdout
+    );
+    let new = support::slipway(&dir, &["new", "service", "refunds", "--runtime", "go"]);
+    assert_eq!(new.code, 0, "{}", new.stderr);
+    assert_eq!(support::slipway(&dir, &["check"]).code, 0);
+    if !support::git_available() {
+        eprintln!("skipped the rest of edits_read_the_sealed_secrets_as_check_does: `git` is not on PATH");
+        return;
+    }
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "platform"]);
+    git(&["commit", "-q", "-m", "base"]);
+    assert_eq!(support::slipway(&dir, &["set-image", "ledger", "2.0.1"]).code, 0);
+    let diff = support::slipway(&dir, &["diff", "--base", "HEAD", "--env", "dev"]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    // The base compiles with its SealedSecret file, so only the image shows as changed, not the whole render
+    // as added.
+    let objects = diff.stdout.lines().nth(1).unwrap();
+    assert_eq!(objects, "  objects: deployment ~1, service ~1, serviceaccount ~1", "{}", diff.stdout);
 }

@@ -175,7 +175,8 @@ Example:
 Fix: shorten the service or environment name the message points at.";
 
     UnknownService = "R001", "unknown-service",
-"An environment overrides a service that is not declared in `[services]`.
+"An environment overrides a service that is not declared in `[services]`, or a component that is not
+declared in `[components]`.
 
 Example:
     [environments.production.services.acount-service]
@@ -518,6 +519,17 @@ Example:
 
 Fix: `egress = [{ cidr = \"0.0.0.0/0\", ports = [443] }]`, or the provider's published blocks.";
 
+    PodSecurityWithoutReason = "Y006", "pod-security-without-reason",
+"A namespace relaxes Pod Security below `restricted` (to `baseline` or `privileged`) without saying why.
+Slipway labels every namespace it manages `restricted`; relaxing it lets pods run as root or on the
+host, so the reason is written into the Namespace's annotations for reviewers.
+
+Example:
+    [namespaces.monitoring]
+    pod_security = \"privileged\"
+
+Fix: `pod_security = \"privileged\", reason = \"node-exporter reads the host's /proc and /sys\"`.";
+
     UnknownChartVersion = "C001", "unknown-chart-version",
 "A typed component pins a chart version whose contract Slipway has not read. Each kind knows, for
 the chart versions it lists, where its values go, the labels its pods carry, the pods it runs and
@@ -691,4 +703,42 @@ Example:
 
 Fix: keep large data out of `env`, `config`, annotations and chart `values`: build it into the
 image, or mount it from a ConfigMap or volume managed outside Slipway.";
+
+    UnknownEnvironment = "U001", "unknown-environment",
+"A command names an environment the platform does not declare (`promote`, `graph --env`,
+`budget --env`, `diff --env`, `set-image --env`). It is a usage error: exit code 2, and nothing is
+written.
+
+Example:
+    slipway promote staging prodution
+
+Fix: use one of the `[environments.<name>]` tables' names (the help suggests the closest).";
+
+    UnknownServiceArgument = "U002", "unknown-service-argument",
+"A command names a service the platform does not declare (`set-image SERVICE`, `promote --service`).
+It is a usage error: exit code 2, and nothing is written.
+
+Example:
+    slipway set-image acount-service 1.4.3
+
+Fix: use one of the `[services.<name>]` tables' names (the help suggests the closest).";
+
+    InvalidImageTag = "U003", "invalid-image-tag",
+"`set-image` was given a tag that an image reference cannot hold. A tag is 1 to 128 letters, digits,
+`_`, `.` and `-`, and does not start with `.` or `-`; spaces, newlines, `:` and `/` are refused
+before anything is printed or written (exit code 2).
+
+Example:
+    slipway set-image account-service \"1.4.3 \"
+
+Fix: pass the tag alone: `slipway set-image account-service 1.4.3`.";
+
+    NameTaken = "U004", "name-taken",
+"`new service NAME` names a service that already exists. It is a usage error: exit code 2, and
+nothing is written.
+
+Example:
+    slipway new service account-service
+
+Fix: choose another name, or edit the existing `[services.<name>]` table.";
 }

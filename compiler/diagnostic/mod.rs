@@ -4,10 +4,12 @@
 mod code;
 mod render;
 mod suggest;
+mod text;
 
 pub use code::Code;
 pub use render::{Format, render};
 pub use suggest::{did_you_mean, suggest};
+pub use text::{describe, elide, non_ascii, sanitize, sanitize_quoted};
 
 use crate::source::Span;
 

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Severity, elide, sanitize};
 use crate::source::SourceFile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,9 +19,13 @@ pub enum Format {
 }
 
 /// Renders every diagnostic in `format`; `source` is the file spans point into, if it was read.
+///
+/// The user text a diagnostic echoes is bounded and printable in every format (see `sanitize`): a name
+/// of ten megabytes is shown by its first characters, and a terminal escape in it is shown escaped.
 pub fn render(diagnostics: &[Diagnostic], source: Option<&SourceFile>, format: Format) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics {
+        let diagnostic = &printable(diagnostic);
         match format {
             Format::Human { color } => human(&mut out, diagnostic, source, color),
             Format::Json => json(&mut out, diagnostic, source),
@@ -31,6 +35,22 @@ pub fn render(diagnostics: &[Diagnostic], source: Option<&SourceFile>, format: F
     out
 }
 
+/// The diagnostic with every text sanitised; a copy, since diagnostics are few and their texts short.
+fn printable(diagnostic: &Diagnostic) -> Diagnostic {
+    let clean = |text: &str| sanitize(text).into_owned();
+    let label = |label: &super::Label| super::Label::new(label.span, clean(&label.message));
+    Diagnostic {
+        code: diagnostic.code,
+        severity: diagnostic.severity,
+        message: clean(&diagnostic.message),
+        primary: diagnostic.primary.as_ref().map(label),
+        secondary: diagnostic.secondary.iter().map(label).collect(),
+        help: diagnostic.help.as_deref().map(clean),
+        notes: diagnostic.notes.iter().map(|note| clean(note)).collect(),
+        environments: diagnostic.environments.iter().map(|name| elide(name).into_owned()).collect(),
+    }
+}
+
 fn human(out: &mut String, diagnostic: &Diagnostic, source: Option<&SourceFile>, color: bool) {
     let level = match diagnostic.severity {
         Severity::Error => Level::ERROR,
@@ -38,11 +58,17 @@ fn human(out: &mut String, diagnostic: &Diagnostic, source: Option<&SourceFile>,
     };
     let title = level.primary_title(diagnostic.message.as_str()).id(diagnostic.code.as_str());
     let mut group = Group::with_title(title);
-    if let (Some(source), Some(primary)) = (source, &diagnostic.primary) {
-        let mut snippet = Snippet::source(source.text.as_str()).path(source.path.as_str()).line_start(1).fold(true);
-        snippet = snippet.annotation(AnnotationKind::Primary.span(clamp(source, primary.span)).label(&primary.message));
-        for label in &diagnostic.secondary {
-            snippet = snippet.annotation(AnnotationKind::Context.span(clamp(source, label.span)).label(&label.message));
+    let excerpt = source.zip(diagnostic.primary.as_ref()).map(|(source, primary)| {
+        let spans: Vec<std::ops::Range<usize>> =
+            std::iter::once(primary).chain(&diagnostic.secondary).map(|label| clamp(source, label.span)).collect();
+        Excerpt::new(&source.text, &spans)
+    });
+    if let (Some(source), Some(primary), Some(excerpt)) = (source, &diagnostic.primary, &excerpt) {
+        let mut snippet =
+            Snippet::source(excerpt.text.as_str()).path(source.path.as_str()).line_start(excerpt.line_start).fold(true);
+        snippet = snippet.annotation(AnnotationKind::Primary.span(excerpt.spans[0].clone()).label(&primary.message));
+        for (label, span) in diagnostic.secondary.iter().zip(&excerpt.spans[1..]) {
+            snippet = snippet.annotation(AnnotationKind::Context.span(span.clone()).label(&label.message));
         }
         group = group.element(snippet);
     }
@@ -66,6 +92,109 @@ fn environment_list(environments: &[String]) -> String {
     let noun = if environments.len() == 1 { "environment" } else { "environments" };
     let names: Vec<String> = environments.iter().map(|name| format!("`{name}`")).collect();
     format!("{noun} {}", names.join(", "))
+}
+
+/// The lines a diagnostic shows, cut down to what is drawn: only the lines from the first label to the last,
+/// and in a line longer than `MAX_LINE` bytes only its start, its end and the text around each label's
+/// ends, joined by `…`. The renderer's work grows with the length of the lines it is given, and a line of
+/// ten megabytes would take a minute to draw, only to be cut to the terminal's width.
+struct Excerpt {
+    text: String,
+    /// The 1-based number of the excerpt's first line in the file.
+    line_start: usize,
+    /// The labels' spans, in the excerpt.
+    spans: Vec<std::ops::Range<usize>>,
+}
+
+/// Lines longer than this are cut in an excerpt.
+const MAX_LINE: usize = 400;
+
+/// Bytes kept around each label's ends, and at the start and end of a cut line.
+const CONTEXT: usize = 60;
+
+impl Excerpt {
+    fn new(text: &str, spans: &[std::ops::Range<usize>]) -> Excerpt {
+        let first = spans.iter().map(|span| span.start).min().unwrap_or(0);
+        let last = spans.iter().map(|span| span.end).max().unwrap_or(0);
+        let region_start = text[..first].rfind('\n').map_or(0, |index| index + 1);
+        let region_end = text[last..].find('\n').map_or(text.len(), |index| last + index + 1);
+        let line_start = text[..region_start].bytes().filter(|byte| *byte == b'\n').count() + 1;
+        // The byte ranges of the file that are kept, in order.
+        let mut kept: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut line_begin = region_start;
+        while line_begin < region_end {
+            let line_end = text[line_begin..region_end].find('\n').map_or(region_end, |index| line_begin + index + 1);
+            if line_end - line_begin <= MAX_LINE {
+                kept.push(line_begin..line_end);
+            } else {
+                let around = |point: usize| {
+                    floor(text, point.saturating_sub(CONTEXT).max(line_begin))
+                        ..ceil(text, (point + CONTEXT).min(line_end))
+                };
+                let head = line_begin..ceil(text, (line_begin + CONTEXT).min(line_end));
+                let mut ranges = Vec::new();
+                ranges.push(head);
+                for span in spans {
+                    for point in [span.start, span.end] {
+                        if (line_begin..=line_end).contains(&point) {
+                            ranges.push(around(point));
+                        }
+                    }
+                }
+                ranges.push(floor(text, line_end.saturating_sub(CONTEXT).max(line_begin))..line_end);
+                ranges.sort_by_key(|range| range.start);
+                for range in ranges {
+                    match kept.last_mut() {
+                        Some(previous) if previous.end >= range.start && previous.start >= line_begin => {
+                            previous.end = previous.end.max(range.end);
+                        }
+                        _ => kept.push(range),
+                    }
+                }
+            }
+            line_begin = line_end;
+        }
+        // Adjacent ranges (whole lines) join; a gap between two becomes `…`.
+        let mut excerpt = String::new();
+        let mut placed: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+        for range in kept {
+            if let Some((previous, _)) = placed.last()
+                && previous.end != range.start
+            {
+                excerpt.push('…');
+            }
+            placed.push((range.clone(), excerpt.len()));
+            excerpt.push_str(&text[range]);
+        }
+        let map = |offset: usize| {
+            for (range, at) in &placed {
+                if offset < range.start {
+                    // In a gap: at the `…` before this range.
+                    return at.saturating_sub('…'.len_utf8());
+                }
+                if offset <= range.end {
+                    return at + (offset - range.start);
+                }
+            }
+            excerpt.len()
+        };
+        let spans = spans.iter().map(|span| map(span.start)..map(span.end).max(map(span.start))).collect();
+        Excerpt { text: excerpt, line_start, spans }
+    }
+}
+
+fn floor(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn ceil(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
 }
 
 /// Spans from the TOML parser may end one past the text (an error at end of file); keep them inside.

@@ -2,15 +2,26 @@
 
 /// The candidate closest to `input`: a case-insensitive match first, then the smallest edit distance,
 /// if that distance is small for the length of the name (at most 2, or a third of its length).
+///
+/// Names longer than `MAX_NAME` characters are neither suggested nor given suggestions: no real name is
+/// that long, and the edit distance of two long names costs the product of their lengths.
 pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
-    let limit = (input.chars().count() / 3).max(2);
+    let length = input.chars().take(MAX_NAME + 1).count();
+    if length > MAX_NAME {
+        return None;
+    }
+    let limit = (length / 3).max(2);
     for candidate in candidates {
         if candidate == input {
             continue;
         }
         if candidate.eq_ignore_ascii_case(input) {
             return Some(candidate);
+        }
+        let candidate_length = candidate.chars().take(MAX_NAME + 1).count();
+        if candidate_length > MAX_NAME || candidate_length.abs_diff(length) > limit {
+            continue;
         }
         let distance = levenshtein(input, candidate);
         if distance <= limit && best.is_none_or(|(best_distance, _)| distance < best_distance) {
@@ -20,9 +31,16 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     best.map(|(_, candidate)| candidate)
 }
 
-/// `Some("did you mean `x`?")` when there is a close candidate.
+/// The longest name `suggest` compares.
+const MAX_NAME: usize = 256;
+
+/// `Some("did you mean `x`?")` when there is a close candidate. When the input differs from it by
+/// characters that are not ASCII (a Cyrillic `а` for a Latin `a` looks the same), it says which instead.
 pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    suggest(input, candidates).map(|candidate| format!("did you mean `{candidate}`?"))
+    suggest(input, candidates).map(|candidate| match super::non_ascii(input) {
+        Some(which) if candidate.is_ascii() => format!("{which}: write `{candidate}` in ASCII letters"),
+        _ => format!("did you mean `{candidate}`?"),
+    })
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {
@@ -51,5 +69,18 @@ mod tests {
         assert_eq!(suggest("imgae", names), Some("image"));
         assert_eq!(suggest("IMAGE", names), Some("image"));
         assert_eq!(suggest("billing", names), None);
+    }
+
+    #[test]
+    fn long_names_are_not_compared() {
+        let long = "a".repeat(1 << 20);
+        assert_eq!(suggest(&long, ["a", "aa"]), None);
+        assert_eq!(suggest("aa", [long.as_str(), "ab"]), Some("ab"));
+    }
+
+    #[test]
+    fn a_look_alike_letter_is_named_not_suggested_back() {
+        let help = did_you_mean("im\u{0430}ge", ["image", "runtime"]).unwrap();
+        assert_eq!(help, "`\u{0430}` (U+0430 CYRILLIC SMALL LETTER A) is not ASCII: write `image` in ASCII letters");
     }
 }

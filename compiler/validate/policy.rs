@@ -29,7 +29,7 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         {
             diagnostics.push(
                 Diagnostic::error(
-                    Code::MissingKey,
+                    Code::PodSecurityWithoutReason,
                     format!("namespace `{}` relaxes Pod Security without a `reason`", name.value),
                 )
                 .with_label(level.span, format!("`{}` needs a reason", level.value.as_str()))
