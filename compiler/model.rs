@@ -400,7 +400,7 @@ pub struct Client {
     pub standard_flow: Option<bool>,
     pub direct_access_grants: Option<bool>,
     pub service_accounts: Option<bool>,
-    pub attributes: Option<BTreeMap<String, String>>,
+    pub attributes: Option<BTreeMap<String, Spanned<String>>>,
     /// Claims copied from user attributes into tokens.
     pub mappers: Option<Vec<Mapper>>,
 }
@@ -437,8 +437,8 @@ pub struct ServiceSpec {
     /// Prometheus metrics to scrape, rendered as a ServiceMonitor.
     pub metrics: Option<Metrics>,
     pub ports: Option<Vec<Port>>,
-    pub command: Option<Vec<String>>,
-    pub args: Option<Vec<String>>,
+    pub command: Option<Vec<Spanned<String>>>,
+    pub args: Option<Vec<Spanned<String>>>,
     /// Environment variables in order: a literal, `{ secret, key }`, or a string with `${...}` references.
     pub env: Option<IndexMap<Spanned<String>, Spanned<EnvValue>>>,
     /// Whole secrets or config maps exposed as environment variables.
@@ -452,7 +452,7 @@ pub struct ServiceSpec {
     pub autoscale: Option<Autoscale>,
     pub security: Option<Security>,
     pub service_account: Option<ServiceAccount>,
-    pub pod_annotations: Option<BTreeMap<String, String>>,
+    pub pod_annotations: Option<BTreeMap<String, Spanned<String>>>,
     pub pod_labels: Option<BTreeMap<String, String>>,
     pub node_selector: Option<BTreeMap<String, String>>,
     pub tolerations: Option<Vec<Toleration>>,
@@ -795,7 +795,7 @@ pub struct ServiceAccount {
     /// Create a ServiceAccount named after the service (default `true`); otherwise `default` is used.
     pub create: Option<bool>,
     /// For example `eks.amazonaws.com/role-arn` for an IAM role.
-    pub annotations: Option<BTreeMap<String, String>>,
+    pub annotations: Option<BTreeMap<String, Spanned<String>>>,
     /// Mount the API token into pods (default `false`).
     pub automount_token: Option<bool>,
 }

@@ -180,7 +180,7 @@ pub struct Client {
     pub standard_flow: bool,
     pub direct_access_grants: bool,
     pub service_accounts: bool,
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: BTreeMap<String, Spanned<String>>,
     pub mappers: Vec<Mapper>,
 }
 
@@ -260,8 +260,8 @@ pub struct Service {
     pub reload_on_secret_change: bool,
     pub metrics: Option<Metrics>,
     pub ports: Vec<Port>,
-    pub command: Vec<String>,
-    pub args: Vec<String>,
+    pub command: Vec<Spanned<String>>,
+    pub args: Vec<Spanned<String>>,
     /// In the user's order.
     pub env: Vec<EnvVar>,
     pub env_from: Vec<Spanned<EnvFrom>>,
@@ -273,7 +273,7 @@ pub struct Service {
     pub autoscale: Option<Autoscale>,
     pub security: Security,
     pub service_account: ServiceAccount,
-    pub pod_annotations: BTreeMap<String, String>,
+    pub pod_annotations: BTreeMap<String, Spanned<String>>,
     pub pod_labels: BTreeMap<String, String>,
     pub node_selector: BTreeMap<String, String>,
     pub tolerations: Vec<Toleration>,
@@ -414,6 +414,6 @@ pub struct Security {
 #[derive(Debug, Clone)]
 pub struct ServiceAccount {
     pub create: bool,
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, Spanned<String>>,
     pub automount_token: bool,
 }

@@ -226,15 +226,27 @@ Example:
 Fix: remove the key, or reference it.";
 
     CredentialLiteral = "S005", "credential-literal",
-"A value that looks like a credential is written in the platform file, which is committed and
-rendered into `out/` in plain text: an environment variable or config key named like PASSWORD,
-SECRET, TOKEN, API_KEY or PRIVATE_KEY with a literal value, or a URL with `user:password@` in it.
+"A value written into `out/`, which is committed in plain text, holds a credential. Every string
+Slipway writes is looked at: environment variables, config files, commands and arguments, probes,
+annotations and labels, chart `values`, realm `settings` and client `attributes`. It is a credential
+when it is a literal under a name that says so (`DB_PASSWORD`, `--db-password`, `clientSecret`, a
+`{ name, value }` entry named like one), a token in a published format (`sk_live_`, `ghp_`, `AKIA`,
+`xoxb-`, `hvs.`, a JSON Web Token, a PEM private key), a URL with `user:password@`, or a
+`key=value` or `key: value` line of text under such a name (`spring.datasource.password=...`).
+Names of where a credential is (`PASSWORD_FILE`, `TOKEN_URL`, `existingSecret`), references
+(`$(DB_PASSWORD)`, `${DB_PASSWORD}`) and empty values are fine.
 
 Example:
     env.STRIPE_SECRET_KEY = \"sk_live_...\"
+    args = [\"--db-password=hunter2\"]
 
 Fix: declare the secret in `[secrets]` and reference it:
-    env.STRIPE_SECRET_KEY = { secret = \"stripe\", key = \"secret-key\" }";
+    env.STRIPE_SECRET_KEY = { secret = \"stripe\", key = \"secret-key\" }
+    env.DB_PASSWORD = { secret = \"db\", key = \"password\" }
+    args = [\"--db-password=$(DB_PASSWORD)\"]      # Kubernetes expands it
+In a config file write `$${DB_PASSWORD}` (Slipway writes `${DB_PASSWORD}`, which Spring and most
+loaders read from the environment); in chart values point the chart at a Secret (`existingSecret`,
+`valueFrom.secretKeyRef`). The value has been committed: rotate it.";
 
     UndeclaredSecretStore = "S006", "undeclared-secret-store",
 "An `external-secrets` secret names no store, or a store that is not declared in `[secret_stores]`.
@@ -273,6 +285,18 @@ Example:
     keys = [\"password\"]              # no region
 
 Fix: `region = \"us-east-1\"`.";
+
+    SealedSecretPlaintext = "S010", "sealed-secret-plaintext",
+"A SealedSecret file (`platform/secrets/<name>.yaml`) carries the secret in plain text beside its
+ciphertext: a `data` or `stringData` field, the same under `spec.template`, or a
+`kubectl.kubernetes.io/last-applied-configuration` annotation that holds them (left by `kubectl
+apply` of the plain Secret). The file is committed, and would be copied into `out/`.
+
+Example:
+    { \"kind\": \"SealedSecret\", \"stringData\": { \"token\": \"...\" }, \"spec\": { \"encryptedData\": ... } }
+
+Fix: remove the field (and rotate the secret: it has been committed), or seal it again from the
+plain Secret with `kubeseal --format json`, which writes only `spec.encryptedData`.";
 
     DuplicateContainerPort = "X001", "duplicate-container-port",
 "Two ports of one service use the same container port number (and protocol).

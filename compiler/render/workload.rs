@@ -32,7 +32,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
     };
 
     // An AWS secret's IAM role is assumed through the service account (IRSA), unless the service says otherwise.
-    let mut account_annotations = service.service_account.annotations.clone();
+    let mut account_annotations = plain(&service.service_account.annotations);
     for secret in csi_secrets(env, service) {
         if let Some(role) = &secret.role_arn {
             account_annotations.entry("eks.amazonaws.com/role-arn".to_owned()).or_insert_with(|| role.clone());
@@ -60,7 +60,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
     let selector = labels::selector(env, &service.name);
     let mut pod_labels = service.pod_labels.clone();
     pod_labels.extend(labels.clone());
-    let mut pod_annotations = service.pod_annotations.clone();
+    let mut pod_annotations = plain(&service.pod_annotations);
     pod_annotations.extend(mesh_annotations(env, service));
     let mut deployment_annotations = BTreeMap::new();
     let csi_secrets = csi_secrets(env, service);
@@ -315,8 +315,8 @@ fn container(service: &resolved::Service, csi_secrets: &[&resolved::Secret]) -> 
         name: service.name.value.clone(),
         image: Some(service.image.value.clone()),
         image_pull_policy: Some("IfNotPresent".to_owned()),
-        command: (!service.command.is_empty()).then(|| service.command.clone()),
-        args: (!service.args.is_empty()).then(|| service.args.clone()),
+        command: (!service.command.is_empty()).then(|| service.command.iter().map(|it| it.value.clone()).collect()),
+        args: (!service.args.is_empty()).then(|| service.args.iter().map(|it| it.value.clone()).collect()),
         ports: (!service.ports.is_empty()).then(|| {
             service
                 .ports
@@ -428,6 +428,11 @@ fn probe(probe: &resolved::Probe) -> core::Probe {
         }
     }
     result
+}
+
+/// A map of spanned values (annotations), as the strings written.
+fn plain(map: &BTreeMap<String, crate::source::Spanned<String>>) -> BTreeMap<String, String> {
+    map.iter().map(|(key, value)| (key.clone(), value.value.clone())).collect()
 }
 
 fn non_empty(map: &BTreeMap<String, String>) -> Option<BTreeMap<String, String>> {
