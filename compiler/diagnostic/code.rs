@@ -132,6 +132,17 @@ Example:
 
 Fix: shorten the service or environment name the message points at.";
 
+    InvalidDatabaseName = "N005", "invalid-database-name",
+"A database in a component's `databases` is not a plain identifier: a letter or `_`, then letters,
+digits and `_`, at most 63 characters. Slipway writes PostgreSQL's databases into the chart's initdb
+SQL script and MongoDB's into the chart's setup scripts, so any other character could end the
+statement and run one of its own.
+
+Example:
+    databases = [\"x\\\"; DROP DATABASE keycloak; --\"]
+
+Fix: `databases = [\"orders\"]`; use `_` where you would write `-`.";
+
     UnknownService = "R001", "unknown-service",
 "An environment overrides a service that is not declared in `[services]`.
 
@@ -365,7 +376,9 @@ Example:
 Fix: give each service its own path, or put one of them on another host.";
 
     InvalidRoutePath = "G002", "invalid-route-path",
-"A route's path is malformed: it must start with `/` and hold no spaces, `?` or `#`.
+"A route's path is malformed: it must start with `/` and hold only the characters RFC 3986 allows in a
+path (letters, digits and `-._~!$&'()*+,;=:@/`, and `%` escapes): no spaces, `?`, `#`, quotes or
+backticks. A backtick would end the path inside a Traefik rule and let the rest become a rule of its own.
 
 Example:
     routes = [\"api/v1/orders\"]
@@ -373,8 +386,9 @@ Example:
 Fix: `routes = [\"/api/v1/orders\"]`.";
 
     InvalidRouteHost = "G003", "invalid-route-host",
-"A route's host is not a valid DNS name (lowercase labels of letters, digits and `-`, separated by
-dots; a leading `*.` is allowed).
+"A route's host, or the gateway's `host` (every route's host unless it names its own), is not a valid
+DNS name (lowercase labels of letters, digits and `-`, separated by dots; a leading `*.` is allowed).
+Hosts are written into Traefik's `Host(...)` rules and Ingress rules as they are.
 
 Example:
     routes = [{ path = \"/\", host = \"Shop_Example.com\" }]
