@@ -400,7 +400,7 @@ pub struct Client {
     pub standard_flow: Option<bool>,
     pub direct_access_grants: Option<bool>,
     pub service_accounts: Option<bool>,
-    pub attributes: Option<BTreeMap<String, String>>,
+    pub attributes: Option<BTreeMap<String, Spanned<String>>>,
     /// Claims copied from user attributes into tokens.
     pub mappers: Option<Vec<Mapper>>,
 }
@@ -437,8 +437,8 @@ pub struct ServiceSpec {
     /// Prometheus metrics to scrape, rendered as a ServiceMonitor.
     pub metrics: Option<Metrics>,
     pub ports: Option<Vec<Port>>,
-    pub command: Option<Vec<String>>,
-    pub args: Option<Vec<String>>,
+    pub command: Option<Vec<Spanned<String>>>,
+    pub args: Option<Vec<Spanned<String>>>,
     /// Environment variables in order: a literal, `{ secret, key }`, or a string with `${...}` references.
     pub env: Option<IndexMap<Spanned<String>, Spanned<EnvValue>>>,
     /// Whole secrets or config maps exposed as environment variables.

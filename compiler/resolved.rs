@@ -189,7 +189,7 @@ pub struct Client {
     pub standard_flow: bool,
     pub direct_access_grants: bool,
     pub service_accounts: bool,
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: BTreeMap<String, Spanned<String>>,
     pub mappers: Vec<Mapper>,
 }
 
@@ -271,8 +271,8 @@ pub struct Service {
     pub reload_on_secret_change: bool,
     pub metrics: Option<Metrics>,
     pub ports: Vec<Port>,
-    pub command: Vec<String>,
-    pub args: Vec<String>,
+    pub command: Vec<Spanned<String>>,
+    pub args: Vec<Spanned<String>>,
     /// In the user's order.
     pub env: Vec<EnvVar>,
     pub env_from: Vec<Spanned<EnvFrom>>,

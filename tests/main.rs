@@ -12,6 +12,7 @@ mod determinism;
 mod diagnostics;
 mod golden;
 mod hostile;
+mod injection;
 mod kubernetes;
 mod out_safety;
 mod properties;

@@ -113,6 +113,20 @@ fn out_never_holds_a_secret_value() {
                     platform.display()
                 );
             }
+            if object["kind"] == "SealedSecret" {
+                let keys = |value: &Value| {
+                    value.as_object().map(|it| it.keys().cloned().collect::<Vec<_>>()).unwrap_or_default()
+                };
+                assert_eq!(keys(&object), ["apiVersion", "kind", "metadata", "spec"], "{path}");
+                assert!(keys(&object["spec"]).iter().all(|key| key == "encryptedData" || key == "template"), "{path}");
+                assert!(
+                    keys(&object["spec"]["template"]).iter().all(|key| key == "metadata" || key == "type"),
+                    "{path}"
+                );
+                assert!(
+                    object["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].is_null()
+                );
+            }
             let containers = object["spec"]["template"]["spec"]["containers"].as_array().cloned().unwrap_or_default();
             for variable in containers.iter().flat_map(|it| it["env"].as_array().cloned().unwrap_or_default()) {
                 let name = variable["name"].as_str().unwrap();
@@ -124,4 +138,187 @@ fn out_never_holds_a_secret_value() {
             }
         }
     }
+}
+
+/// Where a credential is, what references one, and what only looks like one are not reported (S005
+/// has to be trusted to be believed).
+#[test]
+fn what_only_points_at_a_credential_is_accepted() {
+    let text = r#"[platform]
+name = "shop"
+repo = "https://git.example.com/shop/gitops.git"
+
+[secrets.db]
+keys = ["password"]
+
+[secrets.broker]
+keys = ["password", "erlang-cookie"]
+
+[components.rabbitmq]
+kind = "rabbitmq"
+chart = { version = "14.6.6" }
+namespace = "infra"
+resources = { requests = { memory = "256Mi", cpu = "100m" }, limits = { memory = "512Mi", cpu = "500m" } }
+credentials = { secret = "broker", key = "password" }
+secrets = ["db"]
+values = { auth = { existingPasswordSecret = "broker", passwordSecret = "broker" }, extraEnvVars = [
+  { name = "RABBITMQ_DEFAULT_PASS", valueFrom = { secretKeyRef = { name = "broker", key = "password" } } },
+  { name = "RABBITMQ_DEFAULT_PASS_FILE", value = "/run/secrets/pass" },
+  { name = "RABBITMQ_PASSWORD", value = "" },
+], tokenTTL = "3600", adminPasswordKey = "password" }
+
+[services.orders]
+image = "registry.example.com/shop/orders:1.0.0"
+runtime = "java"
+namespace = "shop"
+command = ["sh", "-c", "PGPASSWORD=$DB_PASSWORD psql -h db -f /up.sql"]
+args = ["--db-password=$(DB_PASSWORD)", "--password-file", "/run/secrets/db", "--token-ttl=3600", "--secure=true"]
+env.DB_PASSWORD = { secret = "db", key = "password" }
+env.PASSWORD_FILE = "/run/secrets/password"
+env.TOKEN_URL = "https://auth.example.com/oauth/token"
+env.DATABASE_URL = "postgres://orders@db.shop.svc:5432/orders"
+env.SMTP_PASSWORD = ""
+env.SESSION_TOKEN_TTL = "30m"
+env.STRIPE_PUBLISHABLE_KEY = "pk_live_4eC39HqLyjWDarjtT1zdp7dc"
+env.PWD = "/app"
+env.BYPASS_CACHE = "yes please"
+
+[services.orders.config]
+"application.properties" = """
+spring.datasource.url=jdbc:postgresql://db.shop.svc:5432/orders
+spring.datasource.password=$${DB_PASSWORD}
+spring.security.oauth2.client.provider.auth.token-uri=https://auth.example.com/token
+server.ssl.key-store-password=
+"""
+
+[services.orders.pod_annotations]
+"vault.hashicorp.com/agent-inject" = "true"
+"vault.hashicorp.com/agent-inject-token" = "true"
+"vault.hashicorp.com/agent-inject-secret-db" = "database/creds/orders"
+"vault.hashicorp.com/role" = "orders"
+
+[environments.dev]
+"#;
+    let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
+    let errors: Vec<_> = compiled.diagnostics.iter().filter(|it| it.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// What S005 and S010 say goes into CI logs and pull request comments: it names where the value is,
+/// never the value.
+#[test]
+fn a_diagnostic_never_repeats_the_secret() {
+    let values = [
+        "hunter2",
+        "tok-4f9a1c2e",
+        "s.Xk3aZ9pQ2vR7tY1uW8eB4nM6",
+        "hvs.CAESIJ",
+        "guest-but-not-really",
+        "plain-rabbit",
+        "Tr0ub4dor",
+        "correct horse",
+        "sm7p-pa55word",
+        "7f3c2a1b",
+        "sk_live_4eC",
+        "ghp_16C7",
+        "AKIAIOSFODNN7EXAMPLE",
+        "xoxb-1765",
+        "eyJhbGci",
+        "MIIEpAIBAAKCAQEA",
+        "tok-plain",
+        "bm90aWZpY2F0aW9ucw",
+    ];
+    for fixture in support::fixtures("invalid") {
+        let stem = fixture.file_stem().unwrap().to_string_lossy().into_owned();
+        if !(stem.starts_with("S005") || stem.starts_with("S010")) {
+            continue;
+        }
+        let (_, compiled) = support::compile(&fixture);
+        for diagnostic in &compiled.diagnostics {
+            let labels = diagnostic.primary.iter().chain(&diagnostic.secondary).map(|label| label.message.as_str());
+            let said: Vec<&str> = [diagnostic.message.as_str()]
+                .into_iter()
+                .chain(diagnostic.help.as_deref())
+                .chain(diagnostic.notes.iter().map(String::as_str))
+                .chain(labels)
+                .collect();
+            for value in values {
+                assert!(!said.iter().any(|it| it.contains(value)), "{stem}: {said:?} repeats `{value}`");
+            }
+        }
+    }
+}
+
+/// A SealedSecret is copied with its ciphertext and what identifies it; what else the file holds (a
+/// creation timestamp, status, kubectl's record of what it applied) stays behind.
+#[test]
+fn a_sealed_secret_is_copied_with_its_ciphertext_and_metadata_only() {
+    let text = r#"[platform]
+name = "shop"
+repo = "https://git.example.com/shop/gitops.git"
+
+[secrets.api-token]
+backend = "sealed-secrets"
+keys = ["token"]
+
+[services.orders]
+image = "registry.example.com/shop/orders:1.0.0"
+runtime = "node"
+namespace = "shop"
+env_from = [{ secret = "api-token" }]
+
+[environments.dev]
+"#;
+    let sealed = json!({
+        "kind": "SealedSecret",
+        "apiVersion": "bitnami.com/v1alpha1",
+        "metadata": {
+            "name": "api-token",
+            "namespace": "shop",
+            "creationTimestamp": null,
+            "uid": "0b6a",
+            "labels": { "team": "orders" },
+            "annotations": {
+                "sealedsecrets.bitnami.com/namespace-wide": "true",
+                "kubectl.kubernetes.io/last-applied-configuration": "{\"kind\":\"SealedSecret\",\"spec\":{\"encryptedData\":{\"token\":\"AgA1\"}}}",
+            },
+        },
+        "spec": {
+            "encryptedData": { "token": "AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq4dWxW5" },
+            "template": { "metadata": { "name": "api-token", "creationTimestamp": null }, "type": "Opaque", "immutable": true },
+        },
+        "status": { "observedGeneration": 1 },
+    });
+    let attachments = slipway::load::Attachments {
+        sealed_secrets: [("api-token".to_owned(), ("secrets/api-token.yaml".to_owned(), Ok(sealed.to_string())))]
+            .into(),
+    };
+    let source = slipway::source::SourceFile::new("platform.toml", text);
+    let compiled = slipway::compile_with(&source, &attachments);
+    assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
+    let platform = slipway::load::parse(&source).unwrap();
+    let (envs, _) = slipway::resolve::resolve(&platform, &source, &attachments);
+    let object = envs
+        .iter()
+        .flat_map(slipway::render::render)
+        .find(|manifest| manifest.path == "dev/secrets/sealedsecret-shop-api-token.yaml")
+        .expect("the SealedSecret is rendered")
+        .object;
+    assert_eq!(
+        object,
+        json!({
+            "apiVersion": "bitnami.com/v1alpha1",
+            "kind": "SealedSecret",
+            "metadata": {
+                "name": "api-token",
+                "namespace": "shop",
+                "labels": { "team": "orders" },
+                "annotations": { "sealedsecrets.bitnami.com/namespace-wide": "true" },
+            },
+            "spec": {
+                "encryptedData": { "token": "AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq4dWxW5" },
+                "template": { "metadata": { "name": "api-token" }, "type": "Opaque" },
+            },
+        })
+    );
 }

@@ -174,6 +174,17 @@ Example:
 
 Fix: shorten the service or environment name the message points at.";
 
+    InvalidDatabaseName = "N005", "invalid-database-name",
+"A database in a component's `databases` is not a plain identifier: a letter or `_`, then letters,
+digits and `_`, at most 63 characters. Slipway writes PostgreSQL's databases into the chart's initdb
+SQL script and MongoDB's into the chart's setup scripts, so any other character could end the
+statement and run one of its own.
+
+Example:
+    databases = [\"x\\\"; DROP DATABASE keycloak; --\"]
+
+Fix: `databases = [\"orders\"]`; use `_` where you would write `-`.";
+
     UnknownService = "R001", "unknown-service",
 "An environment overrides a service that is not declared in `[services]`, or a component that is not
 declared in `[components]`.
@@ -280,15 +291,27 @@ Example:
 Fix: remove the key, or reference it.";
 
     CredentialLiteral = "S005", "credential-literal",
-"A value that looks like a credential is written in the platform file, which is committed and
-rendered into `out/` in plain text: an environment variable or config key named like PASSWORD,
-SECRET, TOKEN, API_KEY or PRIVATE_KEY with a literal value, or a URL with `user:password@` in it.
+"A value written into `out/`, which is committed in plain text, holds a credential. Every string
+Slipway writes is looked at: environment variables, config files, commands and arguments, probes,
+annotations and labels, chart `values`, realm `settings` and client `attributes`. It is a credential
+when it is a literal under a name that says so (`DB_PASSWORD`, `--db-password`, `clientSecret`, a
+`{ name, value }` entry named like one), a token in a published format (`sk_live_`, `ghp_`, `AKIA`,
+`xoxb-`, `hvs.`, a JSON Web Token, a PEM private key), a URL with `user:password@`, or a
+`key=value` or `key: value` line of text under such a name (`spring.datasource.password=...`).
+Names of where a credential is (`PASSWORD_FILE`, `TOKEN_URL`, `existingSecret`), references
+(`$(DB_PASSWORD)`, `${DB_PASSWORD}`) and empty values are fine.
 
 Example:
     env.STRIPE_SECRET_KEY = \"sk_live_...\"
+    args = [\"--db-password=hunter2\"]
 
 Fix: declare the secret in `[secrets]` and reference it:
-    env.STRIPE_SECRET_KEY = { secret = \"stripe\", key = \"secret-key\" }";
+    env.STRIPE_SECRET_KEY = { secret = \"stripe\", key = \"secret-key\" }
+    env.DB_PASSWORD = { secret = \"db\", key = \"password\" }
+    args = [\"--db-password=$(DB_PASSWORD)\"]      # Kubernetes expands it
+In a config file write `$${DB_PASSWORD}` (Slipway writes `${DB_PASSWORD}`, which Spring and most
+loaders read from the environment); in chart values point the chart at a Secret (`existingSecret`,
+`valueFrom.secretKeyRef`). The value has been committed: rotate it.";
 
     UndeclaredSecretStore = "S006", "undeclared-secret-store",
 "An `external-secrets` secret names no store, or a store that is not declared in `[secret_stores]`.
@@ -327,6 +350,18 @@ Example:
     keys = [\"password\"]              # no region
 
 Fix: `region = \"us-east-1\"`.";
+
+    SealedSecretPlaintext = "S010", "sealed-secret-plaintext",
+"A SealedSecret file (`platform/secrets/<name>.yaml`) carries the secret in plain text beside its
+ciphertext: a `data` or `stringData` field, the same under `spec.template`, or a
+`kubectl.kubernetes.io/last-applied-configuration` annotation that holds them (left by `kubectl
+apply` of the plain Secret). The file is committed, and would be copied into `out/`.
+
+Example:
+    { \"kind\": \"SealedSecret\", \"stringData\": { \"token\": \"...\" }, \"spec\": { \"encryptedData\": ... } }
+
+Fix: remove the field (and rotate the secret: it has been committed), or seal it again from the
+plain Secret with `kubeseal --format json`, which writes only `spec.encryptedData`.";
 
     DuplicateContainerPort = "X001", "duplicate-container-port",
 "Two ports of one service use the same container port number (and protocol).
@@ -395,7 +430,9 @@ Example:
 Fix: give each service its own path, or put one of them on another host.";
 
     InvalidRoutePath = "G002", "invalid-route-path",
-"A route's path is malformed: it must start with `/` and hold no spaces, `?` or `#`.
+"A route's path is malformed: it must start with `/` and hold only the characters RFC 3986 allows in a
+path (letters, digits and `-._~!$&'()*+,;=:@/`, and `%` escapes): no spaces, `?`, `#`, quotes or
+backticks. A backtick would end the path inside a Traefik rule and let the rest become a rule of its own.
 
 Example:
     routes = [\"api/v1/orders\"]
@@ -403,8 +440,9 @@ Example:
 Fix: `routes = [\"/api/v1/orders\"]`.";
 
     InvalidRouteHost = "G003", "invalid-route-host",
-"A route's host is not a valid DNS name (lowercase labels of letters, digits and `-`, separated by
-dots; a leading `*.` is allowed).
+"A route's host, or the gateway's `host` (every route's host unless it names its own), is not a valid
+DNS name (lowercase labels of letters, digits and `-`, separated by dots; a leading `*.` is allowed).
+Hosts are written into Traefik's `Host(...)` rules and Ingress rules as they are.
 
 Example:
     routes = [{ path = \"/\", host = \"Shop_Example.com\" }]

@@ -192,7 +192,7 @@ fn global_plugins(gateway: &resolved::Gateway) -> Vec<(&'static str, &'static st
     if let Some(cors) = &gateway.cors {
         let list = |items: &Option<Vec<String>>| items.clone().unwrap_or_default();
         let mut config = json!({
-            "origins": cors.origins.clone().unwrap_or_else(|| vec!["*".to_owned()]),
+            "origins": kong_origins(cors.origins.as_deref()),
             "credentials": cors.credentials.unwrap_or(false),
         });
         if cors.methods.is_some() {
@@ -221,6 +221,40 @@ fn global_plugins(gateway: &resolved::Gateway) -> Vec<(&'static str, &'static st
         plugins.push((JWT_AUTH, "jwt", json!({ "key_claim_name": claim, "claims_to_verify": ["exp"] })));
     }
     plugins
+}
+
+/// CORS origins as Kong's plugin reads them: all (`*`, also when `*` is one of several, which Kong
+/// would take for a broken expression), or each origin matching exactly itself.
+fn kong_origins(origins: Option<&[String]>) -> Vec<String> {
+    match origins {
+        Some(origins) if !origins.iter().any(|origin| origin == "*") => {
+            origins.iter().map(|it| kong_origin(it)).collect()
+        }
+        _ => vec!["*".to_owned()],
+    }
+}
+
+/// Kong reads an origin holding anything but letters, digits and `.:/-` as a regular expression
+/// (kong/plugins/cors/handler.lua), so such an origin is written as an anchored expression that matches
+/// exactly it: every other character escaped, and a `*` standing for one DNS label, as in
+/// `https://*.example.com`.
+fn kong_origin(origin: &str) -> String {
+    if origin.chars().all(|c| c.is_ascii_alphanumeric() || ".:/-".contains(c)) {
+        return origin.to_owned();
+    }
+    let mut pattern = String::from("^");
+    for c in origin.chars() {
+        match c {
+            '*' => pattern.push_str("[A-Za-z0-9-]+"),
+            c if "\\^$.|?+()[]{}".contains(c) => {
+                pattern.push('\\');
+                pattern.push(c);
+            }
+            c => pattern.push(c),
+        }
+    }
+    pattern.push('$');
+    pattern
 }
 
 /// The gateway-wide Kong plugins, in every namespace that has routed services (a KongPlugin is found
@@ -283,5 +317,23 @@ pub(super) fn render_shared(env: &resolved::Env, out: &mut Out<'_>) {
                 object: json!({ "apiVersion": KONG_API, "kind": "KongPlugin", "metadata": to_value(&metadata), "plugin": plugin, "config": config }),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{kong_origin, kong_origins};
+
+    #[test]
+    fn cors_origins_match_only_what_they_say() {
+        assert_eq!(kong_origin("https://app.example.com"), "https://app.example.com");
+        assert_eq!(kong_origin("http://localhost:3000"), "http://localhost:3000");
+        // Kong would read these as regular expressions: `.` any character, `|` an alternative.
+        assert_eq!(kong_origin("https://app_1.example.com"), "^https://app_1\\.example\\.com$");
+        assert_eq!(kong_origin("https://a.com|https://evil.com"), "^https://a\\.com\\|https://evil\\.com$");
+        assert_eq!(kong_origin("https://*.example.com"), "^https://[A-Za-z0-9-]+\\.example\\.com$");
+        let origins = |list: &[&str]| list.iter().map(|it| (*it).to_owned()).collect::<Vec<_>>();
+        assert_eq!(kong_origins(None), ["*"]);
+        assert_eq!(kong_origins(Some(&origins(&["https://a.com", "*"]))), ["*"]);
     }
 }

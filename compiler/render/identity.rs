@@ -77,7 +77,9 @@ fn client(client: &resolved::Client) -> Value {
         object["clientAuthenticatorType"] = json!("client-secret");
     }
     if !client.attributes.is_empty() {
-        object["attributes"] = json!(client.attributes);
+        let attributes: BTreeMap<&str, &str> =
+            client.attributes.iter().map(|(key, value)| (key.as_str(), value.value.as_str())).collect();
+        object["attributes"] = json!(attributes);
     }
     if !client.mappers.is_empty() {
         let mappers: Vec<Value> = client

@@ -13,6 +13,7 @@ mod secrets;
 mod summary;
 mod workload;
 
+pub(crate) use secrets::LAST_APPLIED;
 pub use summary::{dot, mermaid, summary};
 
 use crate::resolved;

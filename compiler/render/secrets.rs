@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
@@ -16,6 +16,10 @@ use crate::resolved::{self, Backend};
 pub(super) const CSI_DRIVER: &str = "secrets-store.csi.k8s.io";
 /// The directory, and Application, of the gateway's consumers and their credentials.
 pub(super) const CONSUMERS: &str = "consumers";
+
+/// kubectl's record of the last object it applied: the plain Secret, when a SealedSecret was made by
+/// applying one.
+pub(crate) const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     let env = facts.env;
@@ -150,10 +154,51 @@ fn jmes_path_field(field: &str) -> String {
     if bare { field.to_owned() } else { format!("\"{}\"", field.replace('\\', "\\\\").replace('"', "\\\"")) }
 }
 
-/// The SealedSecret as sealed; `validate` has checked its kind, name, namespace and keys.
+/// The SealedSecret with its ciphertext and what identifies it, nothing else: `apiVersion`, `kind`,
+/// `metadata` (see `sealed_metadata`), `spec.encryptedData`, and the template's metadata and `type`.
+/// `validate` has checked its kind, name, namespace and keys, and refused plain text in it (S010); what
+/// is not listed here (a template's `data`, kubectl's last-applied annotation) is never copied.
 fn sealed(secret: &resolved::Secret) -> Option<Value> {
     let (_, Ok(text)) = secret.sealed.as_ref()? else { return None };
-    serde_json::from_str(text).ok()
+    let object: Value = serde_json::from_str(text).ok()?;
+    let mut spec = Map::new();
+    spec.insert("encryptedData".to_owned(), object["spec"]["encryptedData"].clone());
+    let template = &object["spec"]["template"];
+    let mut kept = Map::new();
+    if template["metadata"].is_object() {
+        kept.insert("metadata".to_owned(), sealed_metadata(&template["metadata"]));
+    }
+    if template["type"].is_string() {
+        kept.insert("type".to_owned(), template["type"].clone());
+    }
+    if !kept.is_empty() {
+        spec.insert("template".to_owned(), Value::Object(kept));
+    }
+    Some(json!({
+        "apiVersion": object["apiVersion"],
+        "kind": object["kind"],
+        "metadata": sealed_metadata(&object["metadata"]),
+        "spec": spec,
+    }))
+}
+
+/// `name`, `namespace`, `labels` and `annotations`, without kubectl's last-applied configuration (which
+/// records the object applied before, possibly the plain Secret).
+fn sealed_metadata(metadata: &Value) -> Value {
+    let mut kept = Map::new();
+    for field in ["name", "namespace", "labels"] {
+        if !metadata[field].is_null() {
+            kept.insert(field.to_owned(), metadata[field].clone());
+        }
+    }
+    if let Some(annotations) = metadata["annotations"].as_object() {
+        let mut annotations = annotations.clone();
+        annotations.remove(LAST_APPLIED);
+        if !annotations.is_empty() {
+            kept.insert("annotations".to_owned(), Value::Object(annotations));
+        }
+    }
+    Value::Object(kept)
 }
 
 #[cfg(test)]

@@ -341,8 +341,8 @@ fn container(service: &resolved::Service, csi_secrets: &[&resolved::Secret]) -> 
         name: service.name.value.clone(),
         image: Some(service.image.value.clone()),
         image_pull_policy: Some("IfNotPresent".to_owned()),
-        command: (!service.command.is_empty()).then(|| service.command.clone()),
-        args: (!service.args.is_empty()).then(|| service.args.clone()),
+        command: (!service.command.is_empty()).then(|| service.command.iter().map(|it| it.value.clone()).collect()),
+        args: (!service.args.is_empty()).then(|| service.args.iter().map(|it| it.value.clone()).collect()),
         ports: (!service.ports.is_empty()).then(|| {
             service
                 .ports

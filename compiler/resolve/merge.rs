@@ -146,19 +146,19 @@ mod tests {
     fn tables_merge_and_scalars_and_arrays_replace() {
         let mut base = model::ServiceSpec {
             image: Some(spanned("a:1".to_owned())),
-            command: Some(vec!["node".to_owned(), "main.js".to_owned()]),
+            command: Some(vec![spanned("node".to_owned()), spanned("main.js".to_owned())]),
             pod_labels: Some(BTreeMap::from([(spanned("team".to_owned()), spanned("core".to_owned()))])),
             ..model::ServiceSpec::default()
         };
         let overlay = model::ServiceSpec {
             image: Some(spanned("a:2".to_owned())),
-            command: Some(vec!["bun".to_owned()]),
+            command: Some(vec![spanned("bun".to_owned())]),
             pod_labels: Some(BTreeMap::from([(spanned("tier".to_owned()), spanned("api".to_owned()))])),
             ..model::ServiceSpec::default()
         };
         base.merge(overlay);
         assert_eq!(base.image.unwrap().value, "a:2");
-        assert_eq!(base.command.unwrap(), vec!["bun".to_owned()]);
+        assert_eq!(base.command.unwrap(), vec![spanned("bun".to_owned())]);
         assert_eq!(
             base.pod_labels.unwrap(),
             BTreeMap::from([

@@ -3,6 +3,7 @@
 
 mod budget;
 mod components;
+mod credentials;
 mod kubernetes;
 mod names;
 mod pods;

@@ -78,6 +78,9 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     }
     for component in env.components.values() {
         label(&component.name, "component", diagnostics);
+        for database in &component.databases {
+            database_name(database, &component.name, diagnostics);
+        }
         if namespaces.insert(component.namespace.value.as_str()) {
             namespace(&component.namespace, diagnostics);
         }
@@ -157,6 +160,41 @@ fn fix_label(name: &str) -> String {
     let fixed = fixed.trim_matches('-');
     let fixed = &fixed[..fixed.len().min(MAX_LABEL)];
     if fixed.is_empty() { "my-name".to_owned() } else { fixed.trim_end_matches('-').to_owned() }
+}
+
+/// A database is written into the chart's scripts (PostgreSQL's initdb SQL, MongoDB's setup), so it is a
+/// plain identifier: a letter or `_`, then letters, digits and `_`, at most 63 bytes (PostgreSQL's limit).
+fn database_name(name: &Spanned<String>, component: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let problem = if name.is_empty() {
+        Some("empty")
+    } else if name.len() > MAX_LABEL {
+        Some("longer than 63 characters")
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        Some("must start with a letter or `_`")
+    } else if !name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_') {
+        Some("only letters, digits and `_` are allowed")
+    } else {
+        None
+    };
+    let Some(problem) = problem else { return };
+    let mut fixed = String::new();
+    for c in name.chars().take(MAX_LABEL - 1) {
+        if c.is_ascii_alphanumeric() {
+            fixed.push(c);
+        } else if !fixed.ends_with('_') {
+            fixed.push('_');
+        }
+    }
+    let trimmed = fixed.trim_matches('_');
+    fixed = if trimmed.is_empty() { "my_database".to_owned() } else { trimmed.to_owned() };
+    if fixed.starts_with(|c: char| c.is_ascii_digit()) {
+        fixed.insert(0, '_');
+    }
+    diagnostics.push(
+        Diagnostic::error(Code::InvalidDatabaseName, format!("a database of `{component}` is not a plain identifier"))
+            .with_label(name.span, problem)
+            .with_help(format!("databases are written into the chart's scripts: name it like `{fixed}`")),
+    );
 }
 
 /// A ConfigMap created outside Slipway, named in `env_from`: a DNS-1123 subdomain.

@@ -9,6 +9,16 @@ use crate::resolved;
 use crate::source::Span;
 
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+    // The gateway's host is every route's host unless the route names its own.
+    if let Some(host) = env.gateway.as_ref().and_then(|gateway| gateway.host.as_ref())
+        && let Some(problem) = host_problem(host)
+    {
+        diagnostics.push(
+            Diagnostic::error(Code::InvalidRouteHost, format!("gateway host `{}` is not a valid DNS name", host.value))
+                .with_label(host.span, problem)
+                .with_help("use lowercase labels separated by dots, such as `shop.example.com`"),
+        );
+    }
     for service in env.services.values() {
         egress(service, diagnostics);
         served(env, service, diagnostics);
@@ -26,7 +36,7 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
                     .with_label(path.span, problem)
                     .with_help(format!(
                         "write it like `/{}`",
-                        path.trim_start_matches('/').replace([' ', '?', '#'], "")
+                        path.trim_start_matches('/').chars().filter(|c| path_char(*c)).collect::<String>()
                     )),
                 );
                 continue;
@@ -76,11 +86,25 @@ fn path_problem(path: &str) -> Option<&'static str> {
         Some("a path must start with `/`")
     } else if path.contains([' ', '?', '#']) || path.chars().any(char::is_control) {
         Some("a path holds no spaces, `?` or `#`")
+    } else if !path.chars().all(path_char) {
+        // Traefik's rule quotes the path in backticks, Markdown tables in out/<env>/README.md split on `|`:
+        // only what RFC 3986 allows in a path is written.
+        Some("a path holds only letters, digits and `-._~!$&'()*+,;=:@/%` (no quotes, backticks or `|`)")
+    } else if path
+        .match_indices('%')
+        .any(|(at, _)| !path.get(at + 1..at + 3).is_some_and(|hex| hex.bytes().all(|byte| byte.is_ascii_hexdigit())))
+    {
+        Some("a `%` starts an escape of two hex digits, such as `%20`")
     } else if path.contains("//") {
         Some("a path holds no empty segment (`//`)")
     } else {
         None
     }
+}
+
+/// A character RFC 3986 allows in a path: unreserved, sub-delims, `:`, `@`, `/` and `%` of an escape.
+fn path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%".contains(c)
 }
 
 /// An Ingress host: a DNS-1123 subdomain whose parts are labels, or `*.` and one (`IsWildcardDNS1123Subdomain`).
@@ -154,5 +178,30 @@ fn served(env: &resolved::Env, service: &resolved::Service, diagnostics: &mut Ve
             .with_label(first.path.span, "this route would be dropped")
             .with_help("declare a port: `ports = [{ name = \"http\", port = 8080 }]`, or pick a `runtime` preset"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{host_problem, path_problem};
+
+    #[test]
+    fn paths_hold_only_what_a_url_path_may() {
+        for path in ["/", "/api/v1/orders", "/a-b_c.d~e", "/%20x", "/users/@me", "/a;b=c"] {
+            assert_eq!(path_problem(path), None, "{path}");
+        }
+        // A backtick would end the path inside Traefik's PathPrefix(`...`) and start a rule of its own.
+        for path in ["/a`) || Host(`evil.example.com", "/a\"b", "/a|b", "/a\\b", "/{id}", "/a%2", "/a%zz", "/a b"] {
+            assert!(path_problem(path).is_some(), "{path}");
+        }
+    }
+
+    #[test]
+    fn hosts_are_dns_names() {
+        assert_eq!(host_problem("shop.example.com"), None);
+        assert_eq!(host_problem("*.example.com"), None);
+        for host in ["shop.example.com`) || Path(`/", "Shop.example.com", "a b.example.com", "a..b", ""] {
+            assert!(host_problem(host).is_some(), "{host}");
+        }
     }
 }
