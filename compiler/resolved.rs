@@ -217,6 +217,9 @@ pub struct Cluster {
     pub server: String,
     /// Where the capacity was written: the environment's `cluster` if it has one, else `[cluster]`.
     pub span: Option<Span>,
+    /// Where the CPU and the memory of a node were written, as merged (the overlay's if it sets them).
+    pub cpu_span: Option<Span>,
+    pub memory_span: Option<Span>,
 }
 
 #[derive(Debug, Clone)]

@@ -36,6 +36,11 @@ fn every_code_has_a_fixture_or_a_cli_test_and_an_explanation() {
         if code.as_str().starts_with(['O', 'U']) {
             continue;
         }
+        // The sync-order check holds Slipway's own waves to their prerequisites: no platform breaks it,
+        // so its unit tests (compiler/validate/sync.rs) feed it broken waves instead.
+        if *code == Code::SyncOrder {
+            continue;
+        }
         assert!(
             stems.iter().any(|stem| stem.starts_with(code.as_str())),
             "{code} has no fixture in tests/fixtures/invalid/"

@@ -260,6 +260,14 @@ Example:
 
 Fix: add the database to the component's `databases`, or correct its name.";
 
+    SyncOrder = "R007", "sync-order",
+"Slipway's sync waves would deliver something after what needs it: a secret after a data store that
+reads it, an operator after the secrets it delivers, a component after the service that uses it.
+ArgoCD waits for each wave to be healthy, and what waits for a later wave never is: the sync stops.
+The waves are computed to avoid this, so this error means a fault in Slipway; it names the chain.
+
+Fix: report it with the platform; meanwhile, removing the dependency the message names avoids it.";
+
     ReferenceWithoutUses = "R006", "reference-without-uses",
 "A service reads another service or a component through `${...}` (its URL, host or port) without
 naming it in `uses`. `uses` is what orders the sync waves and what the NetworkPolicies allow, so the

@@ -246,6 +246,8 @@ impl Ctx<'_> {
                 port_registry: info.port_registry.as_ref().is_some_and(|it| it.value),
             },
             cluster: resolved::Cluster {
+                cpu_span: cluster.cpu.as_ref().map(|it| it.span),
+                memory_span: cluster.memory.as_ref().map(|it| it.span),
                 nodes: cluster.nodes.map_or(1, |it| it.value),
                 memory: cluster.memory.map_or(Memory(16 << 30), |it| it.value),
                 cpu: cluster.cpu.map_or(Cpu(8000), |it| it.value),

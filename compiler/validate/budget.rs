@@ -151,22 +151,34 @@ fn overcommit(env: &resolved::Env, budget: &budget::Budget, diagnostics: &mut Ve
     let policy = env.platform.overcommit;
     #[allow(clippy::cast_precision_loss)]
     let ratio = |part: u64, whole: u64| if whole == 0 { f64::INFINITY } else { part as f64 / whole as f64 };
-    for (what, share, used, total) in [
-        ("memory", ratio(limit_memory.0, memory.0), human_memory(limit_memory), human_memory(memory)),
-        ("CPU", ratio(limit_cpu.0, cpu.0), format!("{} CPU", human_cpu(limit_cpu)), format!("{} CPU", human_cpu(cpu))),
+    let cluster = &env.cluster;
+    for (what, share, used, total, span) in [
+        (
+            "memory",
+            ratio(limit_memory.0, memory.0),
+            human_memory(limit_memory),
+            human_memory(memory),
+            cluster.memory_span.or(cluster.span),
+        ),
+        (
+            "CPU",
+            ratio(limit_cpu.0, cpu.0),
+            format!("{} CPU", human_cpu(limit_cpu)),
+            format!("{} CPU", human_cpu(cpu)),
+            cluster.cpu_span.or(cluster.span),
+        ),
     ] {
         if share > policy {
+            // The environment is in the note, not the message, so that environments in the same state
+            // are reported once.
             let mut diagnostic = Diagnostic::warning(
                 Code::LimitOvercommit,
-                format!(
-                    "{what} limits in `{}` are {share:.1}× the allocatable {what}, over the policy of {policy}",
-                    env.name.value
-                ),
+                format!("{what} limits are {share:.1}× the allocatable {what}, over the policy of {policy}"),
             )
             .with_note(format!("{used} of limits on {total} allocatable"))
             .with_help("lower limits, add capacity, or raise `[platform] overcommit`");
-            if let Some(span) = env.cluster.span {
-                diagnostic = diagnostic.with_label(span, "allocatable capacity");
+            if let Some(span) = span {
+                diagnostic = diagnostic.with_label(span, format!("the {what} of each node"));
             }
             diagnostics.push(diagnostic);
         }

@@ -12,6 +12,7 @@ mod ports;
 mod references;
 mod routes;
 mod secrets;
+mod sync;
 
 use crate::analysis::Facts;
 pub use kubernetes::{MEASURED_FROM, object_size};
@@ -50,6 +51,10 @@ fn validate_env(facts: &Facts<'_>) -> Vec<Diagnostic> {
     policy::check(env, &mut diagnostics);
     pods::check(env, &mut diagnostics);
     kubernetes::check(env, &mut diagnostics);
+    // The waves mean something only for an otherwise valid environment (a cycle has no order).
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        sync::check(facts, &mut diagnostics);
+    }
     for diagnostic in &mut diagnostics {
         diagnostic.environments = vec![env.name.value.clone()];
     }
