@@ -21,7 +21,7 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
     };
     // Everything that reads a secret Slipway delivers comes after the `secrets` Application.
     if let Some(secrets_wave) = facts.waves.secrets {
-        for (secret, _) in facts.secret_namespaces.iter() {
+        for secret in facts.secret_namespaces.keys() {
             let Some(declared) = env.secrets.get(*secret).filter(|it| it.backend.value != Backend::Existing) else {
                 continue;
             };
