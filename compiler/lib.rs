@@ -15,6 +15,7 @@ pub mod k8s_rules;
 pub mod load;
 pub mod model;
 pub mod quantity;
+pub mod reachability;
 pub mod render;
 pub mod resolve;
 pub mod resolved;
@@ -94,8 +95,15 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
         // Each object is written out as soon as it is rendered, so only its text stays in memory.
         let mut files = emit::Files::new();
         let mut identities = Identities::default();
+        let mut network = reachability::Network::default();
+        let mut pods = std::collections::BTreeMap::new();
         render::render_facts(facts, &mut |manifest| {
             identities.add(facts.env, &manifest);
+            network.add(&manifest.object);
+            if let Some(pod) = reachability::deployment_pod(&manifest.object) {
+                let name = manifest.object["metadata"]["name"].as_str().unwrap_or_default().to_owned();
+                pods.insert(name, pod);
+            }
             let (path, text) = emit::to_file(source.file_name(), &manifest);
             // Its size is checked here, the one place an object exists whole: the API server (and
             // client-side apply's annotation) refuse objects too large.
@@ -108,6 +116,15 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
         });
         let (path, text) = emit::summary_file(source.file_name(), &facts.env.name.value, &render::summary(facts));
         files.insert(path, text);
+        // The rendered policies must allow every declared edge (and the property tests show that they
+        // allow nothing else).
+        for edge in reachability::blocked_edges(facts.env, &network, &pods) {
+            let mut diagnostic =
+                Diagnostic::error(diagnostic::Code::BlockedEdge, format!("the network policies would block {edge}"))
+                    .with_help("this is a fault in Slipway's network policies: please report it with the platform");
+            diagnostic.environments = vec![facts.env.name.value.clone()];
+            identities.problems.push(diagnostic);
+        }
         (files, identities.problems)
     };
     let rendered: Vec<(emit::Files, Vec<Diagnostic>)> = if facts.len() > 1 {

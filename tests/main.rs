@@ -16,6 +16,7 @@ mod injection;
 mod kubernetes;
 mod out_safety;
 mod properties;
+mod reachability;
 mod render;
 mod robustness;
 mod scale;

@@ -268,6 +268,14 @@ The waves are computed to avoid this, so this error means a fault in Slipway; it
 
 Fix: report it with the platform; meanwhile, removing the dependency the message names avoids it.";
 
+    BlockedEdge = "R008", "blocked-edge",
+"The NetworkPolicies Slipway rendered would block traffic the platform declares: a service to what it
+`uses`, the gateway to a routed service, a pod to DNS. Slipway simulates the policies it renders, with
+the labels the pods really carry (a Deployment's template, a chart's pods as its contract says), before
+writing anything. This error means a fault in Slipway, or a chart whose pods are labelled otherwise.
+
+Fix: report it with the platform; `network_policies = false` in the environment is the workaround.";
+
     ReferenceWithoutUses = "R006", "reference-without-uses",
 "A service reads another service or a component through `${...}` (its URL, host or port) without
 naming it in `uses`. `uses` is what orders the sync waves and what the NetworkPolicies allow, so the

@@ -1,0 +1,135 @@
+//! Reachability: the rendered NetworkPolicies, simulated with the labels the pods really carry, allow
+//! every declared edge and nothing else; and every rendered object has an identity of its own.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::prelude::*;
+use serde_json::Value;
+use slipway::reachability::{self, Network, Pod};
+
+use crate::support;
+
+/// Services `svc-<i>`, each using some declared before it (no cycles), some routed, in one or two
+/// namespaces.
+fn platforms() -> impl Strategy<Value = (Vec<Vec<usize>>, Vec<bool>, Vec<bool>)> {
+    (2usize..7).prop_flat_map(|count| {
+        (
+            prop::collection::vec(prop::collection::vec(0usize..7, 0..3), count),
+            prop::collection::vec(any::<bool>(), count),
+            prop::collection::vec(any::<bool>(), count),
+        )
+    })
+}
+
+fn platform(uses: &[Vec<usize>], routed: &[bool], other_namespace: &[bool]) -> String {
+    let mut text = String::from("[platform]\nname = \"net\"\nrepo = \"https://git.example.com/net.git\"\n\n");
+    text.push_str("[components.kong]\nkind = \"kong\"\nchart = { version = \"2.33.0\" }\nnamespace = \"edge\"\n");
+    text.push_str(
+        "resources = { requests = { memory = \"256Mi\", cpu = \"100m\" } }\n\n[gateway]\nkind = \"kong\"\n\n",
+    );
+    for (index, targets) in uses.iter().enumerate() {
+        let targets: BTreeSet<usize> = targets.iter().copied().filter(|target| *target < index).collect();
+        let names: Vec<String> = targets.iter().map(|target| format!("\"svc-{target}\"")).collect();
+        text.push_str(&format!(
+            "[services.svc-{index}]\nimage = \"registry.example.com/svc-{index}:1.0.0\"\nruntime = \"go\"\nuses = [{}]\n",
+            names.join(", ")
+        ));
+        if other_namespace[index] {
+            text.push_str("namespace = \"second\"\n");
+        }
+        if routed[index] {
+            text.push_str(&format!("routes = [\"/svc-{index}\"]\n"));
+        }
+        text.push('\n');
+    }
+    text.push_str("[environments.dev]\n");
+    text
+}
+
+fn rendered(text: &str) -> Vec<Value> {
+    let source = slipway::source::SourceFile::new("platform.toml", text);
+    let platform = slipway::load::parse(&source).unwrap();
+    let (envs, diagnostics) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    slipway::render::render(&envs[0]).into_iter().map(|manifest| manifest.object).collect()
+}
+
+fn network_and_pods(objects: &[Value]) -> (Network, BTreeMap<String, Pod>) {
+    let mut network = Network::default();
+    let mut pods = BTreeMap::new();
+    for object in objects {
+        network.add(object);
+        if let Some(pod) = reachability::deployment_pod(object) {
+            pods.insert(object["metadata"]["name"].as_str().unwrap().to_owned(), pod);
+        }
+    }
+    (network, pods)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn declared_edges_are_allowed_and_nothing_else((uses, routed, other) in platforms()) {
+        let count = uses.len();
+        let (network, pods) = network_and_pods(&rendered(&platform(&uses, &routed, &other)));
+        let gateway = Pod {
+            namespace: "edge".to_owned(),
+            labels: BTreeMap::from([("app.kubernetes.io/instance".to_owned(), "kong".to_owned())]),
+        };
+        let outsider = Pod { namespace: "elsewhere".to_owned(), labels: BTreeMap::new() };
+        let dns = Pod { namespace: "kube-system".to_owned(), labels: BTreeMap::new() };
+        // The go preset listens on 8080.
+        for client in 0..count {
+            let from = &pods[&format!("svc-{client}")];
+            prop_assert!(network.allows(from, &dns, 53), "svc-{client} cannot resolve names");
+            for server in 0..count {
+                if client == server {
+                    continue;
+                }
+                let declared = uses[client].contains(&server) && server < client;
+                let allowed = network.allows(from, &pods[&format!("svc-{server}")], 8080);
+                prop_assert_eq!(allowed, declared, "svc-{} -> svc-{}", client, server);
+            }
+            let to = &pods[&format!("svc-{client}")];
+            prop_assert_eq!(network.allows(&gateway, to, 8080), routed[client], "gateway -> svc-{}", client);
+            prop_assert!(!network.allows(&outsider, to, 8080), "an undeclared namespace reaches svc-{}", client);
+        }
+    }
+
+    #[test]
+    fn every_rendered_object_has_an_identity_of_its_own((uses, routed, other) in platforms()) {
+        let objects = rendered(&platform(&uses, &routed, &other));
+        let mut seen = BTreeSet::new();
+        for object in &objects {
+            let identity = (
+                object["apiVersion"].to_string(),
+                object["kind"].to_string(),
+                object["metadata"]["namespace"].to_string(),
+                object["metadata"]["name"].to_string(),
+            );
+            prop_assert!(seen.insert(identity.clone()), "{:?} twice", identity);
+        }
+    }
+}
+
+#[test]
+fn a_policy_that_blocks_a_declared_edge_is_found() {
+    let text = std::fs::read_to_string(support::root().join("platform/platform.toml")).unwrap();
+    let source = slipway::source::SourceFile::new("platform.toml", text);
+    let platform = slipway::load::parse(&source).unwrap();
+    let attachments = support::attachments(&support::root().join("platform/platform.toml"), &platform);
+    let (envs, _) = slipway::resolve::resolve(&platform, &source, &attachments);
+    let objects: Vec<Value> = slipway::render::render(&envs[0]).into_iter().map(|it| it.object).collect();
+    let (network, pods) = network_and_pods(&objects);
+    assert_eq!(reachability::blocked_edges(&envs[0], &network, &pods), Vec::<String>::new());
+    // Without the account service's own policy, its egress to PostgreSQL and Redis is denied by default.
+    let without: Vec<Value> = objects
+        .into_iter()
+        .filter(|it| !(it["kind"] == "NetworkPolicy" && it["metadata"]["name"] == "account-service"))
+        .collect();
+    let (network, pods) = network_and_pods(&without);
+    let blocked = reachability::blocked_edges(&envs[0], &network, &pods);
+    assert!(blocked.contains(&"`account-service` to `postgresql` on port 5432".to_owned()), "{blocked:?}");
+    assert!(blocked.contains(&"the gateway to `account-service` on port 3000".to_owned()), "{blocked:?}");
+}
