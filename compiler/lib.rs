@@ -1,8 +1,8 @@
 //! Slipway compiles `platform/platform.toml` into Kubernetes manifests and ArgoCD Applications.
 //!
 //! The pipeline is load -> resolve -> analyse -> validate -> render -> verify -> emit; each stage is one
-//! module with one entry function (verify lives here). Only `load` and `emit` touch the file system; `cli` owns stdout, stderr and exit codes.
-//! A platform with any error renders nothing.
+//! module with one entry function (verify lives here). Only `load` and `emit` touch the file system;
+//! `cli` owns stdout, stderr and exit codes. A platform with any error renders nothing.
 
 pub mod analysis;
 pub mod budget;
