@@ -125,9 +125,9 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
             diagnostic.environments = vec![facts.env.name.value.clone()];
             identities.problems.push(diagnostic);
         }
-        (files, identities.problems)
+        (files, identities)
     };
-    let rendered: Vec<(emit::Files, Vec<Diagnostic>)> = if facts.len() > 1 {
+    let rendered: Vec<(emit::Files, Identities)> = if facts.len() > 1 {
         std::thread::scope(|scope| {
             let handles: Vec<_> = facts.iter().map(|facts| scope.spawn(move || render_one(facts))).collect();
             handles.into_iter().map(|handle| handle.join().expect("rendering cannot fail")).collect()
@@ -135,8 +135,9 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
     } else {
         facts.iter().map(render_one).collect()
     };
-    let (rendered, problems): (Vec<emit::Files>, Vec<Vec<Diagnostic>>) = rendered.into_iter().unzip();
-    let problems: Vec<Diagnostic> = problems.into_iter().flatten().collect();
+    let (rendered, identities): (Vec<emit::Files>, Vec<Identities>) = rendered.into_iter().unzip();
+    let mut problems: Vec<Diagnostic> = shared_clusters(&facts, &identities);
+    problems.extend(identities.into_iter().flat_map(|it| it.problems));
     if !problems.is_empty() {
         let mut diagnostics = diagnostics;
         diagnostics.extend(problems);
@@ -280,6 +281,41 @@ impl Identities {
         diagnostic.environments = vec![env.name.value.clone()];
         self.problems.push(diagnostic);
     }
+}
+
+/// Environments whose clusters are one (the same `server`) must not create the same object: the second
+/// would replace the first (N007). ArgoCD's own objects live where ArgoCD runs, named per environment.
+fn shared_clusters(facts: &[analysis::Facts<'_>], identities: &[Identities]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (second, (facts_b, ids_b)) in facts.iter().zip(identities).enumerate() {
+        for (facts_a, ids_a) in facts.iter().zip(identities).take(second) {
+            if facts_a.env.cluster.server != facts_b.env.cluster.server {
+                continue;
+            }
+            let shared: Vec<&(String, String, String)> = ids_b
+                .seen
+                .keys()
+                .filter(|id| !id.0.starts_with("argoproj.io/") && ids_a.seen.contains_key(*id))
+                .collect();
+            let Some(first) = shared.first() else { continue };
+            let (kind, namespace, name) = first;
+            let place = if namespace.is_empty() { String::new() } else { format!(" in `{namespace}`") };
+            let more =
+                if shared.len() > 1 { format!(", and {} more objects", shared.len() - 1) } else { String::new() };
+            let mut diagnostic = Diagnostic::error(
+                diagnostic::Code::DuplicateObject,
+                format!(
+                    "environments `{}` and `{}` would both create the {kind} `{name}`{place} on the cluster `{}`{more}",
+                    facts_a.env.name.value, facts_b.env.name.value, facts_b.env.cluster.server
+                ),
+            )
+            .with_label(facts_b.env.name.span, "this environment shares its cluster with another")
+            .with_help("give each environment its own cluster `server`, or namespaces of its own");
+            diagnostic.environments = vec![facts_b.env.name.value.clone()];
+            problems.push(diagnostic);
+        }
+    }
+    problems
 }
 
 /// Where in the platform file the part a generated object comes from is declared (`services.api`).

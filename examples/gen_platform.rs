@@ -62,7 +62,12 @@ pub(crate) fn platform(services: usize, simple: bool) -> String {
              env.BROKER_URL = \"${{components.{url}.url}}\"\nenv.LOG_LEVEL = \"info\"\nenv.SERVICE_NAME = \"{name}\"\nenv.WORKERS = 4\n\n"
         );
     }
-    text.push_str("[environments.dev]\n[environments.staging]\n[environments.production]\n");
+    // Each environment on a cluster of its own: on one cluster they would create the same objects.
+    text.push_str(
+        "[environments.dev]\n\
+         [environments.staging]\ncluster = { server = \"https://staging.bench.example.com:6443\" }\n\
+         [environments.production]\ncluster = { server = \"https://production.bench.example.com:6443\" }\n",
+    );
     text
 }
 

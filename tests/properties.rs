@@ -70,7 +70,10 @@ fn platform(services: &[Service], environments: &[&str], order: &[usize]) -> Str
         text.push('\n');
     }
     for environment in environments {
-        text.push_str(&format!("[environments.{environment}]\n"));
+        // Each on a cluster of its own: on one cluster they would create the same objects (N007).
+        text.push_str(&format!(
+            "[environments.{environment}]\ncluster = {{ server = \"https://{environment}.example.com:6443\" }}\n"
+        ));
     }
     text
 }

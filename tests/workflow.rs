@@ -33,8 +33,8 @@ fn set_image_changes_only_that_value_and_rebuilds() {
     assert_eq!(
         platform_text(&dir),
         expected.replace(
-            "[environments.staging]\n",
-            "[environments.staging]\nservices.api.image = \"registry.example.com/shop/api:2.1.0\"\n"
+            "cluster = { server = \"https://staging.shop.example.com:6443\" }\n",
+            "cluster = { server = \"https://staging.shop.example.com:6443\" }\nservices.api.image = \"registry.example.com/shop/api:2.1.0\"\n"
         )
     );
 }
@@ -64,8 +64,8 @@ fn promote_copies_tags_and_refuses_branches_into_production() {
     assert_eq!(
         platform_text(&dir),
         before.replace(
-            "[environments.staging]\n",
-            "[environments.staging]\nservices.web.image = \"registry.example.com/shop/web:1.5.0-rc.1\"\n"
+            "cluster = { server = \"https://staging.shop.example.com:6443\" }\n",
+            "cluster = { server = \"https://staging.shop.example.com:6443\" }\nservices.web.image = \"registry.example.com/shop/web:1.5.0-rc.1\"\n"
         )
     );
     let refused = support::slipway(&dir, &["promote", "dev", "production"]);
