@@ -21,8 +21,57 @@ pub struct Pod {
 struct Policy {
     namespace: String,
     selector: Value,
-    ingress: Option<Vec<Value>>,
-    egress: Option<Vec<Value>>,
+    ingress: Option<Vec<Rule>>,
+    egress: Option<Vec<Rule>>,
+}
+
+/// One rule: its peers (`None`: any peer) and ports. Peers that name one namespace by its name label
+/// and pods by labels are indexed by (namespace, a label they require), so that a data store's rule,
+/// which lists each of its thousand clients, is not scanned for every client.
+struct Rule {
+    peers: Option<Vec<Value>>,
+    ports: Value,
+    by_label: std::collections::HashMap<(String, String, String), Vec<usize>>,
+    others: Vec<usize>,
+}
+
+impl Rule {
+    fn new(rule: &Value, field: &str) -> Rule {
+        let peers = rule[field].as_array().cloned();
+        let mut by_label: std::collections::HashMap<(String, String, String), Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut others = Vec::new();
+        for (index, peer) in peers.iter().flatten().enumerate() {
+            let namespace = peer["namespaceSelector"]["matchLabels"]
+                .as_object()
+                .filter(|labels| labels.len() == 1 && peer["namespaceSelector"].get("matchExpressions").is_none())
+                .and_then(|labels| labels.get("kubernetes.io/metadata.name"))
+                .and_then(Value::as_str);
+            let label = peer["podSelector"]["matchLabels"].as_object().and_then(|labels| labels.iter().next());
+            match (namespace, label) {
+                (Some(namespace), Some((key, value))) => by_label
+                    .entry((namespace.to_owned(), key.clone(), value.as_str().unwrap_or_default().to_owned()))
+                    .or_default()
+                    .push(index),
+                _ => others.push(index),
+            }
+        }
+        Rule { peers, ports: rule["ports"].clone(), by_label, others }
+    }
+
+    /// The peers that could match `pod`: those not indexed, and those indexed under one of its labels.
+    fn candidates(&self, pod: &Pod) -> Vec<&Value> {
+        let Some(peers) = &self.peers else { return Vec::new() };
+        let mut found: Vec<usize> = self.others.clone();
+        for (key, value) in &pod.labels {
+            if let Some(indexed) = self.by_label.get(&(pod.namespace.clone(), key.clone(), value.clone())) {
+                found.extend(indexed);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|index| &peers[index]).collect()
+    }
 }
 
 /// The rendered NetworkPolicies of an environment, and the labels of its namespaces.
@@ -30,6 +79,11 @@ struct Policy {
 pub struct Network {
     policies: Vec<Policy>,
     namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Policies by (namespace, one label their selector requires), and those whose selector requires no
+    /// label, by namespace: a pod is only matched against the policies that could select it, so the
+    /// check stays linear in the platform's size (one policy per service in a namespace of thousands).
+    by_label: std::collections::HashMap<(String, String, String), Vec<usize>>,
+    any_pod: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Network {
@@ -42,16 +96,22 @@ impl Network {
                 let types: Vec<&str> =
                     spec["policyTypes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
                 let rules = |name: &str| {
-                    types
-                        .contains(&if name == "ingress" { "Ingress" } else { "Egress" })
-                        .then(|| spec[name].as_array().cloned().unwrap_or_default())
+                    let field = if name == "ingress" { "from" } else { "to" };
+                    types.contains(&if name == "ingress" { "Ingress" } else { "Egress" }).then(|| {
+                        spec[name].as_array().into_iter().flatten().map(|rule| Rule::new(rule, field)).collect()
+                    })
                 };
-                self.policies.push(Policy {
-                    namespace,
-                    selector: spec["podSelector"].clone(),
-                    ingress: rules("ingress"),
-                    egress: rules("egress"),
-                });
+                let selector = spec["podSelector"].clone();
+                let index = self.policies.len();
+                match selector["matchLabels"].as_object().and_then(|labels| labels.iter().next()) {
+                    Some((key, value)) => self
+                        .by_label
+                        .entry((namespace.clone(), key.clone(), value.as_str().unwrap_or_default().to_owned()))
+                        .or_default()
+                        .push(index),
+                    None => self.any_pod.entry(namespace.clone()).or_default().push(index),
+                }
+                self.policies.push(Policy { namespace, selector, ingress: rules("ingress"), egress: rules("egress") });
             }
             Some("Namespace") => {
                 let name = object["metadata"]["name"].as_str().unwrap_or_default().to_owned();
@@ -73,29 +133,35 @@ impl Network {
     /// a server (`ingress`).
     fn direction_allows(&self, subject: &Pod, peer: &Pod, port: u16, ingress: bool) -> bool {
         let mut selected = false;
-        for policy in self.policies.iter().filter(|it| it.namespace == subject.namespace) {
+        let mut candidates: Vec<usize> = self.any_pod.get(&subject.namespace).cloned().unwrap_or_default();
+        for (key, value) in &subject.labels {
+            if let Some(found) = self.by_label.get(&(subject.namespace.clone(), key.clone(), value.clone())) {
+                candidates.extend(found);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for policy in candidates.into_iter().map(|index| &self.policies[index]) {
             let rules = if ingress { &policy.ingress } else { &policy.egress };
             let Some(rules) = rules else { continue };
             if !selects(&policy.selector, &subject.labels) {
                 continue;
             }
             selected = true;
-            let field = if ingress { "from" } else { "to" };
-            if rules
-                .iter()
-                .any(|rule| self.peer_matches(&rule[field], policy, peer) && port_matches(&rule["ports"], port))
-            {
+            if rules.iter().any(|rule| self.peer_matches(rule, policy, peer) && port_matches(&rule.ports, port)) {
                 return true;
             }
         }
         !selected
     }
 
-    fn peer_matches(&self, peers: &Value, policy: &Policy, peer: &Pod) -> bool {
-        let Some(peers) = peers.as_array() else { return true };
+    fn peer_matches(&self, rule: &Rule, policy: &Policy, peer: &Pod) -> bool {
+        if rule.peers.is_none() {
+            return true;
+        }
         // A namespace Slipway does not render (kube-system) still carries the label the API server sets.
         let unrendered = BTreeMap::from([("kubernetes.io/metadata.name".to_owned(), peer.namespace.clone())]);
-        peers.iter().any(|it| {
+        rule.candidates(peer).into_iter().any(|it| {
             if it.get("ipBlock").is_some() {
                 return false;
             }

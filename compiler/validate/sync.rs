@@ -21,24 +21,24 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
     };
     // Everything that reads a secret Slipway delivers comes after the `secrets` Application.
     if let Some(secrets_wave) = facts.waves.secrets {
-        for secret in facts.secret_namespaces.keys() {
+        // Who reads each secret, gathered once (a secret per service is common: no quadratic scan).
+        let mut readers: std::collections::BTreeMap<&str, Vec<(&crate::source::Spanned<String>, &str)>> =
+            std::collections::BTreeMap::new();
+        for service in env.services.values() {
+            for secret in service.secrets_used() {
+                readers.entry(secret).or_default().push((&service.name, "service"));
+            }
+        }
+        for component in env.components.values() {
+            let credentials = component.credentials.iter().map(|it| it.value.secret.value.as_str());
+            for secret in credentials.chain(component.secrets.iter().map(|it| it.value.as_str())) {
+                readers.entry(secret).or_default().push((&component.name, "component"));
+            }
+        }
+        for (secret, readers) in &readers {
             let Some(declared) = env.secrets.get(*secret).filter(|it| it.backend.value != Backend::Existing) else {
                 continue;
             };
-            let readers = env
-                .services
-                .values()
-                .filter(|service| service.secrets_used().contains(secret))
-                .map(|service| (&service.name, "service"))
-                .chain(
-                    env.components
-                        .values()
-                        .filter(|component| {
-                            component.credentials.as_ref().is_some_and(|it| it.value.secret.value == *secret)
-                                || component.secrets.iter().any(|it| it.value == *secret)
-                        })
-                        .map(|component| (&component.name, "component")),
-                );
             for (reader, what) in readers {
                 if wave(&reader.value).is_some_and(|reader_wave| reader_wave <= secrets_wave) {
                     late(
