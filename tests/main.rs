@@ -11,6 +11,7 @@ mod contracts;
 mod determinism;
 mod diagnostics;
 mod golden;
+mod numbers;
 mod out_safety;
 mod properties;
 mod render;
