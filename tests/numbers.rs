@@ -67,9 +67,11 @@ fn found(text: &str, code: Code) -> Vec<(Diagnostic, String)> {
 }
 
 #[test]
-fn the_base_platform_renders() {
+fn the_base_platform_and_the_numbers_recipe_render() {
     let (_, compiled) = compile(BASE);
     assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
+    let (_, compiled) = compile(&slipway::fuzz_numbers(&[]));
+    assert!(!compiled.has_errors(), "the recipe must start from a valid platform: {:#?}", compiled.diagnostics);
 }
 
 #[test]
