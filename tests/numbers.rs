@@ -200,15 +200,17 @@ fn quota_headroom_and_overcommit_outside_their_range_are_refused() {
         ("quota_headroom = nan", "nan"),
         ("quota_headroom = inf", "inf"),
         ("overcommit = 0.5", "0.5"),
+        ("overcommit = 0.0001", "0.0001"),
         ("overcommit = 1e308", "1e308"),
         ("overcommit = -inf", "-inf"),
     ] {
         let found = found(&with("repo", line), Code::InvalidHeadroom);
         assert_eq!(found.len(), 1, "{line}: {found:#?}");
         assert_eq!(found[0].1, at);
-        // The headroom is reported by itself, not as the overflow it would cause.
+        // Reported by itself, not as the overflow or the overcommit warning it would cause.
         let (_, compiled) = compile(&with("repo", line));
-        assert!(compiled.diagnostics.iter().all(|d| d.code != Code::UnreasonableQuantity), "{line}");
+        let codes: Vec<Code> = compiled.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::InvalidHeadroom], "{line}");
     }
     for line in ["quota_headroom = 0.0", "quota_headroom = 10.0", "overcommit = 1.0", "overcommit = 100.0"] {
         let (_, compiled) = compile(&with("repo", line));
@@ -242,4 +244,19 @@ fn autoscalers_the_api_server_refuses_are_refused() {
     assert_eq!(found_with("autoscale = { min = 2, max = 4, memory = 101 }")[0].1, "101");
     let (_, compiled) = compile(&with("runtime", "autoscale = { min = 1, max = 1, cpu = 1, memory = 100 }"));
     assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
+}
+
+#[test]
+fn slipway_budget_prints_the_table_of_absurd_numbers_and_refuses_them() {
+    let dir = crate::support::temp_dir("numbers-budget");
+    let platform = dir.join("absurd.toml");
+    std::fs::write(&platform, with("runtime", "replicas = 4294967295").replace("nodes = 3", "nodes = 4294967295"))
+        .unwrap();
+    let project = crate::support::project("numbers-budget-project", &platform);
+    let budget = crate::support::slipway(&project, &["budget"]);
+    assert_eq!(budget.code, 1, "{}", budget.stderr);
+    assert!(budget.stdout.contains("4294967295 nodes"), "{}", budget.stdout);
+    assert!(budget.stdout.contains("| api | service | 4294967295 |"), "{}", budget.stdout);
+    assert!(budget.stderr.contains("error[B005]: `nodes` of 4,294,967,295"), "{}", budget.stderr);
+    assert!(budget.stderr.contains("error[B005]: `replicas` of 4,294,967,295"), "{}", budget.stderr);
 }

@@ -11,20 +11,20 @@ use crate::source::{Span, Spanned};
 /// The ceilings past which a number is a mistake rather than a plan. Kubernetes is designed for clusters of
 /// at most 5,000 nodes, 150,000 pods and 110 pods per node ("Considerations for large clusters",
 /// <https://kubernetes.io/docs/setup/best-practices/cluster-large/>); one environment is one cluster.
-pub(crate) const MOST_NODES: u32 = 5_000;
-pub(crate) const MOST_PODS: u64 = 150_000;
+const MOST_NODES: u32 = 5_000;
+const MOST_PODS: u64 = 150_000;
 /// kubelet's default `maxPods` is 110, and managed clusters let it be raised to a few hundred at most.
-pub(crate) const MOST_PODS_PER_NODE: u32 = 1_000;
+const MOST_PODS_PER_NODE: u32 = 1_000;
 /// One Deployment, component or autoscaler: a fifteenth of the pods a whole cluster is designed for.
-pub(crate) const MOST_REPLICAS: u32 = 10_000;
+const MOST_REPLICAS: u32 = 10_000;
 /// One node or one container: 1Pi of memory (the largest machines have 32Ti) and 100,000 CPU cores
 /// (the largest have under 2,000).
-pub(crate) const MOST_MEMORY: Memory = Memory(1 << 50);
-pub(crate) const MOST_CPU: Cpu = Cpu(100_000 * 1000);
+const MOST_MEMORY: Memory = Memory(1 << 50);
+const MOST_CPU: Cpu = Cpu(100_000 * 1000);
 /// `[platform] quota_headroom`, a fraction: up to ten times the budget again.
-pub(crate) const HEADROOM: std::ops::RangeInclusive<f64> = 0.0..=10.0;
+const HEADROOM: std::ops::RangeInclusive<f64> = 0.0..=10.0;
 /// `[platform] overcommit`, a factor: limits at least up to the capacity, and at most 100 times it.
-pub(crate) const OVERCOMMIT: std::ops::RangeInclusive<f64> = 1.0..=100.0;
+const OVERCOMMIT: std::ops::RangeInclusive<f64> = 1.0..=100.0;
 
 const LIMITS_NOTE: &str = "Kubernetes is designed for at most 5,000 nodes, 150,000 pods and 110 pods per node \
     in one cluster (kubernetes.io: Considerations for large clusters); `slipway explain B005` lists Slipway's ceilings";
@@ -55,7 +55,9 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         return;
     }
     overflow(env, &budget, diagnostics);
-    overcommit(env, &budget, diagnostics);
+    if OVERCOMMIT.contains(&env.platform.overcommit.value) {
+        overcommit(env, &budget, diagnostics);
+    }
 }
 
 /// A number past its ceiling: what it is, its value, what has no more of it (a cluster or a node), and the
