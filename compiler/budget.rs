@@ -1,6 +1,11 @@
 //! Budget: takes one `resolved::Env`, gives every pod Slipway will create at its highest replica count,
 //! their placement onto the environment's nodes (first-fit decreasing), and the table people read.
 //! `validate` reports what does not fit; `render` writes the table into `out/<env>/README.md`.
+//!
+//! Pods are counted, never listed one by one: placement works on rows of identical pods and runs of
+//! identical nodes, so its time and memory depend on the number of rows, not on replicas or nodes.
+//! Sums saturate rather than wrap; `Budget::overflow` names the first one that leaves the range Kubernetes
+//! counts in (a signed 64-bit integer), and `validate` refuses such a platform.
 
 use std::fmt::Write as _;
 
@@ -15,7 +20,7 @@ pub struct Row {
     pub name: String,
     pub kind: &'static str,
     /// Pods at the highest count this consumer can reach.
-    pub replicas: u32,
+    pub replicas: u64,
     /// Per pod.
     pub requests: (Memory, Cpu),
     /// Per pod; a container without a limit counts its request.
@@ -25,13 +30,49 @@ pub struct Row {
 }
 
 impl Row {
+    /// Requests of all its pods; saturates (see `Budget::overflow`).
     pub fn total_requests(&self) -> (Memory, Cpu) {
-        (Memory(self.requests.0.0 * u64::from(self.replicas)), Cpu(self.requests.1.0 * u64::from(self.replicas)))
+        times(self.requests, self.replicas)
     }
 
+    /// Limits of all its pods; saturates (see `Budget::overflow`).
     pub fn total_limits(&self) -> (Memory, Cpu) {
-        (Memory(self.limits.0.0 * u64::from(self.replicas)), Cpu(self.limits.1.0 * u64::from(self.replicas)))
+        times(self.limits, self.replicas)
     }
+}
+
+fn times((memory, cpu): (Memory, Cpu), count: u64) -> (Memory, Cpu) {
+    (Memory(memory.0.saturating_mul(count)), Cpu(cpu.0.saturating_mul(count)))
+}
+
+fn plus(a: (Memory, Cpu), b: (Memory, Cpu)) -> (Memory, Cpu) {
+    (Memory(a.0.0.saturating_add(b.0.0)), Cpu(a.1.0.saturating_add(b.1.0)))
+}
+
+/// The most a sum may reach: Kubernetes reads quantities as signed 64-bit integers (`Quantity.Value()`).
+pub const MOST: u64 = i64::MAX.unsigned_abs();
+
+/// A sum of the budget past `MOST`: what it adds up, and where the largest part of it is declared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overflow {
+    pub what: String,
+    pub span: Option<Span>,
+}
+
+/// `value` grown by `headroom` (a fraction, such as 0.1), rounded up: what a ResourceQuota allows. `None`
+/// past `MOST`; never less than `value`; a headroom that is not positive (or NaN) adds nothing.
+pub fn with_headroom(value: u64, headroom: f64) -> Option<u64> {
+    if value > MOST {
+        return None;
+    }
+    if headroom.is_nan() || headroom <= 0.0 {
+        return Some(value);
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let (grown, most) = ((value as f64 * (1.0 + headroom)).ceil(), MOST as f64);
+    // `most` is 2^63 exactly, so anything below it converts to at most `MOST`.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    (grown < most).then(|| (grown as u64).max(value))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,13 +81,14 @@ pub struct Budget {
     pub nodes: u32,
     /// Per node: memory and CPU minus what is reserved, and the most pods.
     pub allocatable: (Memory, Cpu, u32),
-    /// Pods that fit on no node, by row name.
-    pub unplaced: Vec<String>,
+    /// Pods that fit on no node: the row's name and how many of its pods.
+    pub unplaced: Vec<(String, u64)>,
 }
 
 impl Budget {
+    /// Allocatable memory and CPU of all nodes; saturates (see `overflow`).
     pub fn capacity(&self) -> (Memory, Cpu) {
-        (Memory(self.allocatable.0.0 * u64::from(self.nodes)), Cpu(self.allocatable.1.0 * u64::from(self.nodes)))
+        times((self.allocatable.0, self.allocatable.1), u64::from(self.nodes))
     }
 
     pub fn requests(&self) -> (Memory, Cpu) {
@@ -57,8 +99,57 @@ impl Budget {
         sum(self.rows.iter().map(Row::total_limits))
     }
 
-    pub fn pods(&self) -> u32 {
-        self.rows.iter().map(|row| row.replicas).sum()
+    pub fn pods(&self) -> u64 {
+        self.rows.iter().fold(0, |pods, row| pods.saturating_add(row.replicas))
+    }
+
+    /// Pods that fit on no node.
+    pub fn unplaced_pods(&self) -> u64 {
+        self.unplaced.iter().fold(0, |pods, (_, count)| pods.saturating_add(*count))
+    }
+
+    /// The first sum past `MOST`: a row's requests or limits, the environment's, its capacity, or the same
+    /// grown by the quota headroom. Every other method saturates, so a budget with an overflow is refused.
+    /// `headroom` is the quota headroom the quotas will be grown by.
+    pub fn overflow(&self, env: &resolved::Env, headroom: f64) -> Option<Overflow> {
+        let fits = |value: Option<u64>| value.and_then(|it| with_headroom(it, headroom)).is_some();
+        let amounts = |(memory, cpu): (Memory, Cpu)| [("memory", memory.0), ("CPU", cpu.0)];
+        for row in &self.rows {
+            for (what, per_pod) in [("requests", row.requests), ("limits", row.limits)] {
+                for (resource, amount) in amounts(per_pod) {
+                    if !fits(amount.checked_mul(row.replicas)) {
+                        return Some(Overflow {
+                            what: format!("the {resource} {what} of `{}` ({} pods)", row.name, row.replicas),
+                            span: row.span,
+                        });
+                    }
+                }
+            }
+        }
+        let largest = self.rows.iter().max_by_key(|row| row.total_limits()).and_then(|row| row.span);
+        for (what, total) in [("requests", Row::total_requests as fn(&Row) -> _), ("limits", Row::total_limits)] {
+            for resource in ["memory", "CPU"] {
+                let sum = self.rows.iter().try_fold(0u64, |sum, row| {
+                    let (memory, cpu) = total(row);
+                    sum.checked_add(if resource == "memory" { memory.0 } else { cpu.0 })
+                });
+                if !fits(sum) {
+                    return Some(Overflow {
+                        what: format!("the {resource} {what} of environment `{}`", env.name.value),
+                        span: largest,
+                    });
+                }
+            }
+        }
+        for (resource, amount) in amounts((self.allocatable.0, self.allocatable.1)) {
+            if !fits(amount.checked_mul(u64::from(self.nodes))) {
+                return Some(Overflow {
+                    what: format!("the allocatable {resource} of {} nodes", self.nodes),
+                    span: env.cluster.span,
+                });
+            }
+        }
+        None
     }
 
     /// The rows with the largest total memory requests, largest first; rows that request nothing are left out.
@@ -70,19 +161,20 @@ impl Budget {
     }
 }
 
-fn sum(amounts: impl Iterator<Item = (Memory, Cpu)>) -> (Memory, Cpu) {
-    amounts.fold((Memory(0), Cpu(0)), |(memory, cpu), (m, c)| (Memory(memory.0 + m.0), Cpu(cpu.0 + c.0)))
+/// The saturating sum of `amounts`.
+pub fn sum(amounts: impl Iterator<Item = (Memory, Cpu)>) -> (Memory, Cpu) {
+    amounts.fold((Memory(0), Cpu(0)), plus)
 }
 
 /// Rolling updates start new pods before old ones stop: Kubernetes' default `maxSurge` is 25%, rounded up.
-fn surge(replicas: u32) -> u32 {
+fn surge(replicas: u64) -> u64 {
     replicas.div_ceil(4)
 }
 
 pub fn compute(env: &resolved::Env) -> Budget {
     // A mesh adds its proxy to every service pod.
     let sidecar = |amounts: (Memory, Cpu), proxy: (Memory, Cpu)| match env.mesh {
-        resolved::Mesh::Linkerd => (Memory(amounts.0.0 + proxy.0.0), Cpu(amounts.1.0 + proxy.1.0)),
+        resolved::Mesh::Linkerd => plus(amounts, proxy),
         resolved::Mesh::None => amounts,
     };
     let proxy_requests = amounts(&env.mesh_proxy.requests, None);
@@ -93,7 +185,7 @@ pub fn compute(env: &resolved::Env) -> Budget {
         .map(|service| Row {
             name: service.name.value.clone(),
             kind: "service",
-            replicas: service.max_replicas(),
+            replicas: u64::from(service.max_replicas()),
             requests: sidecar(amounts(&service.resources.requests, None), proxy_requests),
             limits: sidecar(amounts(&service.resources.limits, Some(&service.resources.requests)), proxy_limits),
             span: Some(service.name.span),
@@ -134,49 +226,49 @@ pub fn compute(env: &resolved::Env) -> Budget {
     }
     let cluster = &env.cluster;
     let allocatable = (
-        Memory(cluster.memory.0.saturating_sub(cluster.reserved.memory.as_ref().map_or(0, |it| it.value.0))),
-        Cpu(cluster.cpu.0.saturating_sub(cluster.reserved.cpu.as_ref().map_or(0, |it| it.value.0))),
-        cluster.max_pods,
+        Memory(cluster.memory.value.0.saturating_sub(cluster.reserved.memory.as_ref().map_or(0, |it| it.value.0))),
+        Cpu(cluster.cpu.value.0.saturating_sub(cluster.reserved.cpu.as_ref().map_or(0, |it| it.value.0))),
+        cluster.max_pods.value,
     );
-    let unplaced = place(&rows, cluster.nodes, allocatable);
-    Budget { rows, nodes: cluster.nodes, allocatable, unplaced }
+    let unplaced = place(&rows, cluster.nodes.value, allocatable);
+    Budget { rows, nodes: cluster.nodes.value, allocatable, unplaced }
 }
 
 /// A component's pods as its chart runs them (see `catalog`): its main pods with their sidecars, and the
 /// chart's other pods, each with the resources Slipway writes into the values.
 fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &mut Vec<Row>) {
     let info = crate::catalog::kind_info(component.kind.value);
+    let nodes = u64::from(env.cluster.nodes.value);
     let main_pods = if info.per_node {
-        env.cluster.nodes
+        nodes
     } else if info.replicas.is_empty()
         && component.kind.value != resolved::ComponentKind::Redis
         && component.kind.value != resolved::ComponentKind::Helm
     {
         1
     } else {
-        component.replicas
+        u64::from(component.replicas)
     };
     let count = |count: crate::catalog::Count| match count {
-        crate::catalog::Count::Fixed(count) => count,
-        crate::catalog::Count::PerNode => env.cluster.nodes,
+        crate::catalog::Count::Fixed(count) => u64::from(count),
+        crate::catalog::Count::PerNode => nodes,
         crate::catalog::Count::Replicas => main_pods,
     };
     let quantity = |(memory, cpu): (&str, &str)| {
         (Memory::parse(memory).expect("catalog quantities parse"), Cpu::parse(cpu).expect("catalog quantities parse"))
     };
-    let add = |a: (Memory, Cpu), b: (Memory, Cpu)| (Memory(a.0.0 + b.0.0), Cpu(a.1.0 + b.1.0));
     // Charts that run several controllers alike give each the component's resources.
-    let controllers = u32::try_from(info.resources.len()).unwrap_or(1).max(1);
+    let controllers = u64::try_from(info.resources.len()).unwrap_or(1).max(1);
     let mut requests = amounts(&component.resources.requests, None);
     let mut limits = amounts(&component.resources.limits, Some(&component.resources.requests));
     for pod in info.extra_pods.iter().filter(|pod| pod.runs == crate::catalog::Runs::InMainPods) {
-        requests = add(requests, quantity(pod.requests));
-        limits = add(limits, quantity(pod.limits));
+        requests = plus(requests, quantity(pod.requests));
+        limits = plus(limits, quantity(pod.limits));
     }
     rows.push(Row {
         name: component.name.value.clone(),
         kind: component.kind.value.as_str(),
-        replicas: main_pods * controllers,
+        replicas: main_pods.saturating_mul(controllers),
         requests,
         limits,
         span: Some(component.name.span),
@@ -184,8 +276,8 @@ fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &m
     for pod in info.extra_pods.iter().filter(|pod| pod.runs == crate::catalog::Runs::OwnPods) {
         let (mut requests, mut limits) = (quantity(pod.requests), quantity(pod.limits));
         for sidecar in info.extra_pods.iter().filter(|it| it.runs == crate::catalog::Runs::With(pod.name)) {
-            requests = add(requests, quantity(sidecar.requests));
-            limits = add(limits, quantity(sidecar.limits));
+            requests = plus(requests, quantity(sidecar.requests));
+            limits = plus(limits, quantity(sidecar.limits));
         }
         rows.push(Row {
             name: format!("{} ({})", component.name.value, pod.name),
@@ -206,24 +298,66 @@ fn amounts(amounts: &resolved::Amounts, fallback: Option<&resolved::Amounts>) ->
 }
 
 /// First-fit decreasing: the largest pods first, each onto the first node with room for its memory, its
-/// CPU and one more pod. Gives the names of the pods that fit nowhere.
-fn place(rows: &[Row], nodes: u32, allocatable: (Memory, Cpu, u32)) -> Vec<String> {
-    let mut pods: Vec<(&Row, (Memory, Cpu))> =
-        rows.iter().flat_map(|row| std::iter::repeat_n((row, row.requests), row.replicas as usize)).collect();
-    pods.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
-    let mut free: Vec<(u64, u64, u32)> = vec![(allocatable.0.0, allocatable.1.0, allocatable.2); nodes as usize];
+/// CPU and one more pod. Gives the rows whose pods fit nowhere, with how many of their pods.
+///
+/// Pods are placed a row at a time: first-fit puts identical pods onto the first node with room until it
+/// is full, then onto the next, so a row fills whole nodes at once. Nodes are kept in order as runs of
+/// consecutive nodes with the same room left; each row splits at most one run, so the runs stay fewer than
+/// twice the rows, whatever the number of nodes or pods.
+fn place(rows: &[Row], nodes: u32, allocatable: (Memory, Cpu, u32)) -> Vec<(String, u64)> {
+    let mut order: Vec<&Row> = rows.iter().filter(|row| row.replicas > 0).collect();
+    order.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.name.cmp(&b.name)));
+    let mut runs =
+        vec![Run { free: (allocatable.0.0, allocatable.1.0, u64::from(allocatable.2)), nodes: u64::from(nodes) }];
     let mut unplaced = Vec::new();
-    for (row, (memory, cpu)) in pods {
-        match free.iter_mut().find(|node| node.0 >= memory.0 && node.1 >= cpu.0 && node.2 > 0) {
-            Some(node) => {
-                node.0 -= memory.0;
-                node.1 -= cpu.0;
-                node.2 -= 1;
+    for row in order {
+        let (memory, cpu) = (row.requests.0.0, row.requests.1.0);
+        let mut left = row.replicas;
+        let mut next = Vec::with_capacity(runs.len() + 2);
+        for run in runs {
+            // How many of these pods one node of the run takes.
+            let per_node = [(run.free.0, memory), (run.free.1, cpu)]
+                .into_iter()
+                .filter(|(_, each)| *each > 0)
+                .fold(run.free.2, |most, (free, each)| most.min(free / each));
+            if left == 0 || per_node == 0 {
+                next.push(run);
+                continue;
             }
-            None => unplaced.push(row.name.clone()),
+            let take = |pods: u64| (run.free.0 - memory * pods, run.free.1 - cpu * pods, run.free.2 - pods);
+            if left >= per_node.saturating_mul(run.nodes) {
+                next.push(Run { free: take(per_node), nodes: run.nodes });
+                left -= per_node.saturating_mul(run.nodes);
+                continue;
+            }
+            let (full, rest) = (left / per_node, left % per_node);
+            let used = full + u64::from(rest > 0);
+            next.extend([
+                Run { free: take(per_node), nodes: full },
+                Run { free: take(rest), nodes: u64::from(rest > 0) },
+                Run { free: run.free, nodes: run.nodes - used },
+            ]);
+            left = 0;
+        }
+        runs = Vec::with_capacity(next.len());
+        for run in next.into_iter().filter(|run| run.nodes > 0) {
+            match runs.last_mut() {
+                Some(last) if last.free == run.free => last.nodes += run.nodes,
+                _ => runs.push(run),
+            }
+        }
+        if left > 0 {
+            unplaced.push((row.name.clone(), left));
         }
     }
     unplaced
+}
+
+/// Consecutive nodes with the same room left: memory, CPU and pod slots per node.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    free: (u64, u64, u64),
+    nodes: u64,
 }
 
 /// Memory for people: `3.3Gi`, `512Mi`.
@@ -302,7 +436,7 @@ pub fn table(env: &resolved::Env, budget: &Budget) -> String {
     }
     let (request_memory, request_cpu) = budget.requests();
     let (limit_memory, limit_cpu) = budget.limits();
-    let pods = u64::from(budget.pods());
+    let pods = budget.pods();
     let pod_capacity = u64::from(budget.allocatable.2) * u64::from(budget.nodes);
     text.push_str("\n```\n");
     let lines = [
@@ -322,7 +456,7 @@ pub fn table(env: &resolved::Env, budget: &Budget) -> String {
     }
     text.push_str("```\n");
     if !budget.unplaced.is_empty() {
-        let _ = writeln!(text, "\n{} pod(s) fit on no node in `{}`.", budget.unplaced.len(), env.name.value);
+        let _ = writeln!(text, "\n{} pod(s) fit on no node in `{}`.", budget.unplaced_pods(), env.name.value);
     }
     text
 }
@@ -331,7 +465,7 @@ pub fn table(env: &resolved::Env, budget: &Budget) -> String {
 mod tests {
     use super::*;
 
-    fn row(name: &str, replicas: u32, memory_gib: u64) -> Row {
+    fn row(name: &str, replicas: u64, memory_gib: u64) -> Row {
         Row {
             name: name.to_owned(),
             kind: "service",
@@ -345,7 +479,7 @@ mod tests {
     #[test]
     fn a_pod_larger_than_any_node_does_not_fit_even_if_the_sum_does() {
         let unplaced = place(&[row("big", 1, 6)], 3, (Memory(4 << 30), Cpu(4000), 110));
-        assert_eq!(unplaced, vec!["big".to_owned()]);
+        assert_eq!(unplaced, vec![("big".to_owned(), 1)]);
     }
 
     #[test]
@@ -353,7 +487,81 @@ mod tests {
         // 3 + 3 + 2 + 2 + 1 + 1 GiB onto two 6 GiB nodes fits only if the large pods go first.
         let rows = [row("small", 2, 1), row("medium", 2, 2), row("large", 2, 3)];
         assert!(place(&rows, 2, (Memory(6 << 30), Cpu(4000), 110)).is_empty());
-        assert_eq!(place(&rows, 2, (Memory(6 << 30), Cpu(4000), 2)).len(), 2, "pod slots are counted");
+        assert_eq!(
+            place(&rows, 2, (Memory(6 << 30), Cpu(4000), 2)),
+            vec![("small".to_owned(), 2)],
+            "pod slots are counted"
+        );
+    }
+
+    /// First-fit decreasing one pod at a time, as Slipway placed pods before it counted them.
+    fn place_one_by_one(rows: &[Row], nodes: u32, allocatable: (Memory, Cpu, u32)) -> Vec<(String, u64)> {
+        let mut pods: Vec<&Row> =
+            rows.iter().flat_map(|row| std::iter::repeat_n(row, usize::try_from(row.replicas).unwrap())).collect();
+        pods.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.name.cmp(&b.name)));
+        let mut free = vec![(allocatable.0.0, allocatable.1.0, allocatable.2); nodes as usize];
+        let mut unplaced: Vec<(String, u64)> = Vec::new();
+        for row in pods {
+            let (memory, cpu) = (row.requests.0.0, row.requests.1.0);
+            match free.iter_mut().find(|node| node.0 >= memory && node.1 >= cpu && node.2 > 0) {
+                Some(node) => *node = (node.0 - memory, node.1 - cpu, node.2 - 1),
+                None => match unplaced.last_mut() {
+                    Some((name, count)) if *name == row.name => *count += 1,
+                    _ => unplaced.push((row.name.clone(), 1)),
+                },
+            }
+        }
+        unplaced
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn placing_by_count_is_placing_one_by_one(
+            shapes in proptest::collection::vec((0u64..6, 0u64..5, 0u64..4), 0..7),
+            nodes in 0u32..6,
+            node in (1u64..12, 0u64..8, 0u32..9),
+        ) {
+            let rows: Vec<Row> = shapes
+                .iter()
+                .enumerate()
+                .map(|(index, (replicas, memory, cpu))| Row {
+                    // Names are unique in a budget: services, components and their pods share one namespace.
+                    name: format!("r{index}"),
+                    kind: "service",
+                    replicas: *replicas,
+                    requests: (Memory(memory << 30), Cpu(cpu * 500)),
+                    limits: (Memory(memory << 30), Cpu(cpu * 500)),
+                    span: None,
+                })
+                .collect();
+            let allocatable = (Memory(node.0 << 30), Cpu(node.1 * 500), node.2);
+            proptest::prop_assert_eq!(place(&rows, nodes, allocatable), place_one_by_one(&rows, nodes, allocatable));
+        }
+    }
+
+    #[test]
+    fn billions_of_pods_on_billions_of_nodes_are_counted() {
+        let nodes = u64::from(u32::MAX);
+        // Four big pods fill a 16 GiB node: all but the last of them full, the last with three (4 GiB free),
+        // the others empty. The small pods then take four on that one and sixteen on each empty one.
+        let empty = nodes - nodes / 4 - 1;
+        let room_for_small = 4 + 16 * empty;
+        let rows = [row("big", nodes, 4), row("small", room_for_small + 5, 1)];
+        let unplaced = place(&rows, u32::MAX, (Memory(16 << 30), Cpu(u64::MAX), u32::MAX));
+        assert_eq!(unplaced, vec![("small".to_owned(), 5)]);
+    }
+
+    #[test]
+    fn headroom_grows_up_to_what_kubernetes_counts() {
+        assert_eq!(with_headroom(100, 0.5), Some(150));
+        assert_eq!(with_headroom(100, 10.0), Some(1100));
+        assert_eq!(with_headroom(MOST, 0.0), Some(MOST));
+        assert_eq!(with_headroom(MOST, 0.1), None);
+        assert_eq!(with_headroom(u64::MAX, 0.0), None);
+        assert_eq!(with_headroom(7, -0.5), Some(7), "a negative headroom never shrinks a quota");
+        assert_eq!(with_headroom(7, f64::NAN), Some(7));
+        assert_eq!(with_headroom(7, f64::INFINITY), None);
+        assert_eq!(with_headroom((1 << 53) + 1, 0.0), Some((1 << 53) + 1), "never below the value");
     }
 
     #[test]

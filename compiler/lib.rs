@@ -149,12 +149,14 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
 
 /// Runs arbitrary bytes through the whole pipeline, as the fuzzer does: load, resolve, validate, render,
 /// emit's YAML writer and the diagnostic renderer. Input starting with `0xFF` is read as a recipe for a
-/// platform assembled from the schema's keys (`fuzz_platform`), which reaches deeper than random text.
+/// platform assembled from the schema's keys (`fuzz_platform`), which reaches deeper than random text;
+/// input starting with `0xFE` as a recipe for the numbers of a valid platform (`fuzz_numbers`).
 /// It must never panic, whatever the bytes.
 #[doc(hidden)]
 pub fn fuzz_one(bytes: &[u8]) {
     let text = match bytes.split_first() {
         Some((0xFF, recipe)) => fuzz_platform(recipe),
+        Some((0xFE, recipe)) => fuzz_numbers(recipe),
         _ => match std::str::from_utf8(bytes) {
             Ok(text) => text.to_owned(),
             Err(_) => return,
@@ -327,4 +329,169 @@ fn origin_span(env: &resolved::Env, origin: &str) -> Option<source::Span> {
         "secrets" => env.secrets.get(name).map(|it| it.name.span),
         _ => None,
     }
+}
+
+/// A valid platform (two services, a scaled chart and a per-node one, two environments) whose numbers come
+/// from boundary sets: each pair of recipe bytes sets one numeric key, the first byte picking the key and
+/// the second its value. So the fuzzer reaches 0, 2^32 - 1, 2^63 - 1, `1Ei`, `-0.5` and NaN wherever the
+/// budget, the placement, the quotas and the autoscaler read them, in platforms that otherwise render.
+#[doc(hidden)]
+pub fn fuzz_numbers(recipe: &[u8]) -> String {
+    const COUNTS: &[&str] = &[
+        "0",
+        "1",
+        "2",
+        "3",
+        "100",
+        "101",
+        "110",
+        "1000",
+        "1001",
+        "5000",
+        "5001",
+        "10000",
+        "10001",
+        "150001",
+        "2147483647",
+        "2147483648",
+        "4294967295",
+        "4294967296",
+        "9223372036854775807",
+        "18446744073709551615",
+        "-1",
+        "1.5",
+        "\"3\"",
+    ];
+    const MEMORY: &[&str] = &[
+        "\"0\"",
+        "\"1\"",
+        "\"1Ki\"",
+        "\"256Mi\"",
+        "\"1Gi\"",
+        "\"64Gi\"",
+        "\"1Ti\"",
+        "\"1Pi\"",
+        "\"1025Ti\"",
+        "\"1Ei\"",
+        "\"8Ei\"",
+        "\"15Ei\"",
+        "\"16Ei\"",
+        "\"9223372036854775807\"",
+        "\"18446744073709551615\"",
+        "\"18446744073709551616\"",
+        "\"1e10\"",
+        "\"-1Gi\"",
+        "\"0.5Gi\"",
+        "\"1E\"",
+        "4294967295",
+    ];
+    const CPU: &[&str] = &[
+        "\"0\"",
+        "\"1m\"",
+        "\"100m\"",
+        "\"1\"",
+        "\"64\"",
+        "\"100000\"",
+        "\"100001\"",
+        "\"4294967295\"",
+        "\"9223372036854775807m\"",
+        "\"18446744073709551615m\"",
+        "\"18446744073709551\"",
+        "\"1e10\"",
+        "\"-1\"",
+        "0.5",
+        "2",
+    ];
+    const FACTORS: &[&str] = &[
+        "0", "0.0", "-0.0", "-0.5", "0.1", "0.999", "1.0", "2.0", "10.0", "10.5", "100.0", "101.0", "1e10", "1e308",
+        "-1e308", "inf", "-inf", "nan", "1", "2",
+    ];
+    // Table, key, values.
+    const SLOTS: &[(&str, &str, &[&str])] = &[
+        ("cluster", "nodes", COUNTS),
+        ("cluster", "max_pods", COUNTS),
+        ("cluster", "memory", MEMORY),
+        ("cluster", "cpu", CPU),
+        ("cluster", "reserved.memory", MEMORY),
+        ("cluster", "reserved.cpu", CPU),
+        ("platform", "quota_headroom", FACTORS),
+        ("platform", "overcommit", FACTORS),
+        ("services.a", "replicas", COUNTS),
+        ("services.a", "resources.requests.memory", MEMORY),
+        ("services.a", "resources.requests.cpu", CPU),
+        ("services.a", "resources.limits.memory", MEMORY),
+        ("services.a", "resources.limits.cpu", CPU),
+        ("services.b", "autoscale.min", COUNTS),
+        ("services.b", "autoscale.max", COUNTS),
+        ("services.b", "autoscale.cpu", COUNTS),
+        ("services.b", "autoscale.memory", COUNTS),
+        ("services.b", "resources.requests.memory", MEMORY),
+        ("services.b", "resources.limits.cpu", CPU),
+        ("components.cache", "replicas", COUNTS),
+        ("components.cache", "resources.requests.memory", MEMORY),
+        ("components.csi", "resources.requests.memory", MEMORY),
+        ("components.csi", "resources.limits.cpu", CPU),
+        ("argocd", "resources.requests.memory", MEMORY),
+        ("argocd", "resources.requests.cpu", CPU),
+        ("environments.prod.cluster", "nodes", COUNTS),
+        ("environments.prod.cluster", "memory", MEMORY),
+        ("environments.prod.services.a", "replicas", COUNTS),
+        ("environments.prod.services.b", "autoscale.max", COUNTS),
+        ("platform", "mesh", &["\"linkerd\"", "\"none\""]),
+        ("platform", "mesh_cni", &["true"]),
+        ("platform", "mesh_proxy.requests.memory", MEMORY),
+    ];
+    let mut tables: Vec<(&str, Vec<(&str, String)>)> = [
+        ("platform", &[("name", "\"f\""), ("repo", "\"https://git.example.com/f.git\"")][..]),
+        ("cluster", &[("nodes", "3"), ("memory", "\"16Gi\""), ("cpu", "\"8\"")]),
+        ("argocd", &[]),
+        ("services.a", &[("image", "\"r/a:1.0.0\""), ("runtime", "\"go\""), ("namespace", "\"shop\"")]),
+        ("services.b", &[("image", "\"r/b:1.0.0\""), ("runtime", "\"java\""), ("namespace", "\"shop\"")]),
+        (
+            "components.cache",
+            &[
+                ("kind", "\"helm\""),
+                ("chart", "{ repo = \"https://charts.example.com\", name = \"memcached\", version = \"7.4.1\" }"),
+                ("namespace", "\"infra\""),
+                ("resources.requests.memory", "\"128Mi\""),
+                ("resources.requests.cpu", "\"50m\""),
+            ],
+        ),
+        (
+            "components.csi",
+            &[
+                ("kind", "\"secrets-store-csi\""),
+                ("chart", "{ version = \"1.4.4\" }"),
+                ("namespace", "\"csi\""),
+                ("resources.requests.memory", "\"64Mi\""),
+                ("resources.requests.cpu", "\"10m\""),
+            ],
+        ),
+        ("environments.dev", &[]),
+        ("environments.prod", &[]),
+        // A cluster of its own: on one cluster the two environments would create the same objects.
+        ("environments.prod.cluster", &[("server", "\"https://prod.example.com:6443\"")]),
+        ("environments.prod.services.a", &[]),
+        ("environments.prod.services.b", &[]),
+    ]
+    .into_iter()
+    .map(|(table, keys)| (table, keys.iter().map(|(key, value)| (*key, (*value).to_owned())).collect()))
+    .collect();
+    for pair in recipe.chunks_exact(2) {
+        let (table, key, values) = SLOTS[usize::from(pair[0]) % SLOTS.len()];
+        let value = values[usize::from(pair[1]) % values.len()].to_owned();
+        let Some((_, keys)) = tables.iter_mut().find(|(name, _)| *name == table) else { continue };
+        match keys.iter_mut().find(|(existing, _)| *existing == key) {
+            Some(slot) => slot.1 = value,
+            None => keys.push((key, value)),
+        }
+    }
+    let mut text = String::new();
+    for (table, keys) in tables {
+        text.push_str(&["[", table, "]\n"].concat());
+        for (key, value) in keys {
+            text.push_str(&[key, " = ", &value, "\n"].concat());
+        }
+    }
+    text
 }

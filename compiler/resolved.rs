@@ -38,8 +38,8 @@ pub struct Env {
     pub secret_stores: BTreeMap<String, Spanned<StoreKind>>,
     pub namespaces: BTreeMap<String, (Spanned<String>, NamespaceSettings)>,
     pub network_policies: bool,
-    /// Room a ResourceQuota leaves above the namespace's budget.
-    pub quota_headroom: f64,
+    /// Room a ResourceQuota leaves above the namespace's budget, as a fraction.
+    pub quota_headroom: Spanned<f64>,
 }
 
 impl Env {
@@ -202,18 +202,19 @@ pub struct PlatformInfo {
     pub path: String,
     /// The platform file's name, for generated headers.
     pub source_name: String,
-    /// Most the sum of limits may exceed allocatable capacity by.
-    pub overcommit: f64,
+    /// Most the sum of limits may exceed allocatable capacity by, as a factor.
+    pub overcommit: Spanned<f64>,
     pub port_registry: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct Cluster {
-    pub nodes: u32,
-    pub memory: Memory,
-    pub cpu: Cpu,
+    /// Each value carries where it was written; a default carries the span of the cluster or the platform.
+    pub nodes: Spanned<u32>,
+    pub memory: Spanned<Memory>,
+    pub cpu: Spanned<Cpu>,
     pub reserved: Amounts,
-    pub max_pods: u32,
+    pub max_pods: Spanned<u32>,
     pub server: String,
     /// Where the capacity was written: the environment's `cluster` if it has one, else `[cluster]`.
     pub span: Option<Span>,
@@ -299,7 +300,7 @@ pub struct Service {
 impl Service {
     /// The most pods this service can run: the autoscaler's maximum, else its replicas.
     pub fn max_replicas(&self) -> u32 {
-        self.autoscale.as_ref().map_or(self.replicas.value, |autoscale| autoscale.max)
+        self.autoscale.as_ref().map_or(self.replicas.value, |autoscale| autoscale.max.value)
     }
 
     /// The image tag, if the reference is valid and has one (`repo:tag`, not a registry port or a digest).
@@ -407,10 +408,14 @@ pub enum ProbeAction {
 
 #[derive(Debug, Clone)]
 pub struct Autoscale {
-    pub min: u32,
-    pub max: u32,
-    pub cpu: Option<u32>,
-    pub memory: Option<u32>,
+    /// Defaults to 1, with the span of `autoscale`.
+    pub min: Spanned<u32>,
+    /// Defaults to `min`.
+    pub max: Spanned<u32>,
+    /// Target average utilisation, in percent of requests.
+    pub cpu: Option<Spanned<u32>>,
+    pub memory: Option<Spanned<u32>>,
+    /// `max`, else `min`, else the service's name.
     pub span: Span,
 }
 

@@ -14,6 +14,7 @@ mod golden;
 mod hostile;
 mod injection;
 mod kubernetes;
+mod numbers;
 mod out_safety;
 mod properties;
 mod reachability;

@@ -433,6 +433,17 @@ whole platform (the port registry of seed 004), and two services use the same on
 Fix: give the service a port of its own; the registry table in `out/<env>/README.md` lists the
 ports in use.";
 
+    InvalidAutoscale = "X008", "invalid-autoscale",
+"A service's `autoscale` is one the API server refuses or one that is almost surely a mistake: `min`
+below 1 (scaling to zero needs an alpha feature gate), `max` below `min`, a `cpu` or `memory` target
+utilisation of 0 (refused), or above 100 percent of requests (the autoscaler would add pods only once
+pods use more than they request, which the budget does not count on).
+
+Example:
+    autoscale = { min = 0, max = 0, cpu = 0 }
+
+Fix: `autoscale = { min = 2, max = 6, cpu = 70 }`.";
+
     RouteConflict = "G001", "route-conflict",
 "Two services claim the same host and path in one environment, so the gateway cannot tell which
 one a request is for.
@@ -498,6 +509,40 @@ overcommit policy (`[platform] overcommit`, default 2.0), a warning: if many pod
 nodes run out of memory.
 
 Fix: lower limits, add capacity, or raise `overcommit` deliberately.";
+
+    UnreasonableQuantity = "B005", "unreasonable-quantity",
+"A number is past what any cluster has, so it is a mistake rather than a plan, and sums of it would
+not fit the 64-bit integers Kubernetes counts in. Kubernetes is designed for clusters of at most 5,000
+nodes, 150,000 pods and 110 pods per node (kubernetes.io, \"Considerations for large clusters\"), and
+one environment is one cluster. Slipway's ceilings:
+    nodes                                    5,000
+    max_pods (per node)                      1,000 (kubelet's default is 110)
+    replicas, autoscale max, per workload    10,000
+    pods of an environment, at their max     150,000
+    memory of a node, request or limit       1Pi
+    CPU of a node, request or limit          100000 cores
+and every sum of the budget (a workload's requests and limits, the environment's, the quotas grown by
+`quota_headroom`) within 2^63 - 1 bytes or millicores. While a number is past its ceiling, the
+environment's budget is not checked further (B001, B004).
+
+Example:
+    [cluster]
+    nodes = 4294967295
+
+Fix: write what the cluster really has, and what the workload really needs.";
+
+    InvalidHeadroom = "B006", "invalid-headroom",
+"A factor of the budget policy is outside its sane range: `[platform] quota_headroom` (the room each
+namespace's ResourceQuota leaves above its budget, a fraction) must be from 0 to 10, and
+`[platform] overcommit` (how far the sum of limits may exceed allocatable capacity before B004 warns, a
+factor) from 1 to 100. A headroom of 1e10 used to give quotas that overflow to zero and block every pod,
+and a negative one was silently taken as 0.
+
+Example:
+    [platform]
+    quota_headroom = -0.5
+
+Fix: `quota_headroom = 0.1` (10% room), `overcommit = 2.0`.";
 
     MutableImageTag = "Y001", "mutable-image-tag",
 "An image has no tag or the tag `latest`, so what runs can change without a change to the platform.

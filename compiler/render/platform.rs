@@ -116,17 +116,15 @@ pub(super) fn render_limits(facts: &Facts<'_>, out: &mut Out<'_>) {
             continue;
         }
         let Some((requests, limits, pods)) = namespace_budget(env, budget, namespace) else { continue };
-        let grow = |value: u64| {
-            #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let grown = (value as f64 * (1.0 + env.quota_headroom.max(0.0))).ceil() as u64;
-            grown
-        };
+        // `validate` refuses a budget whose sums grown by the headroom would pass `budget::MOST`
+        // (`Budget::overflow`), so this never saturates in a platform that renders.
+        let grow = |value: u64| budget::with_headroom(value, env.quota_headroom.value).unwrap_or(budget::MOST);
         let mut hard = BTreeMap::new();
         hard.insert("requests.cpu".to_owned(), Quantity(Cpu(grow(requests.1.0)).to_string()));
         hard.insert("requests.memory".to_owned(), Quantity(round_memory(grow(requests.0.0)).to_string()));
         hard.insert("limits.cpu".to_owned(), Quantity(Cpu(grow(limits.1.0)).to_string()));
         hard.insert("limits.memory".to_owned(), Quantity(round_memory(grow(limits.0.0)).to_string()));
-        hard.insert("pods".to_owned(), Quantity(grow(u64::from(pods)).to_string()));
+        hard.insert("pods".to_owned(), Quantity(grow(pods).to_string()));
         let quota = core::ResourceQuota {
             metadata: metadata("budget"),
             spec: Some(core::ResourceQuotaSpec { hard: Some(hard), ..core::ResourceQuotaSpec::default() }),
@@ -141,7 +139,7 @@ pub(super) fn render_limits(facts: &Facts<'_>, out: &mut Out<'_>) {
 }
 
 /// Requests, limits and pods.
-type NamespaceBudget = ((Memory, Cpu), (Memory, Cpu), u32);
+type NamespaceBudget = ((Memory, Cpu), (Memory, Cpu), u64);
 
 /// Requests, limits and pods of the services in `namespace`, with the rollout surge of its largest.
 fn namespace_budget(env: &resolved::Env, budget: &budget::Budget, namespace: &str) -> Option<NamespaceBudget> {
@@ -158,12 +156,9 @@ fn namespace_budget(env: &resolved::Env, budget: &budget::Budget, namespace: &st
     if rows.is_empty() {
         return None;
     }
-    let sum = |amounts: &mut dyn Iterator<Item = (Memory, Cpu)>| {
-        amounts.fold((Memory(0), Cpu(0)), |(memory, cpu), (m, c)| (Memory(memory.0 + m.0), Cpu(cpu.0 + c.0)))
-    };
-    let requests = sum(&mut rows.iter().map(|row| row.total_requests()));
-    let limits = sum(&mut rows.iter().map(|row| row.total_limits()));
-    Some((requests, limits, rows.iter().map(|row| row.replicas).sum()))
+    let requests = budget::sum(rows.iter().map(|row| row.total_requests()));
+    let limits = budget::sum(rows.iter().map(|row| row.total_limits()));
+    Some((requests, limits, rows.iter().fold(0, |pods, row| pods.saturating_add(row.replicas))))
 }
 
 /// Requests and limits a container added by hand gets when it declares none.
@@ -174,7 +169,8 @@ fn quantities((memory, cpu): (Memory, Cpu)) -> BTreeMap<String, Quantity> {
     BTreeMap::from([("cpu".to_owned(), Quantity(cpu.to_string())), ("memory".to_owned(), Quantity(memory.to_string()))])
 }
 
-/// Quotas read better in whole Mi.
+/// Quotas read better in whole Mi; a value within `budget::MOST` always rounds up without overflow.
 fn round_memory(bytes: u64) -> Memory {
-    Memory(bytes.div_ceil(1 << 20) << 20)
+    const MI: u64 = 1 << 20;
+    Memory(bytes.div_ceil(MI).saturating_mul(MI))
 }

@@ -159,11 +159,12 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
         };
         let mut metrics = Vec::new();
         // An autoscaler needs a metric; CPU at 80% is what Kubernetes itself assumes without one.
-        let cpu = autoscale.cpu.or(if autoscale.memory.is_none() { Some(80) } else { None });
+        let cpu =
+            autoscale.cpu.as_ref().map(|it| it.value).or(if autoscale.memory.is_none() { Some(80) } else { None });
         if let Some(target) = cpu {
             metrics.push(metric("cpu", target));
         }
-        if let Some(target) = autoscale.memory {
+        if let Some(target) = autoscale.memory.as_ref().map(|it| it.value) {
             metrics.push(metric("memory", target));
         }
         let hpa = autoscaling::HorizontalPodAutoscaler {
@@ -174,8 +175,8 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
                     kind: "Deployment".to_owned(),
                     name: service.name.value.clone(),
                 },
-                min_replicas: Some(to_i32(autoscale.min)),
-                max_replicas: to_i32(autoscale.max),
+                min_replicas: Some(to_i32(autoscale.min.value)),
+                max_replicas: to_i32(autoscale.max.value),
                 metrics: Some(metrics),
                 ..autoscaling::HorizontalPodAutoscalerSpec::default()
             }),

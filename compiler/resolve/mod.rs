@@ -105,6 +105,8 @@ impl Ctx<'_> {
             cluster.merge(overlay.clone());
         }
         let cluster_span = overlay.cluster.as_ref().and_then(cluster_span).or(base_cluster_span);
+        // Where a defaulted capacity points, should anything ever report it.
+        let default_span = cluster_span.unwrap_or(platform.platform.name.span);
         let mut argocd = platform.argocd.clone();
         if let Some(overlay) = &overlay.argocd {
             argocd.merge(overlay.clone());
@@ -242,17 +244,17 @@ impl Ctx<'_> {
                 revision: info.revision.as_ref().map_or_else(|| "main".to_owned(), |it| it.value.clone()),
                 path: info.path.as_ref().map_or_else(|| "out".to_owned(), |it| it.value.trim_matches('/').to_owned()),
                 source_name: self.source.file_name().to_owned(),
-                overcommit: info.overcommit.as_ref().map_or(2.0, |it| it.value),
+                overcommit: info.overcommit.clone().unwrap_or_else(|| Spanned::new(2.0, info.name.span)),
                 port_registry: info.port_registry.as_ref().is_some_and(|it| it.value),
             },
             cluster: resolved::Cluster {
                 cpu_span: cluster.cpu.as_ref().map(|it| it.span),
                 memory_span: cluster.memory.as_ref().map(|it| it.span),
-                nodes: cluster.nodes.map_or(1, |it| it.value),
-                memory: cluster.memory.map_or(Memory(16 << 30), |it| it.value),
-                cpu: cluster.cpu.map_or(Cpu(8000), |it| it.value),
+                nodes: cluster.nodes.unwrap_or_else(|| Spanned::new(1, default_span)),
+                memory: cluster.memory.unwrap_or_else(|| Spanned::new(Memory(16 << 30), default_span)),
+                cpu: cluster.cpu.unwrap_or_else(|| Spanned::new(Cpu(8000), default_span)),
                 reserved: amounts(cluster.reserved),
-                max_pods: cluster.max_pods.map_or(110, |it| it.value),
+                max_pods: cluster.max_pods.unwrap_or_else(|| Spanned::new(110, default_span)),
                 server: cluster.server.map_or_else(|| DEFAULT_SERVER.to_owned(), |it| it.value),
                 span: cluster_span,
             },
@@ -271,7 +273,7 @@ impl Ctx<'_> {
             secret_stores,
             namespaces,
             network_policies: overlay.network_policies.unwrap_or(true),
-            quota_headroom: info.quota_headroom.as_ref().map_or(0.1, |it| it.value),
+            quota_headroom: info.quota_headroom.clone().unwrap_or_else(|| Spanned::new(0.1, info.name.span)),
             mesh_proxy: {
                 let mut proxy = resources(info.mesh_proxy.clone());
                 let mi = |n: u64| Some(Spanned::new(Memory(n << 20), info.name.span));
@@ -437,12 +439,16 @@ impl Ctx<'_> {
             liveness: probe(spec.liveness),
             readiness: probe(spec.readiness),
             startup: probe(spec.startup),
-            autoscale: spec.autoscale.map(|autoscale| resolved::Autoscale {
-                span: autoscale.max.as_ref().or(autoscale.min.as_ref()).map_or(name.span, |it| it.span),
-                min: autoscale.min.as_ref().map_or(1, |it| it.value),
-                max: autoscale.max.or(autoscale.min).map_or(1, |it| it.value),
-                cpu: autoscale.cpu.map(|it| it.value),
-                memory: autoscale.memory.map(|it| it.value),
+            autoscale: spec.autoscale.map(|autoscale| {
+                let span = autoscale.max.as_ref().or(autoscale.min.as_ref()).map_or(name.span, |it| it.span);
+                let min = autoscale.min.unwrap_or_else(|| Spanned::new(1, span));
+                resolved::Autoscale {
+                    span,
+                    max: autoscale.max.unwrap_or_else(|| min.clone()),
+                    min,
+                    cpu: autoscale.cpu,
+                    memory: autoscale.memory,
+                }
             }),
             security: resolved::Security {
                 run_as_non_root: security.run_as_non_root.unwrap_or_else(|| Spanned::new(true, name.span)),
