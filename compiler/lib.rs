@@ -23,6 +23,7 @@ pub mod review;
 pub mod schema;
 pub mod source;
 pub mod validate;
+pub mod workflow;
 
 use diagnostic::Diagnostic;
 use source::SourceFile;
