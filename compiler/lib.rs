@@ -2,6 +2,8 @@
 //!
 //! The pipeline is load -> resolve -> validate -> render -> emit; each stage is one module with one entry
 //! function. Only `load` and `emit` touch the file system; `cli` owns stdout, stderr and exit codes.
+//! `workflow` offers what the commands do (check, build, edits of the platform, the review of a change)
+//! as a library over the same pipeline.
 //! A platform with any error renders nothing.
 
 pub mod analysis;

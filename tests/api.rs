@@ -97,7 +97,11 @@ fn the_workflow_runs_without_the_cli() {
 
     // Unknown names are usage errors with a suggestion, before anything is read or written.
     match workflow::set_image(&project, "wbe", "1.0.0", None) {
-        Err(Error::Usage(diagnostic)) => assert_eq!(diagnostic.help.as_deref(), Some("did you mean `web`?")),
+        Err(error @ Error::Usage(_)) => {
+            assert_eq!(error.to_string(), "there is no service `wbe`");
+            let Error::Usage(diagnostic) = error else { unreachable!() };
+            assert_eq!(diagnostic.help.as_deref(), Some("did you mean `web`?"));
+        }
         other => panic!("{other:?}"),
     }
     let graph = workflow::graph(&project, Some("dev"), workflow::GraphFormat::Dot).unwrap();

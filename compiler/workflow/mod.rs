@@ -62,6 +62,30 @@ pub enum Error {
     WouldBreak { source: SourceFile, diagnostics: Vec<Diagnostic> },
 }
 
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errors = |diagnostics: &[Diagnostic]| diagnostics.iter().filter(|d| d.is_error()).count();
+        match self {
+            Error::Usage(diagnostic) | Error::Edit(diagnostic) => f.write_str(&diagnostic.message),
+            Error::Io(message) => f.write_str(message),
+            Error::Invalid { source, diagnostics } => {
+                let count = errors(diagnostics);
+                write!(f, "{} has {count} error{}", source.path, plural(count))
+            }
+            Error::Refused(diagnostics) => {
+                let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+                write!(f, "{}; nothing was written", messages.join("; "))
+            }
+            Error::WouldBreak { source, diagnostics } => {
+                let count = errors(diagnostics);
+                write!(f, "the change would give `{}` {count} error{}", source.path, plural(count))
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
 impl Project {
     /// The layout `slipway` uses by default, under `root`.
     pub fn at(root: impl AsRef<Path>) -> Project {
