@@ -1,7 +1,7 @@
 //! Analysis: takes one resolved environment, gives the facts derived from it, each computed once and read
 //! by the checks, render and the review alike: the dependency graph (`uses`; every `${...}` reference
-//! must be among them, which the references check holds), the sync waves, the budget, the namespaces
-//! each secret is used in, and the namespaces Slipway manages.
+//! must be among them, which the references check holds), the sync waves, the budget, who reads each
+//! secret and in which namespaces, and the namespaces Slipway manages.
 //!
 //! A fact has one source: nothing downstream recomputes what is here, so a check cannot pass on one copy
 //! of a fact while render writes another.
@@ -26,6 +26,8 @@ pub struct Facts<'a> {
     pub budget: Budget,
     /// The namespaces each secret is delivered to.
     pub secret_namespaces: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    /// Who reads each secret: (service or component, its namespace).
+    pub secret_readers: BTreeMap<&'a str, BTreeSet<(&'a str, &'a str)>>,
     pub namespaces: Namespaces<'a>,
 }
 
@@ -52,7 +54,11 @@ impl Waves<'_> {
 
 pub fn analyse(env: &resolved::Env) -> Facts<'_> {
     let graph = env.dependencies();
-    let secret_namespaces = env.secret_namespaces();
+    let secret_readers = env.secret_readers();
+    let secret_namespaces: BTreeMap<&str, BTreeSet<&str>> = secret_readers
+        .iter()
+        .map(|(secret, readers)| (*secret, readers.iter().map(|(_, namespace)| *namespace).collect()))
+        .collect();
     let delivers_secrets = env.secrets.values().any(|secret| {
         secret.backend.value != Backend::Existing && secret_namespaces.contains_key(secret.name.value.as_str())
     });
@@ -67,6 +73,7 @@ pub fn analyse(env: &resolved::Env) -> Facts<'_> {
         waves,
         budget: budget::compute(env),
         secret_namespaces,
+        secret_readers,
         namespaces: Namespaces { services, components, all },
     }
 }

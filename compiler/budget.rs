@@ -383,7 +383,8 @@ pub fn human_cpu(cpu: Cpu) -> String {
     }
 }
 
-fn percent(part: u64, whole: u64) -> f64 {
+/// `part` as a percentage of `whole` (infinite when there is no whole).
+pub fn percent(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         return if part == 0 { 0.0 } else { f64::INFINITY };
     }

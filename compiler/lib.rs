@@ -2,7 +2,9 @@
 //!
 //! The pipeline is load -> resolve -> analyse -> validate -> render -> verify -> emit; each stage is one
 //! module with one entry function (verify lives here). Only `load` and `emit` touch the file system;
-//! `cli` owns stdout, stderr and exit codes. A platform with any error renders nothing.
+//! `cli` owns stdout, stderr and exit codes. `workflow` offers what the commands do (check, build, edits
+//! of the platform, the review of a change) as a library over the same pipeline. A platform with any
+//! error renders nothing.
 
 pub mod analysis;
 pub mod budget;
@@ -23,6 +25,7 @@ pub mod review;
 pub mod schema;
 pub mod source;
 pub mod validate;
+pub mod workflow;
 
 use diagnostic::Diagnostic;
 use source::SourceFile;
@@ -81,14 +84,27 @@ pub fn compile_model(platform: &model::Platform, source_name: &str) -> Compiled 
 
 /// Compiles an already loaded platform; spans point into `source`.
 pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachments: &load::Attachments) -> Compiled {
+    compile_observed(platform, source, attachments, |_| ()).0
+}
+
+/// Compiles an already loaded platform, and gives what `observe` takes from each environment's facts
+/// (the same facts the checks and render read), in the order of `Compiled::environments`. The review
+/// reads a change this way.
+pub fn compile_observed<T>(
+    platform: &model::Platform,
+    source: &SourceFile,
+    attachments: &load::Attachments,
+    observe: impl Fn(&analysis::Facts<'_>) -> T,
+) -> (Compiled, Vec<T>) {
     let (envs, mut diagnostics) = resolve::resolve(platform, source, attachments);
     // Each environment's derived facts, once, for the checks and the render alike.
     let facts: Vec<analysis::Facts<'_>> = envs.iter().map(analysis::analyse).collect();
+    let observed = facts.iter().map(observe).collect();
     diagnostics.extend(validate::validate_facts(&envs, &facts));
     let diagnostics = diagnostic::consolidate(diagnostics);
     let environments = envs.iter().map(|env| env.name.value.clone()).collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Compiled { files: None, diagnostics, environments };
+        return (Compiled { files: None, diagnostics, environments }, observed);
     }
     // Environments render independently: one thread each, so both cores work on a multi-environment platform.
     let render_one = |facts: &analysis::Facts<'_>| {
@@ -141,10 +157,10 @@ pub fn compile_platform(platform: &model::Platform, source: &SourceFile, attachm
     if !problems.is_empty() {
         let mut diagnostics = diagnostics;
         diagnostics.extend(problems);
-        return Compiled { files: None, diagnostics: diagnostic::consolidate(diagnostics), environments };
+        return (Compiled { files: None, diagnostics: diagnostic::consolidate(diagnostics), environments }, observed);
     }
     let files = rendered.into_iter().flatten().collect();
-    Compiled { files: Some(files), diagnostics, environments }
+    (Compiled { files: Some(files), diagnostics, environments }, observed)
 }
 
 /// Runs arbitrary bytes through the whole pipeline, as the fuzzer does: load, resolve, validate, render,

@@ -43,27 +43,39 @@ pub struct Env {
 }
 
 impl Env {
-    /// The namespaces each secret is used in: by service env, `env_from` and image pull secrets, and by
-    /// component credentials and `secrets`.
-    pub fn secret_namespaces(&self) -> BTreeMap<&str, std::collections::BTreeSet<&str>> {
-        let mut used: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    /// Who reads each secret, and in which namespace: every service (by env, `env_from` and image pull
+    /// secrets), every component (by credentials and `secrets`), and the gateway's component (by its JWT
+    /// consumers' credentials), by name.
+    pub fn secret_readers(&self) -> BTreeMap<&str, std::collections::BTreeSet<(&str, &str)>> {
+        let mut readers: BTreeMap<&str, std::collections::BTreeSet<(&str, &str)>> = BTreeMap::new();
         for service in self.services.values() {
             for secret in service.secrets_used() {
-                used.entry(secret).or_default().insert(&service.namespace.value);
+                readers.entry(secret).or_default().insert((&service.name.value, &service.namespace.value));
             }
         }
         for component in self.components.values() {
             let credentials = component.credentials.iter().map(|it| it.value.secret.value.as_str());
             for secret in credentials.chain(component.secrets.iter().map(|it| it.value.as_str())) {
-                used.entry(secret).or_default().insert(&component.namespace.value);
+                readers.entry(secret).or_default().insert((&component.name.value, &component.namespace.value));
             }
         }
-        if let Some(namespace) = self.gateway_namespace() {
-            for (_, secret) in self.gateway.iter().flat_map(|gateway| &gateway.jwt_consumers) {
-                used.entry(secret.value.as_str()).or_default().insert(namespace);
+        if let Some(gateway) = &self.gateway
+            && let Some(component) = gateway.component.as_ref().and_then(|it| self.components.get(it.value.as_str()))
+        {
+            for (_, secret) in &gateway.jwt_consumers {
+                readers
+                    .entry(secret.value.as_str())
+                    .or_default()
+                    .insert((&component.name.value, &component.namespace.value));
             }
         }
-        used
+        readers
+    }
+
+    /// The namespaces each secret is used in: where its readers (`secret_readers`) run.
+    pub fn secret_namespaces(&self) -> BTreeMap<&str, std::collections::BTreeSet<&str>> {
+        let readers = self.secret_readers();
+        readers.into_iter().map(|(secret, readers)| (secret, readers.into_iter().map(|(_, it)| it).collect())).collect()
     }
 
     /// The host a route answers on: its own, or the gateway's default; `None` for any host. Checks,

@@ -97,9 +97,41 @@ fn new_service_appends_a_table_and_builds() {
     assert_eq!(platform_text(&dir), expected, "an invalid result is not written");
 }
 
+/// Runs git in `dir` as a fixed author.
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// Makes `dir` a Git checkout with its platform committed, as a project is.
+fn commit_platform(dir: &std::path::Path) {
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "platform"]);
+    git(dir, &["commit", "-q", "-m", "base"]);
+}
+
+/// The summary of a text review: everything before the diffs.
+fn summary_of(review: &str) -> &str {
+    review.split("\n\n").next().unwrap()
+}
+
 #[test]
 fn diff_summarises_then_shows_the_diffs() {
+    if !support::git_available() {
+        eprintln!("skipped diff_summarises_then_shows_the_diffs: `git` is not on PATH");
+        return;
+    }
     let dir = project_with_commented_platform("diff");
+    // `out/` is the render of the platform committed at HEAD, whose facts the summary compares.
+    commit_platform(&dir);
     let platform = dir.join("platform/platform.toml");
     let text = platform_text(&dir)
         .replace("routes = [\"/\"]\nreplicas = 2", "routes = [\"/\", \"/shop\"]\nreplicas = 3")
@@ -137,6 +169,7 @@ fn diff_against_a_git_revision() {
     let output = support::slipway(&dir, &["diff", "--base", "HEAD", "--env", "staging"]);
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert!(output.stdout.starts_with("staging:\n"), "{}", output.stdout);
+    assert!(!output.stdout.contains("not compared"), "{}", output.stdout);
     assert!(
         output
             .stdout
@@ -251,7 +284,7 @@ fn diff_exit_code_is_one_when_there_are_changes() {
     std::fs::write(&platform, platform_text(&dir).replace("web:1.4.0", "web:1.4.2")).unwrap();
     let changed = support::slipway(&dir, &["diff", "--exit-code"]);
     assert_eq!(changed.code, 1, "{}", changed.stderr);
-    assert!(changed.stdout.contains("image of web"), "{}", changed.stdout);
+    assert!(changed.stdout.contains("deployment ~1"), "{}", changed.stdout);
     assert_eq!(support::slipway(&dir, &["diff"]).code, 0, "without --exit-code, changes are not a failure");
     let other = support::slipway(&dir, &["diff", "--exit-code", "--env", "nowhere"]);
     assert_eq!(other.code, 2, "a usage error is still 2");
@@ -356,4 +389,89 @@ fn edits_read_the_sealed_secrets_as_check_does() {
     // as added.
     let objects = diff.stdout.lines().nth(1).unwrap();
     assert_eq!(objects, "  objects: deployment ~1, service ~1, serviceaccount ~1", "{}", diff.stdout);
+}
+
+/// The review summary's facts come from the two platforms, not from the YAML: budget, routes (with the
+/// host each is served on), secrets with their new readers, and images, for a new service too.
+#[test]
+fn diff_summarises_every_fact_from_both_platforms() {
+    if !support::git_available() {
+        eprintln!("skipped diff_summarises_every_fact_from_both_platforms: `git` is not on PATH");
+        return;
+    }
+    let dir = support::project("diff-facts", &support::fixture("edit/review.toml"));
+    assert_eq!(support::slipway(&dir, &["build"]).code, 0);
+    commit_platform(&dir);
+    let text = platform_text(&dir)
+        .replace("web:1.2.0", "web:1.3.0")
+        .replace(r#"routes = ["/", { path = "/admin", host = "admin.example.com" }]"#, r#"routes = ["/"]"#)
+        .replace(r#"routes = ["/api"]"#, r#"routes = ["/api", "/api/v2"]"#)
+        .replace("[environments.prod]\n", "[environments.prod]\nservices.api = { replicas = 3 }\n")
+        + r#"
+[services.billing]
+image = "registry.example.com/edge/billing:0.1.0"
+runtime = "go"
+routes = [{ path = "/billing", host = "pay.example.com" }]
+env_from = [{ secret = "api-db" }]
+"#;
+    std::fs::write(dir.join("platform/platform.toml"), text).unwrap();
+    let diff = support::slipway(&dir, &["diff"]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    support::settings().bind(|| insta::assert_snapshot!("diff_facts_text", summary_of(&diff.stdout)));
+    let markdown = support::slipway(&dir, &["diff", "--markdown"]);
+    let table = markdown.stdout.split("\n<details>").next().unwrap();
+    support::settings().bind(|| insta::assert_snapshot!("diff_facts_markdown", table));
+    // The platform at a revision gives the same facts as the one `out/` was built from.
+    let base = support::slipway(&dir, &["diff", "--base", "HEAD"]);
+    assert_eq!(base.stdout, diff.stdout);
+    // What only the YAML would say is not taken for a fact: an unchanged route stays unmentioned.
+    assert!(!diff.stdout.contains("route added: / -> web"), "{}", diff.stdout);
+}
+
+/// Without the platform `out/` was built from, `diff` summarises the files and says what it did not compare.
+#[test]
+fn diff_without_the_platform_of_out_summarises_files_only_and_says_so() {
+    let dir = support::project("diff-files-only", &support::fixture("edit/review.toml"));
+    assert_eq!(support::slipway(&dir, &["build"]).code, 0);
+    let platform = dir.join("platform/platform.toml");
+    let original = platform_text(&dir);
+    std::fs::write(&platform, original.replace("web:1.2.0", "web:1.3.0")).unwrap();
+    let diff = support::slipway(&dir, &["diff", "--env", "dev"]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    assert_eq!(
+        summary_of(&diff.stdout),
+        "dev:\n  objects: deployment ~1, ingress ~1, service ~1, serviceaccount ~1\n  budget, routes, secrets and images not \
+         compared: the platform `out` was built from is not at hand: `platform/platform.toml` is not committed at \
+         `HEAD` in a Git checkout"
+    );
+    let markdown = support::slipway(&dir, &["diff", "--env", "dev", "--markdown"]);
+    assert!(
+        markdown.stdout.contains("| dev | deployment: +0 ~1 -0<br>ingress: +0 ~1 -0<br>service: +0 ~1 -0<br>serviceaccount: +0 ~1 -0 | not compared | not compared | not compared | not compared |\n\n`dev`: budget, routes, secrets and images not compared: the platform"),
+        "{}",
+        markdown.stdout
+    );
+    if !support::git_available() {
+        eprintln!("skipped the rest of diff_without_the_platform_of_out_summarises_files_only_and_says_so");
+        return;
+    }
+    // Committed, but `out/prod` built from something else: prod is summarised by its files, dev in full.
+    std::fs::write(&platform, &original).unwrap();
+    commit_platform(&dir);
+    std::fs::write(&platform, original.replace("web:1.2.0", "web:1.3.0")).unwrap();
+    let prod_deployment = dir.join("out/prod/services/api/deployment-api.yaml");
+    let edited = std::fs::read_to_string(&prod_deployment).unwrap().replace("api:1.2.0", "api:1.1.0");
+    std::fs::write(&prod_deployment, edited).unwrap();
+    let diff = support::slipway(&dir, &["diff"]);
+    let summary = summary_of(&diff.stdout);
+    assert!(
+        summary.contains("dev:\n  objects: deployment ~1, ingress ~1, service ~1, serviceaccount ~1\n  image of web: registry.example.com/edge/web:1.2.0 -> registry.example.com/edge/web:1.3.0\nprod:\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.ends_with(
+            "\n  budget, routes, secrets and images not compared: `out/prod` is not the render of \
+             `platform/platform.toml` as committed at `HEAD`"
+        ),
+        "{summary}"
+    );
 }

@@ -1,0 +1,40 @@
+//! `slipway build`.
+
+use super::{Context, ExitStatus, Printer, compile, release};
+use crate::workflow;
+
+pub(super) fn run(context: &Context, printer: &mut Printer) -> ExitStatus {
+    let project = &context.project;
+    if let Err(error) = project.guard_writes() {
+        return printer.failed(error);
+    }
+    let (_, compiled) = match compile(context, printer) {
+        Ok(it) => it,
+        Err(status) => return status,
+    };
+    let files = compiled.files.as_ref().expect("a platform without errors has files");
+    let written = match workflow::write_out(project, files) {
+        Ok(written) => written,
+        Err(error) => return printer.failed(error),
+    };
+    printer.diagnostics(&written.warnings, None);
+    let comparison = &written.comparison;
+    if comparison.interrupted {
+        printer.out(&format!("completed the interrupted build of `{}`\n", project.out.display()));
+    }
+    let schema_changed = match workflow::write_schema(project) {
+        Ok(changed) => changed,
+        Err(error) => return printer.failed(error),
+    };
+    printer.out(&format!(
+        "built `{}`: {} added, {} changed, {} removed, {} unchanged{}\n",
+        project.out.display(),
+        comparison.added.len(),
+        comparison.changed.len(),
+        comparison.removed.len(),
+        files.len() - comparison.added.len() - comparison.changed.len(),
+        if schema_changed { format!("; wrote `{}`", project.schema.display()) } else { String::new() }
+    ));
+    release(compiled);
+    ExitStatus::Success
+}

@@ -1,0 +1,18 @@
+//! `slipway new service NAME [--runtime R] [--route PATH ...] [--uses NAME ...]`.
+
+use super::{Context, ExitStatus, Printer, build};
+use crate::workflow::{self, Change, NewService};
+
+pub(super) fn run(context: &Context, service: &NewService, printer: &mut Printer) -> ExitStatus {
+    let edit = match workflow::new_service(&context.project, service) {
+        Ok(edit) => edit,
+        Err(error) => return printer.failed(error),
+    };
+    if let Err(error) = edit.apply(&context.project) {
+        return printer.failed(error);
+    }
+    if let Change::Service { name, image } = &edit.change {
+        printer.out(&format!("added service `{name}` ({image})\n"));
+    }
+    build::run(context, printer)
+}

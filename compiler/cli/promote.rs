@@ -1,0 +1,24 @@
+//! `slipway promote FROM TO [--service S ...]`.
+
+use super::{Context, ExitStatus, Printer, build};
+use crate::workflow::{self, Change};
+
+pub(super) fn run(context: &Context, from: &str, to: &str, services: &[String], printer: &mut Printer) -> ExitStatus {
+    let edit = match workflow::promote(&context.project, from, to, services) {
+        Ok(Some(edit)) => edit,
+        Ok(None) => {
+            printer.out(&format!("nothing to promote: `{to}` already runs the tags of `{from}`\n"));
+            return ExitStatus::Success;
+        }
+        Err(error) => return printer.failed(error),
+    };
+    if let Err(error) = edit.apply(&context.project) {
+        return printer.failed(error);
+    }
+    if let Change::Promoted { from, to, images } = &edit.change {
+        let lines: Vec<String> =
+            images.iter().map(|(service, before, after)| format!("{service}: {before} -> {after}")).collect();
+        printer.out(&format!("promoted {from} -> {to}:\n  {}\n", lines.join("\n  ")));
+    }
+    build::run(context, printer)
+}

@@ -1,0 +1,19 @@
+//! `slipway set-image SERVICE TAG [--env E]`.
+
+use super::{Context, ExitStatus, Printer, build};
+use crate::workflow::{self, Change};
+
+pub(super) fn run(context: &Context, service: &str, tag: &str, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
+    let edit = match workflow::set_image(&context.project, service, tag, env) {
+        Ok(edit) => edit,
+        Err(error) => return printer.failed(error),
+    };
+    if let Err(error) = edit.apply(&context.project) {
+        return printer.failed(error);
+    }
+    if let Change::Image { service, environment, before, after } = &edit.change {
+        let place = environment.as_ref().map(|env| format!(" in {env}")).unwrap_or_default();
+        printer.out(&format!("{service}{place}: {before} -> {after}\n"));
+    }
+    build::run(context, printer)
+}

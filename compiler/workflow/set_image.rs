@@ -1,0 +1,47 @@
+//! `set-image`: a service's image re-tagged, in the base platform or in one environment's overlay.
+
+use super::{Change, Edit, Error, Project, images_of, known_environment, known_service};
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::edit;
+
+/// The edit that gives `service` the image tag `tag`, in `environment`'s overlay or in the base platform.
+/// The tag is held to the rule the image references check (K007) applies to what this writes.
+pub fn set_image(project: &Project, service: &str, tag: &str, environment: Option<&str>) -> Result<Edit, Error> {
+    if crate::k8s_rules::image_tag(tag).is_err() {
+        let mut error = Diagnostic::error(Code::InvalidImageTag, format!("`{tag}` is not an image tag")).with_help(
+            "a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`, such as `1.4.3`",
+        );
+        if let Some(which) = diagnostic::non_ascii(tag) {
+            error = error.with_note(which);
+        }
+        return Err(Error::Usage(Box::new(error)));
+    }
+    let (source, platform) = project.load()?;
+    known_service(&platform, service)?;
+    if let Some(environment) = environment {
+        known_environment(&platform, environment)?;
+    }
+    let current = images_of(&project.resolve(&source, &platform).0);
+    // The image to re-tag: the environment's, else the base's.
+    let image = environment
+        .and_then(|environment| current.get(&(environment.to_owned(), service.to_owned())))
+        .cloned()
+        .or_else(|| edit::base_image(&source.text, service).ok().flatten());
+    let Some(image) = image else {
+        return Err(Error::Edit(Box::new(
+            Diagnostic::error(Code::MissingKey, format!("service `{service}` has no image to re-tag"))
+                .with_help("give it `image = \"registry/name:tag\"` first; `set-image` changes only the tag"),
+        )));
+    };
+    let new_image = edit::with_tag(&image, tag);
+    let text = edit::set_image(&source.text, service, &new_image, environment).map_err(Error::Edit)?;
+    Ok(Edit {
+        text,
+        change: Change::Image {
+            service: service.to_owned(),
+            environment: environment.map(str::to_owned),
+            before: image,
+            after: new_image,
+        },
+    })
+}
