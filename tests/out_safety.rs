@@ -605,18 +605,7 @@ fn diff_base_says_when_git_cannot_run() {
         eprintln!("skipped the rest of diff_base_says_when_git_cannot_run: `git` is not on PATH");
         return;
     }
-    let git = |args: &[&str]| {
-        let output = Command::new("git")
-            .args(args)
-            .current_dir(&dir)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    };
+    let git = |args: &[&str]| support::git(&dir, args);
     git(&["init", "-q"]);
     git(&["add", "platform/platform.toml"]);
     git(&["commit", "-q", "-m", "base"]);

@@ -124,3 +124,17 @@ pub(crate) fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String
 pub(crate) fn git_available() -> bool {
     std::process::Command::new("git").arg("--version").output().is_ok_and(|output| output.status.success())
 }
+
+/// Runs `git` in `dir` as a fixed author, and fails the test if it fails.
+pub(crate) fn git(dir: &Path, args: &[&str]) {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}

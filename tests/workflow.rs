@@ -98,24 +98,11 @@ fn new_service_appends_a_table_and_builds() {
 }
 
 /// Runs git in `dir` as a fixed author.
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let output = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-}
-
 /// Makes `dir` a Git checkout with its platform committed, as a project is.
 fn commit_platform(dir: &std::path::Path) {
-    git(dir, &["init", "-q"]);
-    git(dir, &["add", "platform"]);
-    git(dir, &["commit", "-q", "-m", "base"]);
+    support::git(dir, &["init", "-q"]);
+    support::git(dir, &["add", "platform"]);
+    support::git(dir, &["commit", "-q", "-m", "base"]);
 }
 
 /// The summary of a text review: everything before the diffs.
@@ -150,18 +137,7 @@ fn diff_against_a_git_revision() {
         return;
     }
     let dir = project_with_commented_platform("diff-base");
-    let git = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .args(args)
-            .current_dir(&dir)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .output()
-            .unwrap();
-        assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
-    };
+    let git = |args: &[&str]| support::git(&dir, args);
     git(&["init", "-q"]);
     git(&["add", "platform/platform.toml"]);
     git(&["commit", "-q", "-m", "base"]);
@@ -367,18 +343,7 @@ fn edits_read_the_sealed_secrets_as_check_does() {
         eprintln!("skipped the rest of edits_read_the_sealed_secrets_as_check_does: `git` is not on PATH");
         return;
     }
-    let git = |args: &[&str]| {
-        let output = std::process::Command::new("git")
-            .args(args)
-            .current_dir(&dir)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    };
+    let git = |args: &[&str]| support::git(&dir, args);
     git(&["init", "-q"]);
     git(&["add", "platform"]);
     git(&["commit", "-q", "-m", "base"]);
