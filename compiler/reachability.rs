@@ -229,7 +229,8 @@ pub fn deployment_pod(object: &Value) -> Option<Pod> {
 }
 
 /// Every declared edge of an environment that its rendered policies would block (R008): each service
-/// to what it `uses`, the gateway to the services it routes, and every pod to DNS. The pods of
+/// to what it `uses`, the gateway to the services it routes, Prometheus to metrics ports, and every pod
+/// to DNS. The pods of
 /// components are given the labels their charts put on them.
 pub fn blocked_edges(env: &crate::resolved::Env, network: &Network, services: &BTreeMap<String, Pod>) -> Vec<String> {
     if !env.network_policies {
@@ -245,6 +246,10 @@ pub fn blocked_edges(env: &crate::resolved::Env, network: &Network, services: &B
         Pod { namespace: component.namespace.value.clone(), labels }
     };
     let dns = Pod { namespace: "kube-system".to_owned(), labels: BTreeMap::new() };
+    let monitoring = env
+        .components
+        .values()
+        .find(|it| it.kind.value == crate::resolved::ComponentKind::PrometheusStack && it.external.is_none());
     let mut blocked = Vec::new();
     for service in env.services.values() {
         let Some(client) = services.get(&service.name.value) else { continue };
@@ -267,6 +272,19 @@ pub fn blocked_edges(env: &crate::resolved::Env, network: &Network, services: &B
                 && !network.allows(client, &server, port)
             {
                 blocked.push(format!("`{}` to `{target}` on port {port}", service.name.value));
+            }
+        }
+        // The monitoring stack scrapes the metrics port (its Prometheus pods carry `<release>-prometheus`).
+        if let (Some(metrics), Some(stack)) = (&service.metrics, monitoring)
+            && let Some(port) = service.ports.iter().find(|port| port.name.value == metrics.port.value)
+        {
+            let mut prometheus = component_pod(stack);
+            prometheus
+                .labels
+                .insert("app.kubernetes.io/instance".to_owned(), format!("{}-prometheus", stack.name.value));
+            if !network.allows(&prometheus, client, port.port.value) {
+                blocked
+                    .push(format!("Prometheus to the metrics of `{}` on port {}", service.name.value, port.port.value));
             }
         }
         let gateway =

@@ -133,3 +133,21 @@ fn a_policy_that_blocks_a_declared_edge_is_found() {
     assert!(blocked.contains(&"`account-service` to `postgresql` on port 5432".to_owned()), "{blocked:?}");
     assert!(blocked.contains(&"the gateway to `account-service` on port 3000".to_owned()), "{blocked:?}");
 }
+
+#[test]
+fn prometheus_reaches_metrics_ports_and_loses_them_with_the_policy() {
+    let path = support::fixture("valid/components.toml");
+    let source = support::source(&path);
+    let platform = slipway::load::parse(&source).unwrap();
+    let (envs, _) = slipway::resolve::resolve(&platform, &source, &support::attachments(&path, &platform));
+    let objects: Vec<Value> = slipway::render::render(&envs[0]).into_iter().map(|it| it.object).collect();
+    let (network, pods) = network_and_pods(&objects);
+    assert_eq!(reachability::blocked_edges(&envs[0], &network, &pods), Vec::<String>::new());
+    let without: Vec<Value> = objects
+        .into_iter()
+        .filter(|it| !(it["kind"] == "NetworkPolicy" && it["metadata"]["name"] == "orders"))
+        .collect();
+    let (network, pods) = network_and_pods(&without);
+    let blocked = reachability::blocked_edges(&envs[0], &network, &pods);
+    assert!(blocked.contains(&"Prometheus to the metrics of `orders` on port 8000".to_owned()), "{blocked:?}");
+}
