@@ -125,8 +125,9 @@ pub struct Secret {
     /// external-secrets: the declared `[secret_stores]` entry to read from.
     pub store: Option<Spanned<String>>,
     /// external-secrets: the remote key (a path in the store, such as `flowmind/account-service`);
-    /// aws-secrets-manager: the secret's name in AWS. Default: the secret's name.
-    pub remote: Option<String>,
+    /// aws-secrets-manager: the secret's name in AWS. Default: the secret's name. `${environment.name}`
+    /// and `${platform.name}` are expanded, so one declaration serves every environment.
+    pub remote: Option<Spanned<String>>,
     /// external-secrets: how often to refresh (default `1h`).
     pub refresh: Option<Spanned<Duration>>,
     /// The property of the remote secret each key comes from (external-secrets) or its JMESPath
@@ -245,6 +246,10 @@ pub struct Component {
     pub values: Option<serde_json::Map<String, serde_json::Value>>,
     /// Runs outside the cluster: no chart, a Service pointing at `host` instead.
     pub external: Option<External>,
+    /// Whether the environment runs it (default `true`): `enabled = false` in an environment's overlay
+    /// leaves it out there (MetalLB on a laptop cluster, not on EKS). A component declared in one
+    /// environment's overlay alone (with its `kind`) exists in that environment only.
+    pub enabled: Option<Spanned<bool>>,
     /// The addresses a `metallb` component hands out and announces (layer 2): ranges such as
     /// `192.168.1.240-192.168.1.250` or CIDRs such as `10.0.0.0/28`.
     pub addresses: Option<Vec<Spanned<String>>>,

@@ -18,6 +18,8 @@ pub struct Env {
     /// Services and components declared but left out for an error of their own (a service without an
     /// image): checks that would name them as unknown stay silent.
     pub incomplete: std::collections::BTreeSet<String>,
+    /// Components declared but turned off in this environment (`enabled = false`).
+    pub disabled: std::collections::BTreeSet<String>,
     pub name: Spanned<String>,
     pub tier: Tier,
     pub platform: PlatformInfo,

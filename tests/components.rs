@@ -307,3 +307,33 @@ fn declared_egress_outside_the_cluster_is_allowed_and_nothing_else() {
     );
     assert!(outside("account-service").is_empty());
 }
+
+#[test]
+fn components_can_be_off_in_one_environment_or_declared_in_one_alone() {
+    let text = r#"
+[platform]
+name = "edge"
+repo = "https://git.example.com/edge/gitops.git"
+
+[components.metallb]
+kind = "metallb"
+chart = { version = "0.14.5" }
+namespace = "metallb-system"
+addresses = ["192.168.1.240-192.168.1.250"]
+resources = { requests = { memory = "64Mi", cpu = "50m" } }
+
+[environments.local]
+components.reloader = { kind = "reloader", chart = { version = "1.0.115" }, namespace = "reloader", resources = { requests = { memory = "64Mi", cpu = "50m" } } }
+
+[environments.production]
+cluster = { server = "https://eks.example.com:6443" }
+components.metallb = { enabled = false }
+"#;
+    let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
+    assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
+    let files = compiled.files.unwrap();
+    assert!(files.contains_key("local/apps/application-local-metallb.yaml"));
+    assert!(files.contains_key("local/apps/application-local-reloader.yaml"));
+    assert!(!files.keys().any(|path| path.starts_with("production/") && path.contains("metallb")));
+    assert!(!files.keys().any(|path| path.starts_with("production/") && path.contains("reloader")));
+}

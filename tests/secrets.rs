@@ -322,3 +322,21 @@ env_from = [{ secret = "api-token" }]
         })
     );
 }
+
+#[test]
+fn a_remote_key_names_the_environment_it_is_rendered_for() {
+    let text = std::fs::read_to_string(support::fixture("invalid/R002-unresolved-in-secret-remote.toml"))
+        .unwrap()
+        .replace("${environment.nam}", "${environment.name}")
+        .replace(
+            "[environments.dev]",
+            "[environments.dev]\n[environments.prod]\ncluster = { server = \"https://prod.example.com:6443\" }",
+        );
+    let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
+    assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
+    let files = compiled.files.unwrap();
+    for environment in ["dev", "prod"] {
+        let secret = &files[&format!("{environment}/secrets/externalsecret-shop-api-db.yaml")];
+        assert!(secret.contains(&format!("key: shop/{environment}/api-db\n")), "{secret}");
+    }
+}

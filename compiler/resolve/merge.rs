@@ -113,7 +113,7 @@ merge_fields! {
     }
     model::Autoscale { min, max, cpu, memory }
     model::Component {
-        kind, chart, namespace, replicas, resources, storage, databases, credentials, uses, secrets, port, values, external, addresses,
+        kind, chart, namespace, replicas, resources, storage, databases, credentials, uses, secrets, port, values, external, addresses, enabled,
     }
     model::Chart { repo, name, version }
     model::External { host, port }

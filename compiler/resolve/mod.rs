@@ -97,7 +97,9 @@ impl Ctx<'_> {
     fn resolve_env(&mut self, overlay: &model::Environment) -> resolved::Env {
         let platform = self.platform;
         self.unknown_overrides(overlay.services.keys(), &platform.services, "service", "[services]");
-        self.unknown_overrides(overlay.components.keys(), &platform.components, "component", "[components]");
+        // An overlay component with a `kind` is declared there, for this environment alone.
+        let overrides = overlay.components.iter().filter(|(_, spec)| spec.kind.is_none()).map(|(name, _)| name);
+        self.unknown_overrides(overrides, &platform.components, "component", "[components]");
 
         let mut cluster = platform.cluster.clone();
         let base_cluster_span = cluster_span(&cluster);
@@ -118,10 +120,22 @@ impl Ctx<'_> {
 
         let mut components = BTreeMap::new();
         let mut incomplete_components = std::collections::BTreeSet::new();
-        for (name, spec) in &platform.components {
+        let mut disabled = std::collections::BTreeSet::new();
+        let nothing = model::Component::default();
+        let only_here = overlay
+            .components
+            .iter()
+            .filter(|(name, spec)| spec.kind.is_some() && !platform.components.contains_key(*name))
+            .map(|(name, _)| (name, &nothing));
+        for (name, spec) in platform.components.iter().chain(only_here) {
             let mut merged = spec.clone();
             if let Some(overlay) = overlay.components.get(name.value.as_str()) {
                 merged.merge(overlay.clone());
+            }
+            // Left out of this environment: what uses it is told so by the references check.
+            if merged.enabled.as_ref().is_some_and(|it| !it.value) {
+                disabled.insert(name.value.clone());
+                continue;
             }
             match self.resolve_component(name, merged) {
                 Some(component) => {
@@ -182,10 +196,33 @@ impl Ctx<'_> {
                 (name.value.clone(), kind)
             })
             .collect();
+        let environment = self.environment.value.clone();
+        let platform_name = platform.platform.name.value.clone();
+        let mut unresolved = Vec::new();
         let secrets = platform
             .secrets
             .iter()
             .map(|(name, secret)| {
+                // The remote key may name the environment: `flowmind/${environment.name}/api`.
+                let remote = match &secret.remote {
+                    Some(remote) if remote.contains('$') => {
+                        let raw = self.source.text.get(remote.span.start..remote.span.end).unwrap_or_default();
+                        let lookup = |name: &str| match name {
+                            "environment.name" => Some(environment.clone()),
+                            "platform.name" => Some(platform_name.clone()),
+                            _ => None,
+                        };
+                        match interpolate::expand(remote, remote.span, raw, lookup) {
+                            Ok((expanded, _)) => expanded,
+                            Err(errors) => {
+                                unresolved.extend(errors);
+                                remote.value.clone()
+                            }
+                        }
+                    }
+                    Some(remote) => remote.value.clone(),
+                    None => name.value.clone(),
+                };
                 let backend =
                     secret.backend.clone().unwrap_or_else(|| Spanned::new(model::Backend::Existing, name.span));
                 let sealed = (backend.value == model::Backend::SealedSecrets).then(|| {
@@ -206,7 +243,7 @@ impl Ctx<'_> {
                     backend,
                     store: secret.store.clone(),
                     store_kind,
-                    remote: secret.remote.clone().unwrap_or_else(|| name.value.clone()),
+                    remote,
                     refresh: secret.refresh.as_ref().map_or(3600, |it| it.value.seconds()),
                     properties: secret.properties.clone().unwrap_or_default(),
                     region: secret.region.clone(),
@@ -221,6 +258,16 @@ impl Ctx<'_> {
                 (name.value.clone(), secret)
             })
             .collect();
+        for error in unresolved {
+            self.report(
+                Diagnostic::error(
+                    Code::UnresolvedReference,
+                    format!("`${{{}}}` does not resolve to anything", error.reference),
+                )
+                .with_label(error.span, "a secret's remote key may name only the environment and the platform")
+                .with_help("write `${environment.name}` or `${platform.name}`"),
+            );
+        }
         let namespaces = platform
             .namespaces
             .iter()
@@ -236,6 +283,7 @@ impl Ctx<'_> {
         let info = &platform.platform;
         resolved::Env {
             incomplete,
+            disabled,
             name: self.environment.clone(),
             tier: overlay.tier.as_ref().map_or_else(|| tier_from_name(self.environment), |tier| tier.value),
             platform: resolved::PlatformInfo {

@@ -20,10 +20,20 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
         .with_label(target.span, "not declared in [services] or [components]")
         .with_help(help)
     };
+    let disabled = |who: &str, target: &Spanned<String>| {
+        Diagnostic::error(
+            Code::UnknownDependency,
+            format!("{who} uses `{}`, which is turned off in this environment", target.value),
+        )
+        .with_label(target.span, "`enabled = false` in this environment's overlay")
+        .with_help("turn it on here, or override `uses` in this environment's overlay")
+    };
     for service in env.services.values() {
         for dependency in &service.uses {
             let who = format!("service `{}`", service.name.value);
-            if !env.services.contains_key(dependency.target.value.as_str())
+            if env.disabled.contains(&dependency.target.value) {
+                diagnostics.push(disabled(&who, &dependency.target));
+            } else if !env.services.contains_key(dependency.target.value.as_str())
                 && !env.components.contains_key(dependency.target.value.as_str())
                 && !env.incomplete.contains(&dependency.target.value)
             {
@@ -38,7 +48,9 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
     }
     for component in env.components.values() {
         for target in &component.uses {
-            if !env.components.contains_key(target.value.as_str())
+            if env.disabled.contains(&target.value) {
+                diagnostics.push(disabled(&format!("component `{}`", component.name.value), target));
+            } else if !env.components.contains_key(target.value.as_str())
                 && !env.services.contains_key(target.value.as_str())
                 && !env.incomplete.contains(&target.value)
             {
