@@ -105,6 +105,19 @@ pub struct ArgoCd {
     pub namespace: Option<Spanned<String>>,
     /// ArgoCD's own footprint, counted against the budget.
     pub resources: Option<Resources>,
+    /// How the environment's Applications sync: `automated` (default: with prune and self-heal) or
+    /// `manual` (someone presses sync, as production often wants).
+    pub sync: Option<Spanned<SyncMode>>,
+    /// The Git revision ArgoCD follows for this environment (default `[platform] revision`), such as a
+    /// release branch for production.
+    pub revision: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncMode {
+    Automated,
+    Manual,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

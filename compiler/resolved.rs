@@ -241,6 +241,8 @@ pub struct Cluster {
 pub struct ArgoCd {
     pub namespace: Spanned<String>,
     pub resources: Resources,
+    /// Applications sync automatically (with prune and self-heal), or only when someone syncs them.
+    pub automated: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -337,3 +337,33 @@ components.metallb = { enabled = false }
     assert!(!files.keys().any(|path| path.starts_with("production/") && path.contains("metallb")));
     assert!(!files.keys().any(|path| path.starts_with("production/") && path.contains("reloader")));
 }
+
+#[test]
+fn an_environment_can_sync_by_hand_and_follow_a_revision_of_its_own() {
+    let text = r#"
+[platform]
+name = "shop"
+repo = "https://git.example.com/shop/gitops.git"
+
+[services.api]
+image = "registry.example.com/shop/api:1.0.0"
+runtime = "go"
+replicas = 2
+
+[environments.dev]
+
+[environments.production]
+cluster = { server = "https://production.example.com:6443" }
+argocd = { sync = "manual", revision = "release" }
+"#;
+    let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
+    assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
+    let files = compiled.files.unwrap();
+    let dev = &files["dev/apps/application-dev-api.yaml"];
+    assert!(dev.contains("    automated:\n") && dev.contains("targetRevision: main\n"), "{dev}");
+    for path in ["production/apps/application-production-api.yaml", "production/root.yaml"] {
+        let production = &files[path];
+        assert!(!production.contains("automated:"), "{production}");
+        assert!(production.contains("targetRevision: release\n"), "{production}");
+    }
+}

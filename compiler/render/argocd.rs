@@ -64,7 +64,8 @@ struct Destination {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SyncPolicy {
-    automated: Automated,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    automated: Option<Automated>,
     sync_options: Vec<&'static str>,
     retry: Retry,
 }
@@ -298,7 +299,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             project: "default".to_owned(),
             source: directory_source(env, "apps"),
             destination: Destination { server: IN_CLUSTER.to_owned(), namespace: env.argocd.namespace.value.clone() },
-            sync_policy: sync_policy(false, false),
+            sync_policy: sync_policy(env, false, false),
         },
     };
     for app in apps {
@@ -432,7 +433,7 @@ fn application(
             project: project.to_owned(),
             source,
             destination: Destination { server: env.cluster.server.clone(), namespace: namespace.to_owned() },
-            sync_policy: sync_policy(name != "platform", waits_outside(name)),
+            sync_policy: sync_policy(env, name != "platform", waits_outside(name)),
         },
     };
     Manifest {
@@ -475,13 +476,14 @@ fn waits_outside(name: &str) -> bool {
     name == "secrets" || name == super::secrets::CONSUMERS
 }
 
-fn sync_policy(create_namespace: bool, unlimited_retries: bool) -> SyncPolicy {
+fn sync_policy(env: &resolved::Env, create_namespace: bool, unlimited_retries: bool) -> SyncPolicy {
     let mut sync_options = vec!["PruneLast=true"];
     if create_namespace {
         sync_options.insert(0, "CreateNamespace=true");
     }
     SyncPolicy {
-        automated: Automated { prune: true, self_heal: true },
+        // A manual environment syncs when someone says so: no automated policy at any level.
+        automated: env.argocd.automated.then_some(Automated { prune: true, self_heal: true }),
         sync_options,
         retry: Retry {
             limit: if unlimited_retries { -1 } else { 5 },

@@ -289,7 +289,12 @@ impl Ctx<'_> {
             platform: resolved::PlatformInfo {
                 name: info.name.clone(),
                 repo: info.repo.value.clone(),
-                revision: info.revision.as_ref().map_or_else(|| "main".to_owned(), |it| it.value.clone()),
+                // The environment's own revision, else the platform's.
+                revision: argocd
+                    .revision
+                    .as_ref()
+                    .or(info.revision.as_ref())
+                    .map_or_else(|| "main".to_owned(), |it| it.value.clone()),
                 path: info.path.as_ref().map_or_else(|| "out".to_owned(), |it| it.value.trim_matches('/').to_owned()),
                 source_name: self.source.file_name().to_owned(),
                 overcommit: info.overcommit.clone().unwrap_or_else(|| Spanned::new(2.0, info.name.span)),
@@ -309,6 +314,7 @@ impl Ctx<'_> {
             argocd: resolved::ArgoCd {
                 namespace: argocd.namespace.unwrap_or_else(|| Spanned::from("argocd".to_owned())),
                 resources: resources(argocd.resources),
+                automated: argocd.sync.as_ref().is_none_or(|it| it.value == model::SyncMode::Automated),
             },
             services,
             components,
