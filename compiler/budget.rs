@@ -27,6 +27,8 @@ pub struct Row {
     pub limits: (Memory, Cpu),
     /// Where the consumer is declared.
     pub span: Option<Span>,
+    /// The service whose pods these are (its own rows and its rollout surge), for the namespace quotas.
+    pub service: Option<String>,
 }
 
 impl Row {
@@ -189,6 +191,7 @@ pub fn compute(env: &resolved::Env) -> Budget {
             requests: sidecar(amounts(&service.resources.requests, None), proxy_requests),
             limits: sidecar(amounts(&service.resources.limits, Some(&service.resources.requests)), proxy_limits),
             span: Some(service.name.span),
+            service: Some(service.name.value.clone()),
         })
         .collect();
     // Only a rollout of one Deployment at a time is assumed: the largest one's surge is the headroom needed.
@@ -204,6 +207,7 @@ pub fn compute(env: &resolved::Env) -> Budget {
                 requests: largest.requests,
                 limits: largest.limits,
                 span: largest.span,
+                service: largest.service.clone(),
             });
         }
     }
@@ -222,6 +226,7 @@ pub fn compute(env: &resolved::Env) -> Budget {
             requests: amounts(&resources.requests, None),
             limits: amounts(&resources.limits, Some(&resources.requests)),
             span: None,
+            service: None,
         });
     }
     let cluster = &env.cluster;
@@ -272,6 +277,7 @@ fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &m
         requests,
         limits,
         span: Some(component.name.span),
+        service: None,
     });
     for pod in info.extra_pods.iter().filter(|pod| pod.runs == crate::catalog::Runs::OwnPods) {
         let (mut requests, mut limits) = (quantity(pod.requests), quantity(pod.limits));
@@ -286,6 +292,7 @@ fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &m
             requests,
             limits,
             span: Some(component.name.span),
+            service: None,
         });
     }
 }
@@ -474,6 +481,7 @@ mod tests {
             requests: (Memory(memory_gib << 30), Cpu(100)),
             limits: (Memory(memory_gib << 30), Cpu(100)),
             span: None,
+            service: None,
         }
     }
 
@@ -533,6 +541,7 @@ mod tests {
                     requests: (Memory(memory << 30), Cpu(cpu * 500)),
                     limits: (Memory(memory << 30), Cpu(cpu * 500)),
                     span: None,
+                    service: None,
                 })
                 .collect();
             let allocatable = (Memory(node.0 << 30), Cpu(node.1 * 500), node.2);

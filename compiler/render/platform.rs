@@ -144,15 +144,8 @@ type NamespaceBudget = ((Memory, Cpu), (Memory, Cpu), u64);
 /// Requests, limits and pods of the services in `namespace`, with the rollout surge of its largest.
 fn namespace_budget(env: &resolved::Env, budget: &budget::Budget, namespace: &str) -> Option<NamespaceBudget> {
     let in_namespace = |name: &str| env.services.get(name).is_some_and(|service| service.namespace.value == namespace);
-    let rows: Vec<&budget::Row> = budget
-        .rows
-        .iter()
-        .filter(|row| match row.kind {
-            "service" => in_namespace(&row.name),
-            "surge" => row.name.strip_suffix(" (rollout surge)").is_some_and(in_namespace),
-            _ => false,
-        })
-        .collect();
+    let rows: Vec<&budget::Row> =
+        budget.rows.iter().filter(|row| row.service.as_deref().is_some_and(in_namespace)).collect();
     if rows.is_empty() {
         return None;
     }
