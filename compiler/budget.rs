@@ -246,13 +246,10 @@ fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &m
     let nodes = u64::from(env.cluster.nodes.value);
     let main_pods = if info.per_node {
         nodes
-    } else if info.replicas.is_empty()
-        && component.kind.value != resolved::ComponentKind::Redis
-        && component.kind.value != resolved::ComponentKind::Helm
-    {
-        1
-    } else {
+    } else if info.takes_replicas(component.kind.value) {
         u64::from(component.replicas)
+    } else {
+        1
     };
     let count = |count: crate::catalog::Count| match count {
         crate::catalog::Count::Fixed(count) => u64::from(count),

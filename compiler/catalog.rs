@@ -235,6 +235,28 @@ const INJECTED_CA_BUNDLES: &[IgnoreDifference] = &[
 /// Bitnami's common labels (`common.labels.matchLabels`).
 const BITNAMI_LABELS: &[(&str, LabelValue)] = &[("app.kubernetes.io/instance", LabelValue::Release)];
 
+impl KindInfo {
+    /// Whether the chart runs as many main pods as the component's `replicas`: it has a place for them
+    /// in its values, or (Redis) Slipway turns them into its architecture (see `pinned_values`). `helm`
+    /// charts are the user's: their `replicas` are taken as said.
+    pub fn takes_replicas(&self, kind: ComponentKind) -> bool {
+        !self.per_node && (!self.replicas.is_empty() || matches!(kind, ComponentKind::Redis | ComponentKind::Helm))
+    }
+}
+
+/// The keys the chart reads from a component's credentials secret besides the credentials themselves,
+/// and what each holds: the values it would otherwise generate, and MongoDB's users' passwords when it
+/// creates databases.
+pub fn credential_keys(component: &crate::resolved::Component) -> Vec<(&'static str, String)> {
+    let info = kind_info(component.kind.value);
+    let mut keys: Vec<(&'static str, String)> =
+        info.generated.iter().map(|it| (it.key, format!("{} (`{}`)", it.what, it.key))).collect();
+    if component.kind.value == ComponentKind::Mongodb && !component.databases.is_empty() {
+        keys.push(("mongodb-passwords", "the passwords of the databases' users (`mongodb-passwords`)".to_owned()));
+    }
+    keys
+}
+
 /// Whether the chart names its objects after `fullnameOverride` (Linkerd's names are fixed).
 pub fn takes_fullname(kind: ComponentKind) -> bool {
     !matches!(kind, ComponentKind::Helm | ComponentKind::Linkerd)

@@ -74,12 +74,6 @@ impl Env {
         readers
     }
 
-    /// The namespaces each secret is used in: where its readers (`secret_readers`) run.
-    pub fn secret_namespaces(&self) -> BTreeMap<&str, std::collections::BTreeSet<&str>> {
-        let readers = self.secret_readers();
-        readers.into_iter().map(|(secret, readers)| (secret, readers.into_iter().map(|(_, it)| it).collect())).collect()
-    }
-
     /// The host a route answers on: its own, or the gateway's default; `None` for any host. Checks,
     /// render and the summary all read it here, so the conflict check sees the host that is rendered.
     pub fn route_host<'a>(&'a self, route: &'a Route) -> Option<&'a Spanned<String>> {

@@ -32,6 +32,17 @@ struct ApplicationSpec {
     source: Source,
     destination: Destination,
     sync_policy: SyncPolicy,
+    /// Fields the chart's controllers write after the sync, which ArgoCD must not call drift.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ignore_differences: Vec<IgnoreDifference>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IgnoreDifference {
+    group: &'static str,
+    kind: &'static str,
+    jq_path_expressions: &'static [&'static str],
 }
 
 #[derive(Serialize)]
@@ -300,6 +311,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             source: directory_source(env, "apps"),
             destination: Destination { server: IN_CLUSTER.to_owned(), namespace: env.argocd.namespace.value.clone() },
             sync_policy: sync_policy(env, false, false),
+            ignore_differences: Vec::new(),
         },
     };
     for app in apps {
@@ -355,7 +367,7 @@ fn directory_app(
     wave: i32,
     origin: String,
 ) -> Manifest {
-    application(env, name, project, directory_source(env, directory), namespace, wave, origin)
+    manifest(env, &application(env, name, project, directory_source(env, directory), namespace, wave), origin)
 }
 
 fn chart_app(
@@ -375,24 +387,22 @@ fn chart_app(
             values_object: super::components::values(env, component),
         }),
     };
-    let mut manifest = application(env, &component.name, project, source, &component.namespace, wave, origin);
+    let mut app = application(env, &component.name, project, source, &component.namespace, wave);
     let info = crate::catalog::kind_info(component.kind.value);
-    let options = manifest.object["spec"]["syncPolicy"]["syncOptions"].as_array_mut().expect("sync options are a list");
     // CRDs over the 262,144 bytes of client-side apply's last-applied annotation fail to sync without it.
     if info.server_side_apply {
-        options.push(serde_json::json!("ServerSideApply=true"));
+        app.spec.sync_policy.sync_options.push("ServerSideApply=true");
     }
     if !info.ignore_differences.is_empty() {
         // Self-heal would otherwise undo what the chart's controllers write.
-        options.push(serde_json::json!("RespectIgnoreDifferences=true"));
-        let ignored: Vec<serde_json::Value> = info
+        app.spec.sync_policy.sync_options.push("RespectIgnoreDifferences=true");
+        app.spec.ignore_differences = info
             .ignore_differences
             .iter()
-            .map(|it| serde_json::json!({ "group": it.group, "kind": it.kind, "jqPathExpressions": it.jq_path_expressions }))
+            .map(|it| IgnoreDifference { group: it.group, kind: it.kind, jq_path_expressions: it.jq_path_expressions })
             .collect();
-        manifest.object["spec"]["ignoreDifferences"] = serde_json::Value::Array(ignored);
     }
-    manifest
+    manifest(env, &app, origin)
 }
 
 /// The chart of a component's CRDs, installed a wave before the component's own chart.
@@ -412,7 +422,8 @@ fn crds_app(
         chart: Some(chart.to_owned()),
         helm: Some(Helm { release_name: name.clone(), values_object: serde_json::json!({}) }),
     };
-    application(env, &name, project, source, &component.namespace, wave, format!("components.{}", component.name.value))
+    let app = application(env, &name, project, source, &component.namespace, wave);
+    manifest(env, &app, format!("components.{}", component.name.value))
 }
 
 fn application(
@@ -422,25 +433,25 @@ fn application(
     source: Source,
     namespace: &str,
     wave: i32,
-    origin: String,
-) -> Manifest {
-    let application_name = names::application(env, name);
-    let application = Application {
+) -> Application {
+    Application {
         api_version: API_VERSION,
         kind: "Application",
-        metadata: metadata(env, &application_name, wave, true),
+        metadata: metadata(env, &names::application(env, name), wave, true),
         spec: ApplicationSpec {
             project: project.to_owned(),
             source,
             destination: Destination { server: env.cluster.server.clone(), namespace: namespace.to_owned() },
             sync_policy: sync_policy(env, name != "platform", waits_outside(name)),
+            ignore_differences: Vec::new(),
         },
-    };
-    Manifest {
-        path: format!("{}/apps/application-{application_name}.yaml", env.name.value),
-        origin,
-        object: to_value(&application),
     }
+}
+
+/// A child Application as the file `apps/` holds it.
+fn manifest(env: &resolved::Env, application: &Application, origin: String) -> Manifest {
+    let name = application.metadata.name.as_deref().unwrap_or_default();
+    Manifest { path: format!("{}/apps/application-{name}.yaml", env.name.value), origin, object: to_value(application) }
 }
 
 /// Metadata of an ArgoCD object. Its instance label names the root Application, which owns it under

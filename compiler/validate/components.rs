@@ -85,11 +85,7 @@ fn generated(env: &resolved::Env, component: &resolved::Component, info: &KindIn
         );
     }
     let Some(secret) = env.secrets.get(credentials.value.secret.value.as_str()) else { return };
-    let mut missing: Vec<(&str, String)> =
-        info.generated.iter().map(|it| (it.key, format!("{} (`{}`)", it.what, it.key))).collect();
-    if component.kind.value == ComponentKind::Mongodb && !component.databases.is_empty() {
-        missing.push(("mongodb-passwords", "the passwords of the databases' users (`mongodb-passwords`)".to_owned()));
-    }
+    let mut missing = catalog::credential_keys(component);
     missing.retain(|(key, _)| !secret.keys.iter().any(|declared| declared.value == *key));
     if !missing.is_empty() {
         let keys: Vec<String> = missing.iter().map(|(key, _)| format!("\"{key}\"")).collect();
@@ -129,9 +125,7 @@ fn help_keys(component: &resolved::Component, info: &KindInfo) -> String {
 
 fn replicas(component: &resolved::Component, info: &KindInfo, diagnostics: &mut Vec<Diagnostic>) {
     let Some(span) = component.replicas_span else { return };
-    // Redis turns `replicas` into its replication architecture (see `catalog::pinned_values`).
-    let counted = !info.per_node && (!info.replicas.is_empty() || component.kind.value == ComponentKind::Redis);
-    if counted || component.kind.value == ComponentKind::Helm || component.replicas == 1 {
+    if info.takes_replicas(component.kind.value) || component.replicas == 1 {
         return;
     }
     let runs = if info.per_node { "one pod per node" } else { "one pod" };

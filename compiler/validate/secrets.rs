@@ -429,11 +429,8 @@ pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) 
         if let Some(credentials) = &component.credentials {
             keys.insert((&credentials.value.secret, &credentials.value.key));
             // The chart reads its other generated values from the same secret (see `catalog`).
-            for generated in crate::catalog::kind_info(component.kind.value).generated {
-                keys.insert((&credentials.value.secret, generated.key));
-            }
-            if component.kind.value == resolved::ComponentKind::Mongodb && !component.databases.is_empty() {
-                keys.insert((&credentials.value.secret, "mongodb-passwords"));
+            for (key, _) in crate::catalog::credential_keys(component) {
+                keys.insert((&credentials.value.secret, key));
             }
         }
         whole.extend(component.secrets.iter().map(|secret| secret.value.as_str()));

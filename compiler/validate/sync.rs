@@ -21,30 +21,22 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
     };
     // Everything that reads a secret Slipway delivers comes after the `secrets` Application.
     if let Some(secrets_wave) = facts.waves.secrets {
-        // Who reads each secret, gathered once (a secret per service is common: no quadratic scan).
-        let mut readers: std::collections::BTreeMap<&str, Vec<(&crate::source::Spanned<String>, &str)>> =
-            std::collections::BTreeMap::new();
-        for service in env.services.values() {
-            for secret in service.secrets_used() {
-                readers.entry(secret).or_default().push((&service.name, "service"));
-            }
-        }
-        for component in env.components.values() {
-            let credentials = component.credentials.iter().map(|it| it.value.secret.value.as_str());
-            for secret in credentials.chain(component.secrets.iter().map(|it| it.value.as_str())) {
-                readers.entry(secret).or_default().push((&component.name, "component"));
-            }
-        }
-        for (secret, readers) in &readers {
+        // Who reads each secret comes from the analysis, by name: a service or a component.
+        for (secret, readers) in &facts.secret_readers {
             let Some(declared) = env.secrets.get(*secret).filter(|it| it.backend.value != Backend::Existing) else {
                 continue;
             };
-            for (reader, what) in readers {
-                if wave(&reader.value).is_some_and(|reader_wave| reader_wave <= secrets_wave) {
+            for (reader, _) in readers {
+                let (name, what) = match (env.services.get(*reader), env.components.get(*reader)) {
+                    (Some(service), _) => (&service.name, "service"),
+                    (None, Some(component)) => (&component.name, "component"),
+                    (None, None) => continue,
+                };
+                if wave(reader).is_some_and(|reader_wave| reader_wave <= secrets_wave) {
                     late(
-                        format!("{what} `{}`", reader.value),
+                        format!("{what} `{}`", name.value),
                         format!("the secret `{}` it reads (the `secrets` Application)", declared.name.value),
-                        reader.span,
+                        name.span,
                     );
                 }
             }
