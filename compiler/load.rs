@@ -48,7 +48,7 @@ pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
 }
 
 /// The source file of `bytes`, or a diagnostic at the first byte that is not UTF-8.
-pub fn from_bytes(path: String, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
+fn from_bytes(path: String, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path, text)),
         Err(error) => {
@@ -98,8 +98,9 @@ pub fn read_attachments(platform_path: &Path, platform: &model::Platform) -> Att
 /// file read with `git show REV:path`, as the platform file itself is. `revision` must have passed
 /// `is_safe_revision`.
 pub fn read_attachments_at(platform_path: &Path, revision: &str, platform: &model::Platform) -> Attachments {
+    let safe = is_safe_revision(revision);
     attachments_with(platform_path, platform, |path| {
-        if !is_safe_revision(revision) {
+        if !safe {
             return Err(format!("`{}` is not a revision slipway reads", revision.escape_debug()));
         }
         git_show(path, revision)

@@ -178,8 +178,8 @@ fn compare(summary: &mut Summary, before: Option<&EnvFacts>, after: Option<&EnvF
             summary.secrets_added.insert(secret.clone(), new);
         }
     }
-    let images = |facts: Option<&EnvFacts>| facts.map(|it| it.images.clone()).unwrap_or_default();
-    let (images_before, images_after) = (images(before), images(after));
+    let none = BTreeMap::new();
+    let (images_before, images_after) = (before.map_or(&none, |it| &it.images), after.map_or(&none, |it| &it.images));
     let services: BTreeSet<&String> = images_before.keys().chain(images_after.keys()).collect();
     for service in services {
         let (old, new) = (images_before.get(service), images_after.get(service));

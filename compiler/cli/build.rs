@@ -1,17 +1,33 @@
 //! `slipway build`.
 
-use super::{Context, ExitStatus, Printer, compile, release};
+use super::{Context, ExitStatus, Printer, compile, release, report};
+use crate::Compiled;
+use crate::source::SourceFile;
 use crate::workflow;
 
 pub(super) fn run(context: &Context, printer: &mut Printer) -> ExitStatus {
-    let project = &context.project;
-    if let Err(error) = project.guard_writes() {
+    if let Err(error) = context.project.guard_writes() {
         return printer.failed(error);
     }
     let (_, compiled) = match compile(context, printer) {
         Ok(it) => it,
         Err(status) => return status,
     };
+    write(context, compiled, printer)
+}
+
+/// After an edit: the platform as the edit wrote and compiled it (and checked the paths), its warnings
+/// reported here, then written out.
+pub(super) fn edited(context: &Context, source: &SourceFile, compiled: Compiled, printer: &mut Printer) -> ExitStatus {
+    if let Err(status) = report(context, source, &compiled, printer) {
+        return status;
+    }
+    write(context, compiled, printer)
+}
+
+/// Writes a compiled platform's `out/` and schema, and says what changed.
+fn write(context: &Context, compiled: Compiled, printer: &mut Printer) -> ExitStatus {
+    let project = &context.project;
     let files = compiled.files.as_ref().expect("a platform without errors has files");
     let written = match workflow::write_out(project, files) {
         Ok(written) => written,

@@ -26,7 +26,7 @@ pub(super) fn run(context: &Context, show_diff: bool, printer: &mut Printer) -> 
     printer.diagnostics(problems, None);
     if problems.iter().any(Diagnostic::is_error) {
         let comparison = &checked.comparison;
-        let stale = comparison.added.len() + comparison.changed.len() + comparison.removed.len();
+        let stale = comparison.stale_count();
         // A first check, or a renamed environment, would print the whole render as a diff: only a short
         // diff is printed unless `--diff` asks for all of it.
         let mut text = if show_diff || stale <= MAX_LISTED_FILES {

@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::{self, Diagnostic, Format};
 use crate::source::SourceFile;
-use crate::workflow::{self, Project};
+use crate::workflow::{self, Project, plural};
 use crate::{Compiled, model};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -402,8 +402,4 @@ fn report(
 /// one first (rustc does the same).
 fn release<T>(value: T) {
     std::mem::forget(value);
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 { "" } else { "s" }
 }

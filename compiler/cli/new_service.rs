@@ -8,11 +8,12 @@ pub(super) fn run(context: &Context, service: &NewService, printer: &mut Printer
         Ok(edit) => edit,
         Err(error) => return printer.failed(error),
     };
-    if let Err(error) = edit.apply(&context.project) {
-        return printer.failed(error);
-    }
+    let (source, compiled) = match edit.apply(&context.project) {
+        Ok(it) => it,
+        Err(error) => return printer.failed(error),
+    };
     if let Change::Service { name, image } = &edit.change {
         printer.out(&format!("added service `{name}` ({image})\n"));
     }
-    build::run(context, printer)
+    build::edited(context, &source, compiled, printer)
 }

@@ -12,13 +12,14 @@ pub(super) fn run(context: &Context, from: &str, to: &str, services: &[String], 
         }
         Err(error) => return printer.failed(error),
     };
-    if let Err(error) = edit.apply(&context.project) {
-        return printer.failed(error);
-    }
+    let (source, compiled) = match edit.apply(&context.project) {
+        Ok(it) => it,
+        Err(error) => return printer.failed(error),
+    };
     if let Change::Promoted { from, to, images } = &edit.change {
         let lines: Vec<String> =
             images.iter().map(|(service, before, after)| format!("{service}: {before} -> {after}")).collect();
         printer.out(&format!("promoted {from} -> {to}:\n  {}\n", lines.join("\n  ")));
     }
-    build::run(context, printer)
+    build::edited(context, &source, compiled, printer)
 }

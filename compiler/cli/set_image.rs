@@ -8,12 +8,13 @@ pub(super) fn run(context: &Context, service: &str, tag: &str, env: Option<&str>
         Ok(edit) => edit,
         Err(error) => return printer.failed(error),
     };
-    if let Err(error) = edit.apply(&context.project) {
-        return printer.failed(error);
-    }
+    let (source, compiled) = match edit.apply(&context.project) {
+        Ok(it) => it,
+        Err(error) => return printer.failed(error),
+    };
     if let Change::Image { service, environment, before, after } = &edit.change {
         let place = environment.as_ref().map(|env| format!(" in {env}")).unwrap_or_default();
         printer.out(&format!("{service}{place}: {before} -> {after}\n"));
     }
-    build::run(context, printer)
+    build::edited(context, &source, compiled, printer)
 }

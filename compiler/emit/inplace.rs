@@ -332,13 +332,18 @@ fn clean_interrupted(directory: &Path) -> Result<(), WriteError> {
 /// What older versions of Slipway left beside `out/` when a build was killed between two renames:
 /// `.out.slipway-previous` (the old tree, hand-written files included) and `.out.slipway-staging`.
 pub(super) fn leftovers(directory: &Path) -> Vec<PathBuf> {
-    let name = directory.file_name().map_or_else(|| "out".into(), |name| name.to_string_lossy().into_owned());
-    let parent = directory.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    [format!(".{name}.slipway-previous"), format!(".{name}.slipway-staging")]
+    ["previous", "staging"]
         .into_iter()
-        .map(|leftover| parent.join(leftover))
+        .map(|suffix| sibling(directory, suffix))
         .filter(|path| fs::symlink_metadata(path).is_ok())
         .collect()
+}
+
+/// `out` -> `.out.slipway-<suffix>`, beside it.
+fn sibling(directory: &Path, suffix: &str) -> PathBuf {
+    let name = directory.file_name().map_or_else(|| "out".into(), |name| name.to_string_lossy().into_owned());
+    let parent = directory.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.slipway-{suffix}"))
 }
 
 /// The test hook of [`PAUSE_VARIABLE`]: counts steps and stops for good at the chosen one.
@@ -377,11 +382,10 @@ struct Lock {
 
 impl Lock {
     fn acquire(directory: &Path) -> Result<Lock, WriteError> {
-        let name = directory.file_name().map_or_else(|| "out".into(), |name| name.to_string_lossy().into_owned());
-        let parent = directory.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let path = sibling(directory, "lock");
+        let parent = path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent)
             .map_err(|error| WriteError::Io(format!("cannot create `{}`: {error}", parent.display())))?;
-        let path = parent.join(format!(".{name}.slipway-lock"));
         for _ in 0..2 {
             match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut file) => {

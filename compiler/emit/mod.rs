@@ -86,7 +86,12 @@ pub struct Comparison {
 impl Comparison {
     /// Whether the generated files on disk are the expected ones.
     pub fn is_current(&self) -> bool {
-        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+        self.stale_count() == 0
+    }
+
+    /// Files missing, different or no longer generated.
+    pub fn stale_count(&self) -> usize {
+        self.added.len() + self.changed.len() + self.removed.len()
     }
 }
 
@@ -163,8 +168,7 @@ pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
         .conflicts
         .extend(parents.into_iter().filter(|parent| not_directories.contains(parent)).map(str::to_owned));
     comparison.conflicts.extend(files.keys().filter(|relative| listing.directories.contains(*relative)).cloned());
-    let present: HashSet<&str> = listing.entries.iter().map(|(relative, _, _)| relative.as_str()).collect();
-    comparison.added = files.keys().filter(|path| !present.contains(path.as_str())).cloned().collect();
+    comparison.added = files.keys().filter(|path| !not_directories.contains(path.as_str())).cloned().collect();
     comparison.changed.sort();
     comparison.removed.sort();
     comparison.unmanaged.sort();

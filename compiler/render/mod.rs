@@ -13,8 +13,8 @@ mod secrets;
 mod summary;
 mod workload;
 
-pub(crate) use secrets::LAST_APPLIED;
 pub use summary::{dot, mermaid, summary};
+pub(crate) use workload::ROLE_ARN;
 
 use crate::resolved;
 

@@ -17,9 +17,7 @@ pub(super) const CSI_DRIVER: &str = "secrets-store.csi.k8s.io";
 /// The directory, and Application, of the gateway's consumers and their credentials.
 pub(super) const CONSUMERS: &str = "consumers";
 
-/// kubectl's record of the last object it applied: the plain Secret, when a SealedSecret was made by
-/// applying one.
-pub(crate) const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+use crate::k8s_rules::LAST_APPLIED;
 
 pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     let env = facts.env;

@@ -36,7 +36,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
     let mut account_annotations = plain(&service.service_account.annotations);
     for secret in csi_secrets(env, service) {
         if let Some(role) = &secret.role_arn {
-            account_annotations.entry("eks.amazonaws.com/role-arn".to_owned()).or_insert_with(|| role.clone());
+            account_annotations.entry(ROLE_ARN.to_owned()).or_insert_with(|| role.clone());
         }
     }
     if service.service_account.create {
@@ -185,6 +185,9 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
         push("HorizontalPodAutoscaler", &service.name, to_value(&hpa));
     }
 }
+
+/// The service account annotation that says which role it assumes on AWS (IRSA).
+pub(crate) const ROLE_ARN: &str = "eks.amazonaws.com/role-arn";
 
 const SKIP_OUTBOUND_PORTS: &str = "config.linkerd.io/skip-outbound-ports";
 

@@ -9,6 +9,8 @@ use crate::quantity::{Cpu, Memory};
 use crate::resolved;
 use crate::source::{Span, Spanned};
 
+use super::thousands;
+
 /// The ceilings past which a number is a mistake rather than a plan. Kubernetes is designed for clusters of
 /// at most 5,000 nodes, 150,000 pods and 110 pods per node ("Considerations for large clusters",
 /// <https://kubernetes.io/docs/setup/best-practices/cluster-large/>); one environment is one cluster.
@@ -221,19 +223,6 @@ fn factor(value: f64) -> String {
     } else {
         value.to_string()
     }
-}
-
-/// `12,345`: large counts for people.
-fn thousands(value: u64) -> String {
-    let digits = value.to_string();
-    let mut text = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            text.push(',');
-        }
-        text.push(digit);
-    }
-    text
 }
 
 fn requests(name: &Spanned<String>, what: &str, resources: &resolved::Resources, diagnostics: &mut Vec<Diagnostic>) {

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::k8s_rules::{self, TolerationField, shown};
 use crate::render::Manifest;
+
+use super::thousands;
 use crate::resolved;
 use crate::source::{Span, Spanned};
 
@@ -342,19 +344,6 @@ fn data_key_fix(key: &str) -> String {
         key.chars().take(64).map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
     let fixed = fixed.trim_start_matches('.');
     if fixed.is_empty() { "key".to_owned() } else { fixed.to_owned() }
-}
-
-/// `1234567` -> `1,234,567`.
-fn thousands(number: usize) -> String {
-    let digits = number.to_string();
-    let mut out = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// The length of YAML text from which an object could be too large, so is measured; smaller ones are not

@@ -62,3 +62,16 @@ fn validate_env(facts: &Facts<'_>) -> Vec<Diagnostic> {
     }
     diagnostics
 }
+
+/// A whole number with thousands separated by commas, for messages: `262,144`.
+fn thousands(number: impl std::fmt::Display) -> String {
+    let digits = number.to_string();
+    let mut text = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    text
+}

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::render::ROLE_ARN;
 use crate::resolved;
 
 /// Pod labels Slipway sets on every pod: the first two select the service's pods.
@@ -25,18 +26,16 @@ const MESH_ANNOTATIONS: [(&str, &str); 5] = [
     ("config.linkerd.io/proxy-memory-limit", "`[platform] mesh_proxy`"),
 ];
 
-/// The annotation that says which role a service account assumes on AWS.
-pub(crate) const ROLE_ARN: &str = "eks.amazonaws.com/role-arn";
-
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     for service in env.services.values() {
-        overridden(env, service, diagnostics);
-        mounts(env, service, diagnostics);
+        let used = service.secrets_used();
+        overridden(env, service, &used, diagnostics);
+        mounts(env, service, &used, diagnostics);
         metrics_port(service, diagnostics);
     }
 }
 
-fn overridden(env: &resolved::Env, service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
+fn overridden(env: &resolved::Env, service: &resolved::Service, used: &[&str], diagnostics: &mut Vec<Diagnostic>) {
     let mut refuse = |what: String, why: String, help: String| {
         diagnostics.push(
             Diagnostic::error(
@@ -64,12 +63,8 @@ fn overridden(env: &resolved::Env, service: &resolved::Service, diagnostics: &mu
         }
     }
     // The role of AWS secrets must agree with one the user gives the service account.
-    let roles: Vec<&str> = service
-        .secrets_used()
-        .iter()
-        .filter_map(|name| env.secrets.get(*name))
-        .filter_map(|secret| secret.role_arn.as_deref())
-        .collect();
+    let roles: Vec<&str> =
+        used.iter().filter_map(|name| env.secrets.get(*name)).filter_map(|secret| secret.role_arn.as_deref()).collect();
     let given = service
         .service_account
         .annotations
@@ -89,9 +84,9 @@ fn overridden(env: &resolved::Env, service: &resolved::Service, diagnostics: &mu
 
 /// Every volume a pod mounts needs a path of its own: `/tmp` for the read-only root filesystem, and one
 /// per AWS secret it reads.
-fn mounts(env: &resolved::Env, service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
+fn mounts(env: &resolved::Env, service: &resolved::Service, used: &[&str], diagnostics: &mut Vec<Diagnostic>) {
     let mut paths: BTreeMap<&str, String> = BTreeMap::from([("/tmp", "the writable `/tmp`".to_owned())]);
-    for name in service.secrets_used() {
+    for &name in used {
         let Some(secret) = env.secrets.get(name).filter(|it| it.backend.value == resolved::Backend::AwsSecretsManager)
         else {
             continue;

@@ -112,9 +112,7 @@ fn host_problem(host: &str) -> Option<&'static str> {
     let name = host.strip_prefix("*.").unwrap_or(host);
     if name.is_empty() || host.len() > crate::k8s_rules::SUBDOMAIN_MAX {
         Some("empty or longer than 253 characters")
-    } else if crate::k8s_rules::dns1123_subdomain(name).is_err()
-        || name.split('.').any(|label| crate::k8s_rules::dns1123_label(label).is_err())
-    {
+    } else if name.split('.').any(|label| crate::k8s_rules::dns1123_label(label).is_err()) {
         Some("labels are lowercase letters, digits and `-`, separated by dots")
     } else {
         None
@@ -146,7 +144,7 @@ fn egress(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
                 .with_help("list the ports: `ports = [443]`"),
             );
         }
-        for port in outside.ports.iter().filter(|it| it.value == 0) {
+        for port in outside.ports.iter().filter(|it| crate::k8s_rules::port_number(it.value).is_err()) {
             diagnostics.push(
                 Diagnostic::error(Code::InvalidEgress, "port 0 is not a port")
                     .with_label(port.span, "ports are 1 to 65535")

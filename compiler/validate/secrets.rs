@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::credentials::{self, Finding};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
-use crate::render::LAST_APPLIED;
+use crate::k8s_rules::LAST_APPLIED;
 use crate::resolved;
 use crate::source::{Span, Spanned};
 

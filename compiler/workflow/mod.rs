@@ -130,15 +130,20 @@ impl Project {
     /// Reads and compiles the platform; `Err` when it has an error. The compiled platform carries its warnings.
     pub fn compile(&self) -> Result<(SourceFile, Compiled), Error> {
         let source = self.read()?;
-        // Parsed once here, because the SealedSecret files to read depend on what the platform declares.
-        let compiled = match load::parse(&source) {
-            Ok(platform) => crate::compile_platform(&platform, &source, &self.attachments(&platform)),
-            Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
-        };
+        let compiled = self.compile_source(&source);
         if compiled.has_errors() {
             return Err(Error::Invalid { source, diagnostics: compiled.diagnostics });
         }
         Ok((source, compiled))
+    }
+
+    /// Compiles a text of the platform with the files it refers to. Parsed here, because the SealedSecret
+    /// files to read depend on what the platform declares.
+    pub fn compile_source(&self, source: &SourceFile) -> Compiled {
+        match load::parse(source) {
+            Ok(platform) => crate::compile_platform(&platform, source, &self.attachments(&platform)),
+            Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
+        }
     }
 
     /// Refuses an output directory that is not Slipway's to write or walk (see `emit::check_output_directory`).
@@ -175,18 +180,17 @@ pub enum Change {
 
 impl Edit {
     /// Writes the edited platform if it compiles (with the files it refers to, as `check` reads them);
-    /// otherwise writes nothing. `build` then renders it.
-    pub fn apply(&self, project: &Project) -> Result<(), Error> {
+    /// otherwise writes nothing. Gives the platform as written and compiled, which a build then writes
+    /// out without compiling it again.
+    pub fn apply(&self, project: &Project) -> Result<(SourceFile, Compiled), Error> {
         project.guard_writes()?;
         let source = SourceFile::new(project.platform.display().to_string(), self.text.as_str());
-        let compiled = match load::parse(&source) {
-            Ok(platform) => crate::compile_platform(&platform, &source, &project.attachments(&platform)),
-            Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
-        };
+        let compiled = project.compile_source(&source);
         if compiled.has_errors() {
             return Err(Error::WouldBreak { source, diagnostics: compiled.diagnostics });
         }
-        emit::write_file(&project.platform, &self.text).map(|_| ()).map_err(Error::Io)
+        emit::write_file(&project.platform, &self.text).map_err(Error::Io)?;
+        Ok((source, compiled))
     }
 }
 

@@ -33,7 +33,7 @@ pub(super) fn check_diagnostics(out: &Path, comparison: &Comparison) -> Vec<Diag
             .with_help("run `slipway build` to complete it"),
         );
     }
-    let n_stale = comparison.added.len() + comparison.changed.len() + comparison.removed.len();
+    let n_stale = comparison.stale_count();
     if n_stale <= MAX_LISTED_FILES {
         problems.extend(comparison.added.iter().map(|path| stale(path, "is missing")));
         problems.extend(comparison.changed.iter().map(|(path, _)| stale(path, "differs from a fresh render")));
