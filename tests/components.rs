@@ -329,9 +329,7 @@ components.reloader = { kind = "reloader", chart = { version = "1.0.115" }, name
 cluster = { server = "https://eks.example.com:6443" }
 components.metallb = { enabled = false }
 "#;
-    let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
-    assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
-    let files = compiled.files.unwrap();
+    let files = support::compile_text(text);
     assert!(files.contains_key("local/apps/application-local-metallb.yaml"));
     assert!(files.contains_key("local/apps/application-local-reloader.yaml"));
     assert!(!files.keys().any(|path| path.starts_with("production/") && path.contains("metallb")));
@@ -356,9 +354,7 @@ replicas = 2
 cluster = { server = "https://production.example.com:6443" }
 argocd = { sync = "manual", revision = "release" }
 "#;
-    let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
-    assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
-    let files = compiled.files.unwrap();
+    let files = support::compile_text(text);
     let dev = &files["dev/apps/application-dev-api.yaml"];
     assert!(dev.contains("    automated:\n") && dev.contains("targetRevision: main\n"), "{dev}");
     for path in ["production/apps/application-production-api.yaml", "production/root.yaml"] {

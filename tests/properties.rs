@@ -79,9 +79,7 @@ fn platform(services: &[Service], environments: &[&str], order: &[usize]) -> Str
 }
 
 fn compile(text: &str) -> slipway::emit::Files {
-    let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
-    assert!(!compiled.has_errors(), "{text}\n{:#?}", compiled.diagnostics);
-    compiled.files.unwrap()
+    support::compile_text(text)
 }
 
 proptest! {

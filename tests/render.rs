@@ -74,9 +74,7 @@ namespace = "web"
 
 [environments.dev]
 "#;
-    let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
-    assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
-    let files = compiled.files.unwrap();
+    let files = support::compile_text(text);
     assert!(files["dev/platform/namespace-monitoring.yaml"].contains("pod-security.kubernetes.io/enforce: baseline\n"));
     assert!(files["dev/platform/namespace-web.yaml"].contains("pod-security.kubernetes.io/enforce: restricted\n"));
     assert!(files["dev/services/agent/deployment-agent.yaml"].contains("runAsUser: 0\n"));

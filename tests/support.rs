@@ -138,3 +138,10 @@ pub(crate) fn git(dir: &Path, args: &[&str]) {
         .unwrap();
     assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// The files of a platform given as text, which must compile without an error.
+pub(crate) fn compile_text(text: &str) -> slipway::emit::Files {
+    let compiled = slipway::compile(&SourceFile::new("platform.toml", text));
+    assert!(!compiled.has_errors(), "{text}\n{:#?}", compiled.diagnostics);
+    compiled.files.expect("a platform without errors has files")
+}
