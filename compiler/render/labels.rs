@@ -6,24 +6,30 @@ use crate::resolved;
 
 pub(super) const MANAGED_BY: &str = "slipway";
 
+/// The recommended labels Slipway puts on every pod (and object) it renders; the first two select a
+/// service's pods. `validate` refuses them in a service's own `pod_labels`.
+pub(crate) const NAME: &str = "app.kubernetes.io/name";
+pub(crate) const INSTANCE: &str = "app.kubernetes.io/instance";
+const PART_OF: &str = "app.kubernetes.io/part-of";
+const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+const VERSION: &str = "app.kubernetes.io/version";
+pub(crate) const RECOMMENDED: [&str; 5] = [NAME, INSTANCE, PART_OF, MANAGED_BY_LABEL, VERSION];
+
 /// The recommended labels of everything that belongs to `name` (a service or `platform`).
 pub(super) fn common(env: &resolved::Env, name: &str, version: Option<&str>) -> BTreeMap<String, String> {
     let mut labels = selector(env, name);
-    labels.insert("app.kubernetes.io/part-of".to_owned(), env.platform.name.value.clone());
-    labels.insert("app.kubernetes.io/managed-by".to_owned(), MANAGED_BY.to_owned());
+    labels.insert(PART_OF.to_owned(), env.platform.name.value.clone());
+    labels.insert(MANAGED_BY_LABEL.to_owned(), MANAGED_BY.to_owned());
     // A tag that is no label value (longer than 63 characters, say) is left out rather than refused.
     if let Some(version) = version.filter(|version| crate::k8s_rules::label_value(version).is_ok()) {
-        labels.insert("app.kubernetes.io/version".to_owned(), version.to_owned());
+        labels.insert(VERSION.to_owned(), version.to_owned());
     }
     labels
 }
 
 /// The labels that select a service's pods; they never change, because a selector is immutable.
 pub(super) fn selector(env: &resolved::Env, name: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("app.kubernetes.io/name".to_owned(), name.to_owned()),
-        ("app.kubernetes.io/instance".to_owned(), super::names::application(env, name)),
-    ])
+    BTreeMap::from([(NAME.to_owned(), name.to_owned()), (INSTANCE.to_owned(), super::names::application(env, name))])
 }
 
 /// Annotations of a custom resource whose definition a chart installs: ArgoCD skips its dry run while the

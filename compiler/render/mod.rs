@@ -13,8 +13,11 @@ mod secrets;
 mod summary;
 mod workload;
 
+pub(crate) use labels::RECOMMENDED as RECOMMENDED_LABELS;
+pub(crate) use network::{ALLOW_DNS, DEFAULT_DENY};
+pub(crate) use secrets::CONSUMERS;
 pub use summary::{dot, mermaid, summary};
-pub(crate) use workload::ROLE_ARN;
+pub(crate) use workload::{MESH_INJECT, MESH_PROXY_RESOURCES, ROLE_ARN};
 
 use crate::resolved;
 

@@ -14,6 +14,11 @@ use crate::analysis::Facts;
 use crate::catalog::{self, Role};
 use crate::resolved;
 
+/// The policies every managed namespace gets, named like services' and components' own policies, so
+/// those names are reserved (`validate`, N006).
+pub(crate) const DEFAULT_DENY: &str = "default-deny";
+pub(crate) const ALLOW_DNS: &str = "allow-dns";
+
 pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     let env = facts.env;
     if !env.network_policies {
@@ -21,12 +26,12 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     }
     for namespace in facts.namespaces.all.iter().copied() {
         let all_pods = meta::LabelSelector::default();
-        push(env, out, namespace, "default-deny", all_pods.clone(), None, None);
+        push(env, out, namespace, DEFAULT_DENY, all_pods.clone(), None, None);
         let dns = networking::NetworkPolicyEgressRule {
             to: Some(vec![peer(Some("kube-system"), None)]),
             ports: Some(vec![port("UDP", 53), port("TCP", 53)]),
         };
-        push(env, out, namespace, "allow-dns", all_pods, None, Some(vec![dns]));
+        push(env, out, namespace, ALLOW_DNS, all_pods, None, Some(vec![dns]));
     }
     // Who uses whom, inverted once: looking clients up per target would be quadratic.
     let mut clients: BTreeMap<&str, Vec<networking::NetworkPolicyPeer>> = BTreeMap::new();
@@ -66,10 +71,10 @@ fn push(
 ) {
     let mut types = Vec::new();
     // The default-deny policy names both types with no rules; the others name only what they allow.
-    if ingress.is_some() || name == "default-deny" {
+    if ingress.is_some() || name == DEFAULT_DENY {
         types.push("Ingress".to_owned());
     }
-    if egress.is_some() || name == "default-deny" {
+    if egress.is_some() || name == DEFAULT_DENY {
         types.push("Egress".to_owned());
     }
     let policy = networking::NetworkPolicy {

@@ -15,7 +15,7 @@ use crate::resolved::{self, Backend};
 
 pub(super) const CSI_DRIVER: &str = "secrets-store.csi.k8s.io";
 /// The directory, and Application, of the gateway's consumers and their credentials.
-pub(super) const CONSUMERS: &str = "consumers";
+pub(crate) const CONSUMERS: &str = "consumers";
 
 use crate::k8s_rules::LAST_APPLIED;
 

@@ -189,6 +189,16 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
 /// The service account annotation that says which role it assumes on AWS (IRSA).
 pub(crate) const ROLE_ARN: &str = "eks.amazonaws.com/role-arn";
 
+/// The mesh's annotations Slipway sets on every pod when the mesh is on (`validate` refuses them in a
+/// service's own `pod_annotations`): injection, and the proxy's resources, which the budget counts.
+pub(crate) const MESH_INJECT: &str = "linkerd.io/inject";
+pub(crate) const MESH_PROXY_RESOURCES: [&str; 4] = [
+    "config.linkerd.io/proxy-cpu-request",
+    "config.linkerd.io/proxy-memory-request",
+    "config.linkerd.io/proxy-cpu-limit",
+    "config.linkerd.io/proxy-memory-limit",
+];
+
 const SKIP_OUTBOUND_PORTS: &str = "config.linkerd.io/skip-outbound-ports";
 
 /// Two comma-separated lists of ports (or ranges) as one, each once, in order of first appearance.
@@ -209,13 +219,13 @@ fn mesh_annotations(env: &resolved::Env, service: &resolved::Service) -> BTreeMa
     if env.mesh != resolved::Mesh::Linkerd {
         return annotations;
     }
-    annotations.insert("linkerd.io/inject".to_owned(), "enabled".to_owned());
+    annotations.insert(MESH_INJECT.to_owned(), "enabled".to_owned());
     let proxy = &env.mesh_proxy;
     for (key, value) in [
-        ("config.linkerd.io/proxy-cpu-request", proxy.requests.cpu.as_ref().map(|it| it.value.to_string())),
-        ("config.linkerd.io/proxy-memory-request", proxy.requests.memory.as_ref().map(|it| it.value.to_string())),
-        ("config.linkerd.io/proxy-cpu-limit", proxy.limits.cpu.as_ref().map(|it| it.value.to_string())),
-        ("config.linkerd.io/proxy-memory-limit", proxy.limits.memory.as_ref().map(|it| it.value.to_string())),
+        (MESH_PROXY_RESOURCES[0], proxy.requests.cpu.as_ref().map(|it| it.value.to_string())),
+        (MESH_PROXY_RESOURCES[1], proxy.requests.memory.as_ref().map(|it| it.value.to_string())),
+        (MESH_PROXY_RESOURCES[2], proxy.limits.cpu.as_ref().map(|it| it.value.to_string())),
+        (MESH_PROXY_RESOURCES[3], proxy.limits.memory.as_ref().map(|it| it.value.to_string())),
     ] {
         if let Some(value) = value {
             annotations.insert(key.to_owned(), value);

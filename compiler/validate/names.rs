@@ -18,10 +18,10 @@ const RESERVED: [(&str, &str); 8] = [
     ("secrets", "the Application of the environment's secrets"),
     ("gateway", "the Application of the gateway's objects"),
     ("identity", "the Application of the identity realm"),
-    ("consumers", "the Application of the gateway's consumers"),
+    (crate::render::CONSUMERS, "the Application of the gateway's consumers"),
     ("root", "the environment's root Application"),
-    ("default-deny", "the NetworkPolicy that denies all traffic in every namespace"),
-    ("allow-dns", "the NetworkPolicy that allows DNS in every namespace"),
+    (crate::render::DEFAULT_DENY, "the NetworkPolicy that denies all traffic in every namespace"),
+    (crate::render::ALLOW_DNS, "the NetworkPolicy that allows DNS in every namespace"),
 ];
 
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {

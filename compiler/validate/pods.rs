@@ -5,26 +5,14 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::render::ROLE_ARN;
+use crate::render::{MESH_INJECT, MESH_PROXY_RESOURCES, RECOMMENDED_LABELS, ROLE_ARN};
 use crate::resolved;
 
-/// Pod labels Slipway sets on every pod: the first two select the service's pods.
-const SLIPWAY_LABELS: [&str; 5] = [
-    "app.kubernetes.io/name",
-    "app.kubernetes.io/instance",
-    "app.kubernetes.io/part-of",
-    "app.kubernetes.io/managed-by",
-    "app.kubernetes.io/version",
-];
-
-/// Pod annotations Slipway sets when the mesh is on, and where the user says what they say.
-const MESH_ANNOTATIONS: [(&str, &str); 5] = [
-    ("linkerd.io/inject", "`[platform] mesh`"),
-    ("config.linkerd.io/proxy-cpu-request", "`[platform] mesh_proxy`"),
-    ("config.linkerd.io/proxy-memory-request", "`[platform] mesh_proxy`"),
-    ("config.linkerd.io/proxy-cpu-limit", "`[platform] mesh_proxy`"),
-    ("config.linkerd.io/proxy-memory-limit", "`[platform] mesh_proxy`"),
-];
+/// The mesh's annotations Slipway sets (render's own list), and where the user says what they say.
+fn mesh_annotations() -> impl Iterator<Item = (&'static str, &'static str)> {
+    std::iter::once((MESH_INJECT, "`[platform] mesh`"))
+        .chain(MESH_PROXY_RESOURCES.into_iter().map(|key| (key, "`[platform] mesh_proxy`")))
+}
 
 pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     for service in env.services.values() {
@@ -46,7 +34,7 @@ fn overridden(env: &resolved::Env, service: &resolved::Service, used: &[&str], d
             .with_help(help),
         );
     };
-    for key in SLIPWAY_LABELS.iter().filter(|key| service.pod_labels.contains_key(**key)) {
+    for key in RECOMMENDED_LABELS.iter().filter(|key| service.pod_labels.contains_key(**key)) {
         refuse(
             format!("the pod label `{key}`"),
             "Slipway labels every pod with it, and the service's selector reads it".to_owned(),
@@ -54,7 +42,7 @@ fn overridden(env: &resolved::Env, service: &resolved::Service, used: &[&str], d
         );
     }
     if env.mesh == resolved::Mesh::Linkerd {
-        for (key, instead) in MESH_ANNOTATIONS.iter().filter(|(key, _)| service.pod_annotations.contains_key(*key)) {
+        for (key, instead) in mesh_annotations().filter(|(key, _)| service.pod_annotations.contains_key(*key)) {
             refuse(
                 format!("the pod annotation `{key}`"),
                 "the mesh sets it on every pod, so the budget counts what runs".to_owned(),
