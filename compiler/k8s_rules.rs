@@ -304,14 +304,7 @@ pub fn image_reference(value: &str) -> Result<ImageReference<'_>, String> {
         }
         _ => (name_and_tag, None),
     };
-    let (registry, repository) = match name.split_once('/') {
-        Some((first, rest))
-            if first == "localhost" || first.contains(['.', ':']) || first.bytes().any(|b| b.is_ascii_uppercase()) =>
-        {
-            (Some(first), rest)
-        }
-        _ => (None, name),
-    };
+    let (registry, repository) = split_registry(name);
     if repository.chars().any(char::is_uppercase) {
         return Err("the repository path must be lowercase".to_owned());
     }
@@ -340,6 +333,19 @@ pub fn image_reference(value: &str) -> Result<ImageReference<'_>, String> {
         image_digest(digest)?;
     }
     Ok(ImageReference { registry, repository, tag, digest })
+}
+
+/// The registry and the repository path of a name (a reference without its tag and digest): the first
+/// component is the registry when it holds a `.` or `:`, is `localhost`, or has an uppercase letter.
+pub fn split_registry(name: &str) -> (Option<&str>, &str) {
+    match name.split_once('/') {
+        Some((first, rest))
+            if first == "localhost" || first.contains(['.', ':']) || first.bytes().any(|b| b.is_ascii_uppercase()) =>
+        {
+            (Some(first), rest)
+        }
+        _ => (None, name),
+    }
 }
 
 /// A tag: `[\w][\w.-]{0,127}` (`\w` is `[A-Za-z0-9_]`). What `set-image` writes must pass this.

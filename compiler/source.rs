@@ -22,7 +22,7 @@ impl SourceFile {
     /// file is not a column: editors do not show it.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let before = &self.text[..self.text.floor_char_boundary(offset)];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or_else(|| before.strip_prefix('\u{FEFF}').map_or(0, |_| 3), |i| i + 1);
         let column = before.get(line_start..).map_or(0, |it| it.chars().count()) + 1;
@@ -33,13 +33,6 @@ impl SourceFile {
     pub fn file_name(&self) -> &str {
         self.path.rsplit(['/', '\\']).next().unwrap_or(&self.path)
     }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 /// A byte range in the platform file.

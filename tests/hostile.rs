@@ -15,7 +15,7 @@ use crate::support;
 const MAX_OUTPUT: usize = 64 * 1024;
 
 /// How long a case may run before it counts as a hang (a FIFO opened, a loop).
-const TIMEOUT: Duration = Duration::from_secs(60);
+const TIMEOUT: Duration = Duration::from_mins(1);
 
 fn corpus() -> PathBuf {
     support::fixture("hostile")

@@ -100,7 +100,7 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         let _ = stderr.read_to_string(&mut text);
         text
     });
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_mins(1);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;

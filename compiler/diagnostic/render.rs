@@ -128,10 +128,10 @@ impl Excerpt {
                 kept.push(line_begin..line_end);
             } else {
                 let around = |point: usize| {
-                    floor(text, point.saturating_sub(CONTEXT).max(line_begin))
-                        ..ceil(text, (point + CONTEXT).min(line_end))
+                    text.floor_char_boundary(point.saturating_sub(CONTEXT).max(line_begin))
+                        ..text.ceil_char_boundary((point + CONTEXT).min(line_end))
                 };
-                let head = line_begin..ceil(text, (line_begin + CONTEXT).min(line_end));
+                let head = line_begin..text.ceil_char_boundary((line_begin + CONTEXT).min(line_end));
                 let mut ranges = Vec::new();
                 ranges.push(head);
                 for span in spans {
@@ -141,7 +141,7 @@ impl Excerpt {
                         }
                     }
                 }
-                ranges.push(floor(text, line_end.saturating_sub(CONTEXT).max(line_begin))..line_end);
+                ranges.push(text.floor_char_boundary(line_end.saturating_sub(CONTEXT).max(line_begin))..line_end);
                 ranges.sort_by_key(|range| range.start);
                 for range in ranges {
                     match kept.last_mut() {
@@ -181,20 +181,6 @@ impl Excerpt {
         let spans = spans.iter().map(|span| map(span.start)..map(span.end).max(map(span.start))).collect();
         Excerpt { text: excerpt, line_start, spans }
     }
-}
-
-fn floor(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-fn ceil(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset += 1;
-    }
-    offset
 }
 
 /// Spans from the TOML parser may end one past the text (an error at end of file); keep them inside.

@@ -367,7 +367,7 @@ impl Hook {
         if self.after == Some(done) {
             let _ = writeln!(io::stderr(), "slipway: paused after {done} steps ({PAUSE_VARIABLE})");
             loop {
-                std::thread::sleep(std::time::Duration::from_secs(3600));
+                std::thread::sleep(std::time::Duration::from_hours(1));
             }
         }
     }

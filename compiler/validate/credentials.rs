@@ -193,13 +193,7 @@ fn duration(value: &str) -> bool {
 /// character boundaries: every look at a neighbourhood is bounded, so a 10 MB value is scanned in
 /// linear time.
 fn window(text: &str, start: usize, length: isize) -> &str {
-    let floor = |mut at: usize| {
-        at = at.min(text.len());
-        while !text.is_char_boundary(at) {
-            at -= 1;
-        }
-        at
-    };
+    let floor = |at: usize| text.floor_char_boundary(at);
     if length < 0 {
         &text[floor(start.saturating_sub(length.unsigned_abs()))..floor(start)]
     } else {

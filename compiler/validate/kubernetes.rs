@@ -84,15 +84,17 @@ fn image_fix(image: &str) -> Option<String> {
 
 /// `Registry.io/Team/App:V1` -> `Registry.io/team/app:V1`: the path lowercased, the registry and tag kept.
 fn lowercase_path(image: &str) -> String {
-    let (name, suffix) = match image.rfind([':', '@']) {
-        Some(index) if !image[index..].contains('/') => image.split_at(index),
-        _ => (image, ""),
+    // The tag follows the last `:` that no `/` follows, before any `@digest`; both are kept as written.
+    let digest_at = image.find('@').unwrap_or(image.len());
+    let name_end = match image[..digest_at].rfind(':') {
+        Some(colon) if !image[colon..digest_at].contains('/') => colon,
+        _ => digest_at,
     };
-    let (registry, path) = match name.split_once('/') {
-        Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => (format!("{first}/"), rest),
-        _ => (String::new(), name),
-    };
-    format!("{registry}{}{suffix}", path.to_lowercase())
+    let (name, suffix) = image.split_at(name_end);
+    match k8s_rules::split_registry(name) {
+        (Some(registry), path) => format!("{registry}/{}{suffix}", path.to_lowercase()),
+        (None, path) => format!("{}{suffix}", path.to_lowercase()),
+    }
 }
 
 /// K001 for a label key or value (either may be absent: a toleration's key and value are optional) of
@@ -451,6 +453,14 @@ mod tests {
         assert_eq!(image_fix("ghcr.io/FlowMind/api:1.0 ").as_deref(), Some("ghcr.io/flowmind/api:1.0"));
         assert_eq!(image_fix("ghcr.io/flowmind/api: 1.0").as_deref(), Some("ghcr.io/flowmind/api:1.0"));
         assert_eq!(image_fix("ghcr.io/flowmind/api:1.0+build"), None);
+        // The registry is kept as written: an uppercase first component is a registry, as the runtime reads it.
+        assert_eq!(image_fix("MyRegistry/Team/App:V1").as_deref(), Some("MyRegistry/team/app:V1"));
+        assert_eq!(image_fix("localhost:5000/App:V1").as_deref(), Some("localhost:5000/app:V1"));
+        assert_eq!(
+            image_fix("ghcr.io/App:V1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+                .as_deref(),
+            Some("ghcr.io/app:V1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+        );
         assert_eq!(thousands(262_144), "262,144");
         assert_eq!(thousands(999), "999");
     }
