@@ -103,7 +103,7 @@ pub fn read_attachments_at(platform_path: &Path, revision: &str, platform: &mode
         if !safe {
             return Err(format!("`{}` is not a revision slipway reads", revision.escape_debug()));
         }
-        git_show(path, revision)
+        git_show(path, revision).map_err(|error| error.to_string())
     })
 }
 
@@ -296,23 +296,44 @@ pub fn is_safe_revision(revision: &str) -> bool {
         && revision.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"._/-~^@{}+".contains(&byte))
 }
 
+/// Why a file could not be read at a Git revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevisionError {
+    /// `git` itself could not be started (not installed, or not on PATH).
+    NoGit(String),
+    /// The revision was refused, or git could not show the file at it.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for RevisionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RevisionError::NoGit(message) | RevisionError::Unreadable(message) => f.write_str(message),
+        }
+    }
+}
+
 /// The platform file as it was at a Git revision (`git show REV:path`), for `diff --base`.
-pub fn read_at_revision(path: &Path, revision: &str) -> Result<SourceFile, String> {
+pub fn read_at_revision(path: &Path, revision: &str) -> Result<SourceFile, RevisionError> {
     if !is_safe_revision(revision) {
-        return Err(format!(
+        return Err(RevisionError::Unreadable(format!(
             "refusing the revision `{}`: a revision is a branch, tag or commit (letters, digits and `._/-~^@{{}}+`), \
              and does not start with `-`",
             crate::diagnostic::elide(revision).escape_debug()
-        ));
+        )));
     }
-    let text = git_show(path, revision)
-        .map_err(|message| format!("cannot read `{}` at `{revision}`: {message}", path.display()))?;
+    let text = git_show(path, revision).map_err(|error| match error {
+        RevisionError::NoGit(message) => RevisionError::NoGit(message),
+        RevisionError::Unreadable(message) => {
+            RevisionError::Unreadable(format!("cannot read `{}` at `{revision}`: {message}", path.display()))
+        }
+    })?;
     // The same path as the working file, so that generated headers match and only real changes show.
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 
 /// The text of `path` at `revision`, which the caller has checked with `is_safe_revision`.
-fn git_show(path: &Path, revision: &str) -> Result<String, String> {
+fn git_show(path: &Path, revision: &str) -> Result<String, RevisionError> {
     let directory = path.parent().filter(|it| !it.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file_name = path.file_name().map(|it| it.to_string_lossy().into_owned()).unwrap_or_default();
     // `./` makes the path relative to the working directory rather than to the repository's top;
@@ -325,14 +346,16 @@ fn git_show(path: &Path, revision: &str) -> Result<String, String> {
         .arg("--end-of-options")
         .arg(format!("{revision}:./{file_name}"))
         .output()
-        .map_err(|error| match error.kind() {
-            std::io::ErrorKind::NotFound => {
-                "cannot run `git`, which `diff --base` needs: it is not installed, or not on PATH".to_owned()
-            }
-            _ => format!("cannot run `git`, which `diff --base` needs: {error}"),
+        .map_err(|error| {
+            RevisionError::NoGit(match error.kind() {
+                std::io::ErrorKind::NotFound => {
+                    "cannot run `git`, which `diff --base` needs: it is not installed, or not on PATH".to_owned()
+                }
+                _ => format!("cannot run `git`, which `diff --base` needs: {error}"),
+            })
         })?;
     if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
+        return Err(RevisionError::Unreadable(String::from_utf8_lossy(&output.stderr).trim().to_owned()));
     }
-    String::from_utf8(output.stdout).map_err(|_| "it is not UTF-8".to_owned())
+    String::from_utf8(output.stdout).map_err(|_| RevisionError::Unreadable("it is not UTF-8".to_owned()))
 }

@@ -415,6 +415,19 @@ fn diff_without_the_platform_of_out_summarises_files_only_and_says_so() {
         "{}",
         markdown.stdout
     );
+    // Without Git on PATH, it says that Git cannot run rather than that the platform is not committed.
+    let no_git = std::process::Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .args(["diff", "--env", "dev", "--color=never"])
+        .current_dir(&dir)
+        .env("PATH", dir.join("no-such-directory"))
+        .output()
+        .unwrap();
+    assert_eq!(no_git.status.code(), Some(0));
+    assert!(
+        summary_of(&String::from_utf8(no_git.stdout).unwrap()).ends_with(
+            "not compared: the platform `out` was built from is not at hand: Git, which reads it, cannot run"
+        )
+    );
     if !support::git_available() {
         eprintln!("skipped the rest of diff_without_the_platform_of_out_summarises_files_only_and_says_so");
         return;

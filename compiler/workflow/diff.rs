@@ -72,7 +72,8 @@ impl Working {
         let after = only(self.compiled.files.expect("a platform without errors has files"));
         let (before, facts) = match base {
             Base::Revision(revision) => {
-                let source = load::read_at_revision(&project.platform, revision).map_err(Error::Io)?;
+                let source = load::read_at_revision(&project.platform, revision)
+                    .map_err(|error| Error::Io(error.to_string()))?;
                 let (files, facts) = at_revision(project, &source, revision);
                 // A base that does not compile is shown as empty, so the whole render reads as added.
                 (only(files.unwrap_or_default()), Some(facts))
@@ -120,11 +121,12 @@ fn facts_of_out(project: &Project, out: &emit::Files, working: &emit::Files) -> 
         out.keys().chain(working.keys()).filter_map(|path| path.split_once('/')).map(|(env, _)| env).collect();
     let platform = project.platform.display();
     let head = load::read_at_revision(&project.platform, "HEAD")
-        .map_err(|message| {
-            let why = if message.contains("cannot run `git`") {
-                "Git, which reads it, cannot run".to_owned()
-            } else {
-                format!("`{platform}` is not committed at `HEAD` in a Git checkout")
+        .map_err(|error| {
+            let why = match error {
+                load::RevisionError::NoGit(_) => "Git, which reads it, cannot run".to_owned(),
+                load::RevisionError::Unreadable(_) => {
+                    format!("`{platform}` is not committed at `HEAD` in a Git checkout")
+                }
             };
             format!("the platform `{}` was built from is not at hand: {why}", project.out.display())
         })
