@@ -24,14 +24,37 @@ pub struct Facts<'a> {
     pub graph: BTreeMap<&'a str, Vec<&'a Spanned<String>>>,
     pub waves: Waves<'a>,
     pub budget: Budget,
-    /// The namespaces each secret is delivered to.
+    /// The namespaces each secret is delivered to (by this environment: a shared cluster's components
+    /// get theirs from the cluster's tree).
     pub secret_namespaces: BTreeMap<&'a str, BTreeSet<&'a str>>,
     /// Who reads each secret: (service or component, its namespace).
     pub secret_readers: BTreeMap<&'a str, BTreeSet<(&'a str, &'a str)>>,
     pub namespaces: Namespaces<'a>,
 }
 
-/// The namespaces Slipway manages, sorted.
+/// A shared cluster (`[clusters.<name>]`): the facts of its tree (its cluster-wide components, once), the
+/// environments placed on it, and its budget over all of them.
+pub struct ClusterFacts<'a> {
+    pub tree: Facts<'a>,
+    /// The environments on the cluster, in the order of `members` given to `analyse_cluster`.
+    pub members: Vec<&'a resolved::Env>,
+    pub budget: Budget,
+}
+
+/// The facts of a shared cluster's tree, and its budget over the environments in `facts` placed on it.
+pub fn analyse_cluster<'a>(tree: &'a resolved::Env, facts: &[Facts<'a>]) -> ClusterFacts<'a> {
+    let tree_facts = analyse(tree);
+    let on_cluster: Vec<&Facts<'a>> = facts
+        .iter()
+        .filter(|it| it.env.cluster.name.as_ref().is_some_and(|name| name.value == tree.name.value))
+        .collect();
+    let members: Vec<(&str, &Budget)> = on_cluster.iter().map(|it| (it.env.name.value.as_str(), &it.budget)).collect();
+    let budget = budget::cluster(&tree_facts.budget, &members);
+    ClusterFacts { members: on_cluster.iter().map(|it| it.env).collect(), tree: tree_facts, budget }
+}
+
+/// The namespaces Slipway manages in this environment's tree, sorted (a shared cluster's components'
+/// are the cluster tree's).
 pub struct Namespaces<'a> {
     pub services: BTreeSet<&'a str>,
     pub components: BTreeSet<&'a str>,
@@ -55,17 +78,27 @@ impl Waves<'_> {
 pub fn analyse(env: &resolved::Env) -> Facts<'_> {
     let graph = env.dependencies();
     let secret_readers = env.secret_readers();
+    // A shared cluster's components get their secrets from the cluster's tree, not from each environment.
+    let shared = |name: &str| env.components.get(name).is_some_and(|it| it.shared);
     let secret_namespaces: BTreeMap<&str, BTreeSet<&str>> = secret_readers
         .iter()
-        .map(|(secret, readers)| (*secret, readers.iter().map(|(_, namespace)| *namespace).collect()))
+        .map(|(secret, readers)| {
+            (*secret, readers.iter().filter(|(reader, _)| !shared(reader)).map(|(_, namespace)| *namespace).collect())
+        })
+        .filter(|(_, namespaces): &(&str, BTreeSet<&str>)| !namespaces.is_empty())
         .collect();
     let delivers_secrets = env.secrets.values().any(|secret| {
         secret.backend.value != Backend::Existing && secret_namespaces.contains_key(secret.name.value.as_str())
     });
     let waves = waves(env, &graph, delivers_secrets);
     let services: BTreeSet<&str> = env.services.values().map(|service| service.namespace.value.as_str()).collect();
-    let components: BTreeSet<&str> =
-        env.components.values().map(|component| component.namespace.value.as_str()).collect();
+    // The namespaces of a shared cluster's components are the cluster tree's.
+    let components: BTreeSet<&str> = env
+        .components
+        .values()
+        .filter(|component| !component.shared)
+        .map(|component| component.namespace.value.as_str())
+        .collect();
     let all = services.union(&components).copied().collect();
     Facts {
         env,

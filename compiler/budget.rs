@@ -29,6 +29,9 @@ pub struct Row {
     pub span: Option<Span>,
     /// The service whose pods these are (its own rows and its rollout surge), for the namespace quotas.
     pub service: Option<String>,
+    /// Counted once per shared cluster, not per environment on it: a cluster-wide component's pods, and
+    /// ArgoCD's.
+    pub shared: bool,
 }
 
 impl Row {
@@ -136,8 +139,9 @@ impl Budget {
                     sum.checked_add(if resource == "memory" { memory.0 } else { cpu.0 })
                 });
                 if !fits(sum) {
+                    let whose = if env.cluster_tree { "cluster" } else { "environment" };
                     return Some(Overflow {
-                        what: format!("the {resource} {what} of environment `{}`", env.name.value),
+                        what: format!("the {resource} {what} of {whose} `{}`", env.name.value),
                         span: largest,
                     });
                 }
@@ -192,6 +196,7 @@ pub fn compute(env: &resolved::Env) -> Budget {
             limits: sidecar(amounts(&service.resources.limits, Some(&service.resources.requests)), proxy_limits),
             span: Some(service.name.span),
             service: Some(service.name.value.clone()),
+            shared: false,
         })
         .collect();
     // Only a rollout of one Deployment at a time is assumed: the largest one's surge is the headroom needed.
@@ -208,6 +213,7 @@ pub fn compute(env: &resolved::Env) -> Budget {
                 limits: largest.limits,
                 span: largest.span,
                 service: largest.service.clone(),
+                shared: false,
             });
         }
     }
@@ -227,6 +233,8 @@ pub fn compute(env: &resolved::Env) -> Budget {
             limits: amounts(&resources.limits, Some(&resources.requests)),
             span: None,
             service: None,
+            // ArgoCD runs once on a shared cluster, whichever environments it syncs.
+            shared: env.cluster.name.is_some(),
         });
     }
     let cluster = &env.cluster;
@@ -275,6 +283,7 @@ fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &m
         limits,
         span: Some(component.name.span),
         service: None,
+        shared: component.shared,
     });
     for pod in info.extra_pods.iter().filter(|pod| pod.runs == crate::catalog::Runs::OwnPods) {
         let (mut requests, mut limits) = (quantity(pod.requests), quantity(pod.limits));
@@ -290,8 +299,27 @@ fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &m
             limits,
             span: Some(component.name.span),
             service: None,
+            shared: component.shared,
         });
     }
+}
+
+/// The budget of a shared cluster: its tree's rows (the cluster-wide components and ArgoCD, each once)
+/// and every other row of each environment placed on it, named `<environment>/<row>`, placed together
+/// onto the cluster's nodes. Each environment keeps the rollout surge of its own largest Deployment.
+pub fn cluster(tree: &Budget, members: &[(&str, &Budget)]) -> Budget {
+    let mut rows = tree.rows.clone();
+    for (environment, budget) in members {
+        rows.extend(
+            budget
+                .rows
+                .iter()
+                .filter(|row| !row.shared)
+                .map(|row| Row { name: format!("{environment}/{}", row.name), ..row.clone() }),
+        );
+    }
+    let unplaced = place(&rows, tree.nodes, tree.allocatable);
+    Budget { rows, nodes: tree.nodes, allocatable: tree.allocatable, unplaced }
 }
 
 fn amounts(amounts: &resolved::Amounts, fallback: Option<&resolved::Amounts>) -> (Memory, Cpu) {
@@ -479,6 +507,7 @@ mod tests {
             limits: (Memory(memory_gib << 30), Cpu(100)),
             span: None,
             service: None,
+            shared: false,
         }
     }
 
@@ -539,6 +568,7 @@ mod tests {
                     limits: (Memory(memory << 30), Cpu(cpu * 500)),
                     span: None,
                     service: None,
+                    shared: false,
                 })
                 .collect();
             let allocatable = (Memory(node.0 << 30), Cpu(node.1 * 500), node.2);

@@ -166,6 +166,11 @@ pub struct KindInfo {
     pub ignore_differences: &'static [IgnoreDifference],
     /// The Pod Security level its namespace needs.
     pub pod_security: &'static str,
+    /// The chart installs what a cluster holds once: CRDs, cluster roles, an IngressClass, webhooks, a
+    /// controller that watches every namespace, or a DaemonSet on every node. On a cluster shared by
+    /// several environments (`[clusters]`) it is rendered once, into `out/clusters/<name>/`, not once per
+    /// environment; the environments on the cluster must declare it alike.
+    pub cluster_wide: bool,
 }
 
 /// Bitnami's charts, as its documentation gives them: an OCI registry, which ArgoCD reads as a Helm
@@ -202,6 +207,7 @@ const fn info(chart_repo: &'static str, chart_name: &'static str, role: Role) ->
         extra_namespaces: &[],
         ignore_differences: &[],
         pod_security: "baseline",
+        cluster_wide: false,
     }
 }
 
@@ -351,6 +357,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                 limits: ("256Mi", "500m"),
                 runs: Runs::InMainPods,
             }],
+            cluster_wide: true,
             ..info("https://charts.konghq.com", "kong", Role::Gateway)
         },
         ComponentKind::Minio => KindInfo {
@@ -517,6 +524,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
             // Its admission webhooks' CA bundle is patched in by a hook Job.
             ignore_differences: INJECTED_CA_BUNDLES,
             pod_security: "privileged",
+            cluster_wide: true,
             ..info("https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", Role::Operator)
         },
         ComponentKind::Loki => KindInfo {
@@ -570,6 +578,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
             ],
             pod_labels: &[("linkerd.io/control-plane-ns", LabelValue::Namespace)],
             pod_security: "privileged",
+            cluster_wide: true,
             ..info("https://helm.linkerd.io/stable", "linkerd-control-plane", Role::Operator)
         },
         ComponentKind::ExternalSecrets => KindInfo {
@@ -578,11 +587,13 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
             replicas: &[&["replicaCount"], &["webhook", "replicaCount"], &["certController", "replicaCount"]],
             // Its cert controller writes the CA bundle into its webhooks and CRDs at run time.
             ignore_differences: INJECTED_CA_BUNDLES,
+            cluster_wide: true,
             ..info("https://charts.external-secrets.io", "external-secrets", Role::SecretOperator)
         },
         ComponentKind::SealedSecrets => KindInfo {
             versions: &["2.16.0"],
             replicas: &[],
+            cluster_wide: true,
             ..info("https://bitnami-labs.github.io/sealed-secrets", "sealed-secrets", Role::SecretOperator)
         },
         ComponentKind::SecretsStoreCsi => KindInfo {
@@ -609,6 +620,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                 },
             ],
             pod_security: "privileged",
+            cluster_wide: true,
             ..info(
                 "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts",
                 "secrets-store-csi-driver",
@@ -621,6 +633,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
             // One pod unless `reloader.enableHA`.
             replicas: &[],
             pod_labels: &[("release", LabelValue::Release)],
+            cluster_wide: true,
             ..info("https://stakater.github.io/stakater-charts", "reloader", Role::Operator)
         },
         ComponentKind::Traefik => KindInfo {
@@ -635,6 +648,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
                 &["ports", "websecure", "nodePort"],
             )),
             pod_labels: &[("app.kubernetes.io/instance", LabelValue::ReleaseNamespace)],
+            cluster_wide: true,
             ..info("https://traefik.github.io/charts", "traefik", Role::Gateway)
         },
         ComponentKind::IngressNginx => KindInfo {
@@ -652,6 +666,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
             node_ports_as_strings: true,
             // Its admission webhook's CA bundle is patched in by a hook Job.
             ignore_differences: INJECTED_CA_BUNDLES,
+            cluster_wide: true,
             ..info("https://kubernetes.github.io/ingress-nginx", "ingress-nginx", Role::Gateway)
         },
         ComponentKind::Metallb => KindInfo {
@@ -695,6 +710,7 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
             // Its controller rewrites the placeholder CA bundle of its CRDs and webhooks (metallb#1681).
             ignore_differences: INJECTED_CA_BUNDLES,
             pod_security: "privileged",
+            cluster_wide: true,
             ..info("https://metallb.github.io/metallb", "metallb", Role::Operator)
         },
         ComponentKind::Helm => KindInfo { resources: &[], replicas: &[], ..info("", "", Role::Operator) },

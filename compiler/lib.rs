@@ -97,23 +97,33 @@ pub fn compile_observed<T>(
     observe: impl Fn(&analysis::Facts<'_>) -> T,
 ) -> (Compiled, Vec<T>) {
     let (envs, mut diagnostics) = resolve::resolve(platform, source, attachments);
+    // The trees of the shared clusters: their cluster-wide components, once each.
+    let trees = resolve::clusters(platform, &envs);
     // Each environment's derived facts, once, for the checks and the render alike.
     let facts: Vec<analysis::Facts<'_>> = envs.iter().map(analysis::analyse).collect();
+    let clusters: Vec<analysis::ClusterFacts<'_>> =
+        trees.iter().map(|tree| analysis::analyse_cluster(tree, &facts)).collect();
     let observed = facts.iter().map(observe).collect();
     diagnostics.extend(validate::validate_facts(&envs, &facts));
+    diagnostics.extend(validate::validate_clusters(&envs, &clusters));
     let diagnostics = diagnostic::consolidate(diagnostics);
     let environments = envs.iter().map(|env| env.name.value.clone()).collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (Compiled { files: None, diagnostics, environments }, observed);
     }
     // Environments render independently: one thread each, so both cores work on a multi-environment platform.
-    let render_one = |facts: &analysis::Facts<'_>| {
+    // A shared cluster's tree renders into `out/clusters/<name>/`, with the cluster's budget as its README.
+    let render_one = |facts: &analysis::Facts<'_>, cluster: Option<&analysis::ClusterFacts<'_>>| {
+        let prefix = if cluster.is_some() { "clusters/" } else { "" };
         // Each object is written out as soon as it is rendered, so only its text stays in memory.
         let mut files = emit::Files::new();
         let mut identities = Identities::default();
         let mut network = reachability::Network::default();
         let mut pods = std::collections::BTreeMap::new();
-        render::render_facts(facts, &mut |manifest| {
+        render::render_facts(facts, &mut |mut manifest| {
+            if !prefix.is_empty() {
+                manifest.path.insert_str(0, prefix);
+            }
             identities.add(facts.env, &manifest);
             network.add(&manifest.object);
             if let Some(pod) = reachability::deployment_pod(&manifest.object) {
@@ -130,7 +140,12 @@ pub fn compile_observed<T>(
                 identities.same_path(facts.env, &path, &manifest.origin);
             }
         });
-        let (path, text) = emit::summary_file(source.file_name(), &facts.env.name.value, &render::summary(facts));
+        let (path, text) = match cluster {
+            Some(cluster) => {
+                emit::cluster_summary_file(source.file_name(), &facts.env.name.value, &render::cluster_summary(cluster))
+            }
+            None => emit::summary_file(source.file_name(), &facts.env.name.value, &render::summary(facts)),
+        };
         files.insert(path, text);
         // The rendered policies must allow every declared edge (and the property tests show that they
         // allow nothing else).
@@ -143,16 +158,23 @@ pub fn compile_observed<T>(
         }
         (files, identities)
     };
-    let rendered: Vec<(emit::Files, Identities)> = if facts.len() > 1 {
+    let jobs: Vec<(&analysis::Facts<'_>, Option<&analysis::ClusterFacts<'_>>)> = facts
+        .iter()
+        .map(|facts| (facts, None))
+        .chain(clusters.iter().map(|cluster| (&cluster.tree, Some(cluster))))
+        .collect();
+    let rendered: Vec<(emit::Files, Identities)> = if jobs.len() > 1 {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = facts.iter().map(|facts| scope.spawn(move || render_one(facts))).collect();
+            let handles: Vec<_> =
+                jobs.iter().map(|(facts, cluster)| scope.spawn(move || render_one(facts, *cluster))).collect();
             handles.into_iter().map(|handle| handle.join().expect("rendering cannot fail")).collect()
         })
     } else {
-        facts.iter().map(render_one).collect()
+        jobs.iter().map(|(facts, cluster)| render_one(facts, *cluster)).collect()
     };
     let (rendered, identities): (Vec<emit::Files>, Vec<Identities>) = rendered.into_iter().unzip();
-    let mut problems: Vec<Diagnostic> = shared_clusters(&facts, &identities);
+    let trees: Vec<&analysis::Facts<'_>> = jobs.iter().map(|(facts, _)| *facts).collect();
+    let mut problems: Vec<Diagnostic> = shared_clusters(&trees, &identities);
     problems.extend(identities.into_iter().flat_map(|it| it.problems));
     if !problems.is_empty() {
         let mut diagnostics = diagnostics;
@@ -301,9 +323,10 @@ impl Identities {
     }
 }
 
-/// Environments whose clusters are one (the same `server`) must not create the same object: the second
-/// would replace the first (N007). ArgoCD's own objects live where ArgoCD runs, named per environment.
-fn shared_clusters(facts: &[analysis::Facts<'_>], identities: &[Identities]) -> Vec<Diagnostic> {
+/// Environments whose clusters are one (the same `server`, or the same `[clusters.<name>]`), and the
+/// trees of shared clusters, must not create the same object: the second would replace the first (N007).
+/// ArgoCD's own objects live where ArgoCD runs, named per environment.
+fn shared_clusters(facts: &[&analysis::Facts<'_>], identities: &[Identities]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for (second, (facts_b, ids_b)) in facts.iter().zip(identities).enumerate() {
         for (facts_a, ids_a) in facts.iter().zip(identities).take(second) {
@@ -320,14 +343,24 @@ fn shared_clusters(facts: &[analysis::Facts<'_>], identities: &[Identities]) -> 
             let place = if namespace.is_empty() { String::new() } else { format!(" in `{namespace}`") };
             let more =
                 if shared.len() > 1 { format!(", and {} more objects", shared.len() - 1) } else { String::new() };
+            let (a, b) = (facts_a.env, facts_b.env);
+            let who = if a.cluster_tree || b.cluster_tree {
+                let what = |env: &resolved::Env| {
+                    let what = if env.cluster_tree { "the shared infrastructure of cluster" } else { "environment" };
+                    format!("{what} `{}`", env.name.value)
+                };
+                format!("{} and {}", what(a), what(b))
+            } else {
+                format!("environments `{}` and `{}`", a.name.value, b.name.value)
+            };
             let mut diagnostic = Diagnostic::error(
                 diagnostic::Code::DuplicateObject,
                 format!(
-                    "environments `{}` and `{}` would both create the {kind} `{name}`{place} on the cluster `{}`{more}",
-                    facts_a.env.name.value, facts_b.env.name.value, facts_b.env.cluster.server
+                    "{who} would both create the {kind} `{name}`{place} on the cluster `{}`{more}",
+                    b.cluster.server
                 ),
             )
-            .with_label(facts_b.env.name.span, "this environment shares its cluster with another")
+            .with_label(b.name.span, "this environment shares its cluster with another")
             .with_help("give each environment its own cluster `server`, or namespaces of its own");
             diagnostic.environments = vec![facts_b.env.name.value.clone()];
             problems.push(diagnostic);

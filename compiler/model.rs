@@ -22,6 +22,11 @@ pub struct Platform {
     /// Default capacity of every environment's cluster; each environment may override it.
     #[serde(default)]
     pub cluster: Cluster,
+    /// Clusters that environments share (`cluster = "<name>"` in an environment), each with its capacity
+    /// and server. Their cluster-wide components are rendered once, into `out/clusters/<name>/`, and
+    /// their budget counts every environment placed on them.
+    #[serde(default)]
+    pub clusters: IndexMap<Spanned<String>, Cluster>,
     #[serde(default)]
     pub argocd: ArgoCd,
     #[serde(default)]
@@ -96,6 +101,52 @@ pub struct Cluster {
     pub max_pods: Option<Spanned<u32>>,
     /// The Kubernetes API server ArgoCD deploys to (default `https://kubernetes.default.svc`).
     pub server: Option<Spanned<String>>,
+}
+
+/// Where an environment runs: a declared `[clusters.<name>]`, or a cluster of its own.
+#[derive(Debug, Clone)]
+pub enum EnvCluster {
+    /// `cluster = "main"`: a cluster declared in `[clusters]`, shared with other environments.
+    Named(Spanned<String>),
+    /// `cluster = { nodes = 3 }`: the environment's own cluster, merged over `[cluster]`.
+    Inline(Cluster),
+}
+
+impl<'de> Deserialize<'de> for EnvCluster {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnvCluster;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the name of a `[clusters.<name>]` or a table such as `{ nodes = 3, memory = \"32Gi\" }`")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<EnvCluster, E> {
+                // A bare string has no span of its own here; `resolve` gives it the span of the whole value.
+                Ok(EnvCluster::Named(Spanned::new(value.to_owned(), crate::source::Span::default())))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<EnvCluster, A::Error> {
+                Cluster::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(EnvCluster::Inline)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl JsonSchema for EnvCluster {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EnvCluster".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let table = generator.subschema_for::<Cluster>();
+        schemars::json_schema!({
+            "description": "The name of a cluster declared in `[clusters]`, or the capacity of the environment's own cluster.",
+            "anyOf": [{ "type": "string" }, table]
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -218,7 +269,9 @@ pub struct Environment {
     pub tier: Option<Spanned<Tier>>,
     /// Default-deny NetworkPolicies with exactly the declared traffic allowed (default `true`).
     pub network_policies: Option<bool>,
-    pub cluster: Option<Cluster>,
+    /// The cluster the environment runs on: the name of a `[clusters.<name>]` it shares with others, or a
+    /// table of its own cluster's capacity (over `[cluster]`).
+    pub cluster: Option<Spanned<EnvCluster>>,
     pub argocd: Option<ArgoCd>,
     pub defaults: Option<Defaults>,
     #[serde(default)]

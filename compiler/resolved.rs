@@ -42,6 +42,9 @@ pub struct Env {
     pub network_policies: bool,
     /// Room a ResourceQuota leaves above the namespace's budget, as a fraction.
     pub quota_headroom: Spanned<f64>,
+    /// This is no environment but a shared cluster's tree (`out/clusters/<name>/`): its cluster-wide
+    /// components, rendered once for every environment placed on the cluster.
+    pub cluster_tree: bool,
 }
 
 impl Env {
@@ -127,6 +130,11 @@ pub struct Component {
     pub port: Option<Spanned<u16>>,
     pub values: serde_json::Map<String, serde_json::Value>,
     pub external: Option<External>,
+    /// Cluster-wide (see `catalog::KindInfo::cluster_wide`) on a shared cluster: rendered by the cluster's
+    /// tree, once, and only referred to by the environment.
+    pub shared: bool,
+    /// Where the environment's overlay names the component, if it does.
+    pub overridden_at: Option<Span>,
 }
 
 impl Component {
@@ -217,6 +225,8 @@ pub struct PlatformInfo {
 
 #[derive(Debug, Clone)]
 pub struct Cluster {
+    /// The `[clusters.<name>]` the environment is placed on; `None` for a cluster of its own.
+    pub name: Option<Spanned<String>>,
     /// Each value carries where it was written; a default carries the span of the cluster or the platform.
     pub nodes: Spanned<u32>,
     pub memory: Spanned<Memory>,

@@ -6,6 +6,7 @@
 mod api;
 mod budget;
 mod cli;
+mod clusters;
 mod components;
 mod contracts;
 mod determinism;

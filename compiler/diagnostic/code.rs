@@ -185,6 +185,49 @@ Example:
 
 Fix: `databases = [\"orders\"]`; use `_` where you would write `-`.";
 
+    UnknownCluster = "N010", "unknown-cluster",
+"An environment is placed on a cluster (`cluster = \"<name>\"`) that `[clusters]` does not declare.
+
+Example:
+    [clusters.main]
+    nodes = 3
+    [environments.dev]
+    cluster = \"mian\"
+
+Fix: name a declared cluster, declare `[clusters.<name>]` with its capacity and `server`, or give the
+environment a cluster of its own with a table: `cluster = { nodes = 3 }`.";
+
+    SharedComponentConflict = "N011", "shared-component-conflict",
+"Environments placed on one cluster declare a cluster-wide component (an operator, an ingress or
+gateway controller, a mesh, MetalLB; the README's table of kinds marks them)
+differently. Slipway renders such a component once per cluster, into `out/clusters/<name>/`, so there
+can be only one: with one chart, version, namespace and set of values, under one name, and one
+component of each cluster-wide kind.
+
+Example:
+    [environments.dev]
+    cluster = \"main\"
+    components.ingress = { chart = { version = \"4.10.1\" }, values = { controller = { replicaCount = 1 } } }
+    [environments.production]
+    cluster = \"main\"
+    components.ingress = { values = { controller = { replicaCount = 3 } } }
+
+Fix: declare the component alike in every environment on the cluster (in the base platform, not in
+the overlays), or place the environments on clusters of their own.";
+
+    ClusterNameTaken = "N012", "cluster-name-taken",
+"A cluster in `[clusters]` has the name of an environment, or an environment is named `clusters`
+while the platform declares clusters. A shared cluster's objects go to `out/clusters/<name>/` and its
+ArgoCD objects are named like an environment's (`<name>-root`, `<platform>-<name>`), so the two would
+overwrite each other.
+
+Example:
+    [clusters.dev]
+    [environments.dev]
+    cluster = \"dev\"
+
+Fix: rename the cluster, such as `[clusters.dev-cluster]`.";
+
     UnknownService = "R001", "unknown-service",
 "An environment overrides a service that is not declared in `[services]`, or a component that is not
 declared in `[components]`.

@@ -45,6 +45,14 @@ pub fn to_file(source_name: &str, manifest: &Manifest) -> (String, String) {
     (manifest.path.clone(), text)
 }
 
+/// A shared cluster's summary file `clusters/<cluster>/README.md`, with its generated header.
+pub fn cluster_summary_file(source_name: &str, cluster: &str, markdown: &str) -> (String, String) {
+    let text = format!(
+        "{MARKDOWN_HEADER_PREFIX} from {source_name} (clusters.{cluster}). Do not edit: change {source_name} and run `slipway build`. -->\n{markdown}"
+    );
+    (format!("clusters/{cluster}/README.md"), text)
+}
+
 /// The environment summary file `<env>/README.md`, with its generated header.
 pub fn summary_file(source_name: &str, environment: &str, markdown: &str) -> (String, String) {
     let text = format!(

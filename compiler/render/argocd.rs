@@ -151,16 +151,18 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         "services",
     ));
     let infra_project = names::infra_project(env);
-    if !env.components.is_empty() {
+    // A shared cluster's components are the cluster tree's: its Applications and project hold them.
+    let components = || env.components.values().filter(|it| !it.shared);
+    if components().next().is_some() {
         let mut repos: BTreeSet<String> =
-            env.components.values().filter(|it| it.external.is_none()).map(|it| it.chart.repo.clone()).collect();
+            components().filter(|it| it.external.is_none()).map(|it| it.chart.repo.clone()).collect();
         repos.insert(env.platform.repo.clone());
         // Charts bring their own kinds (CRDs, RBAC, webhooks), which Slipway cannot list: the components
         // get a project of their own, limited to their chart repositories and namespaces.
         let everything = || vec![GroupKind { group: "*".to_owned(), kind: "*".to_owned() }];
         // Some charts also write into namespaces that are not theirs (the stack's exporters, kube-system).
         let mut destinations = facts.namespaces.components.clone();
-        for component in env.components.values().filter(|it| it.external.is_none()) {
+        for component in components().filter(|it| it.external.is_none()) {
             destinations.extend(crate::catalog::kind_info(component.kind.value).extra_namespaces.iter().copied());
         }
         apps.push(app_project(
@@ -185,7 +187,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             "namespaces of [services] and [components]".to_owned(),
         ));
     }
-    for component in env.components.values() {
+    for component in components() {
         let wave = waves[component.name.value.as_str()];
         let origin = format!("components.{}", component.name.value);
         if component.external.is_some() {

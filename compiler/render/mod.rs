@@ -16,10 +16,16 @@ mod workload;
 pub(crate) use labels::RECOMMENDED as RECOMMENDED_LABELS;
 pub(crate) use network::{ALLOW_DNS, DEFAULT_DENY};
 pub(crate) use secrets::CONSUMERS;
-pub use summary::{dot, mermaid, summary};
+pub use summary::{cluster_summary, dot, mermaid, summary};
 pub(crate) use workload::{MESH_INJECT, MESH_PROXY_RESOURCES, ROLE_ARN};
 
 use crate::resolved;
+
+/// The Helm values Slipway writes for a component in `env`: what a shared cluster's one copy of a
+/// cluster-wide component is compared by.
+pub(crate) fn chart_values(env: &resolved::Env, component: &resolved::Component) -> serde_json::Value {
+    components::values(env, component)
+}
 
 /// One object and the file it goes to.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +92,7 @@ pub fn render_facts(facts: &crate::analysis::Facts<'_>, sink: &mut dyn FnMut(Man
         workload::render(env, service, manifests);
         gateway::render_service(env, service, manifests);
     }
-    for component in env.components.values() {
+    for component in env.components.values().filter(|it| !it.shared) {
         components::render_external(env, component, manifests);
         components::render_pools(env, component, manifests);
     }

@@ -55,7 +55,8 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     for service in env.services.values() {
         service_policy(env, service, clients.get(service.name.value.as_str()), out);
     }
-    for component in env.components.values().filter(|component| component.external.is_none()) {
+    // A shared cluster's components get their policies from the cluster's tree.
+    for component in env.components.values().filter(|component| component.external.is_none() && !component.shared) {
         component_policy(env, component, clients.get(component.name.value.as_str()), out);
     }
 }

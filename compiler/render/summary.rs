@@ -53,6 +53,21 @@ pub fn summary(facts: &Facts<'_>) -> String {
         env.platform.repo
     );
     text.push_str(HEALTH_CHECK);
+    if let Some(cluster) = &env.cluster.name {
+        let _ = writeln!(
+            text,
+            "This environment runs on the shared cluster `{0}`. Its cluster-wide components ({1}) are rendered \
+             once for the cluster, into `clusters/{0}/`, and the budget that the checks hold to the nodes is the \
+             cluster's, over every environment on it: see `clusters/{0}/README.md`. The table below is this \
+             environment's share, with the cluster-wide components as it declares them.\n",
+            cluster.value,
+            {
+                let shared: Vec<String> =
+                    env.components.values().filter(|it| it.shared).map(|it| format!("`{}`", it.name.value)).collect();
+                if shared.is_empty() { "none".to_owned() } else { shared.join(", ") }
+            }
+        );
+    }
     text.push_str("## Budget\n\n");
     text.push_str("Every pod at its highest replica count, the surge of a rolling update of the largest Deployment, and ArgoCD where it runs in this cluster.\n\n");
     text.push_str(&budget::table(env, &facts.budget));
@@ -66,6 +81,35 @@ pub fn summary(facts: &Facts<'_>) -> String {
             let _ = writeln!(text, "| {port} | {service} | {name} |");
         }
     }
+    text
+}
+
+/// The Markdown text of a shared cluster's summary (`clusters/<name>/README.md`): what it holds, how to
+/// bootstrap it, and its budget over every environment placed on it.
+pub fn cluster_summary(cluster: &crate::analysis::ClusterFacts<'_>) -> String {
+    let tree = cluster.tree.env;
+    let mut text = String::new();
+    let _ = writeln!(text, "# Shared cluster `{}` of `{}`\n", tree.name.value, tree.platform.name.value);
+    let members: Vec<String> = cluster.members.iter().map(|it| format!("`{}`", it.name.value)).collect();
+    let components: Vec<String> = tree.components.keys().map(|it| format!("`{it}`")).collect();
+    let _ = writeln!(
+        text,
+        "Environments on it: {}. Its cluster-wide components, rendered here once for all of them: {}.\n",
+        members.join(", "),
+        if components.is_empty() { "none".to_owned() } else { components.join(", ") }
+    );
+    let _ = writeln!(
+        text,
+        "Bootstrap it once, before its environments, with `kubectl apply -n {} -f {}/{}/root.yaml`.\n",
+        tree.argocd.namespace.value, tree.platform.path, tree.name.value,
+    );
+    text.push_str("## Budget\n\n");
+    text.push_str(
+        "Every pod of every environment on the cluster at its highest replica count (`<environment>/<name>`), \
+         the surge of a rolling update of each environment's largest Deployment, the cluster-wide components \
+         once, and ArgoCD where it runs in this cluster.\n\n",
+    );
+    text.push_str(&budget::table(tree, &cluster.budget));
     text
 }
 

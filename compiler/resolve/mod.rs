@@ -47,6 +47,55 @@ pub fn resolve(
     (envs, diagnostics)
 }
 
+/// The tree of each shared cluster (`[clusters.<name>]` with environments placed on it): an `Env` named
+/// after the cluster that holds only the cluster-wide components of its environments, once each, for
+/// `out/clusters/<name>/`; in the order `[clusters]` declares them. Its settings are those of the first
+/// environment on the cluster in declaration order (the checks hold the others to the same components).
+pub fn clusters(platform: &model::Platform, envs: &[resolved::Env]) -> Vec<resolved::Env> {
+    let mut trees = Vec::new();
+    for name in platform.clusters.keys() {
+        let on_cluster = |env: &&resolved::Env| env.cluster.name.as_ref().is_some_and(|it| it.value == name.value);
+        // Declaration order: the first environment on the cluster gives the tree its settings.
+        let members: Vec<&resolved::Env> = platform
+            .environments
+            .keys()
+            .filter_map(|declared| envs.iter().find(|env| env.name.value == declared.value))
+            .filter(on_cluster)
+            .collect();
+        let Some(first) = members.first() else { continue };
+        let mut tree = (*first).clone();
+        tree.name = name.clone();
+        tree.cluster_tree = true;
+        tree.services = BTreeMap::new();
+        tree.identity = None;
+        tree.incomplete = std::collections::BTreeSet::new();
+        tree.disabled = std::collections::BTreeSet::new();
+        tree.components = BTreeMap::new();
+        for member in &members {
+            for component in member.components.values().filter(|it| it.shared) {
+                tree.components
+                    .entry(component.name.value.clone())
+                    .or_insert_with(|| resolved::Component { shared: false, ..component.clone() });
+            }
+        }
+        // The gateway's settings reach its chart's values (NodePorts); its consumers are each environment's.
+        if let Some(gateway) = &mut tree.gateway {
+            gateway.jwt_consumers.clear();
+            gateway.jwt_key_claim = None;
+        }
+        let info = &platform.platform;
+        tree.platform.revision = info.revision.as_ref().map_or_else(|| "main".to_owned(), |it| it.value.clone());
+        tree.platform.path = if tree.platform.path.is_empty() {
+            "clusters".to_owned()
+        } else {
+            format!("{}/clusters", tree.platform.path)
+        };
+        tree.argocd.automated = platform.argocd.sync.as_ref().is_none_or(|it| it.value == model::SyncMode::Automated);
+        trees.push(tree);
+    }
+    trees
+}
+
 struct Ctx<'a> {
     platform: &'a model::Platform,
     source: &'a SourceFile,
@@ -103,10 +152,33 @@ impl Ctx<'_> {
 
         let mut cluster = platform.cluster.clone();
         let base_cluster_span = cluster_span(&cluster);
-        if let Some(overlay) = &overlay.cluster {
-            cluster.merge(overlay.clone());
-        }
-        let cluster_span = overlay.cluster.as_ref().and_then(cluster_span).or(base_cluster_span);
+        let mut cluster_name = None;
+        let cluster_span = match overlay.cluster.as_ref().map(|it| &it.value) {
+            Some(model::EnvCluster::Inline(own)) => {
+                cluster.merge(own.clone());
+                cluster_span(own).or(base_cluster_span)
+            }
+            Some(model::EnvCluster::Named(name)) => {
+                // A bare string carries no span of its own: the whole value's.
+                let at = overlay.cluster.as_ref().map_or(name.span, |it| it.span);
+                if let Some((declared, shared)) = platform.clusters.get_key_value(name.value.as_str()) {
+                    cluster.merge(shared.clone());
+                    cluster_name = Some(declared.clone());
+                    cluster_span(shared).or(Some(declared.span))
+                } else {
+                    let help = did_you_mean(&name.value, platform.clusters.keys().map(|key| key.value.as_str()));
+                    self.report(
+                        Diagnostic::error(Code::UnknownCluster, format!("cluster `{}` is not declared", name.value))
+                            .with_label(at, "not declared in [clusters]")
+                            .with_help(help.unwrap_or_else(|| {
+                                format!("declare `[clusters.{}]` with its capacity and `server`", name.value)
+                            })),
+                    );
+                    base_cluster_span
+                }
+            }
+            None => base_cluster_span,
+        };
         // Where a defaulted capacity points, should anything ever report it.
         let default_span = cluster_span.unwrap_or(platform.platform.name.span);
         let mut argocd = platform.argocd.clone();
@@ -129,8 +201,10 @@ impl Ctx<'_> {
             .map(|(name, _)| (name, &nothing));
         for (name, spec) in platform.components.iter().chain(only_here) {
             let mut merged = spec.clone();
-            if let Some(overlay) = overlay.components.get(name.value.as_str()) {
+            let mut overridden_at = None;
+            if let Some((key, overlay)) = overlay.components.get_key_value(name.value.as_str()) {
                 merged.merge(overlay.clone());
+                overridden_at = Some(key.span);
             }
             // Left out of this environment: what uses it is told so by the references check.
             if merged.enabled.as_ref().is_some_and(|it| !it.value) {
@@ -139,7 +213,7 @@ impl Ctx<'_> {
             }
             match self.resolve_component(name, merged) {
                 Some(component) => {
-                    components.insert(name.value.clone(), component);
+                    components.insert(name.value.clone(), resolved::Component { overridden_at, ..component });
                 }
                 None => {
                     incomplete_components.insert(name.value.clone());
@@ -280,6 +354,13 @@ impl Ctx<'_> {
             })
             .collect();
 
+        // On a shared cluster, the cluster-wide components are the cluster's, rendered once.
+        if cluster_name.is_some() {
+            for component in components.values_mut() {
+                component.shared =
+                    component.external.is_none() && crate::catalog::kind_info(component.kind.value).cluster_wide;
+            }
+        }
         let info = &platform.platform;
         resolved::Env {
             incomplete,
@@ -301,6 +382,7 @@ impl Ctx<'_> {
                 port_registry: info.port_registry.as_ref().is_some_and(|it| it.value),
             },
             cluster: resolved::Cluster {
+                name: cluster_name,
                 cpu_span: cluster.cpu.as_ref().map(|it| it.span),
                 memory_span: cluster.memory.as_ref().map(|it| it.span),
                 nodes: cluster.nodes.unwrap_or_else(|| Spanned::new(1, default_span)),
@@ -328,6 +410,7 @@ impl Ctx<'_> {
             namespaces,
             network_policies: overlay.network_policies.unwrap_or(true),
             quota_headroom: info.quota_headroom.clone().unwrap_or_else(|| Spanned::new(0.1, info.name.span)),
+            cluster_tree: false,
             mesh_proxy: {
                 let mut proxy = resources(info.mesh_proxy.clone());
                 let mi = |n: u64| Some(Spanned::new(Memory(n << 20), info.name.span));
@@ -397,6 +480,8 @@ impl Ctx<'_> {
                 .or_else(|| info.port.map(Spanned::from)),
             values: spec.values.unwrap_or_default(),
             external,
+            shared: false,
+            overridden_at: None,
             kind,
             name: name.clone(),
         })

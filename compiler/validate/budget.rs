@@ -48,7 +48,27 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
         // to fix first.
         return;
     }
-    let budget = &facts.budget;
+    if env.cluster.name.is_some() {
+        // On a shared cluster the pods, sums, placement and overcommit are the cluster's (`cluster`).
+        return;
+    }
+    fits(env, &facts.budget, diagnostics);
+}
+
+/// The budget of a shared cluster, over every environment placed on it and its cluster-wide components
+/// once: its pods, sums, placement and overcommit, reported at `[clusters.<name>]`.
+pub(super) fn cluster(facts: &crate::analysis::ClusterFacts<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let before = diagnostics.len();
+    fits(facts.tree.env, &facts.budget, diagnostics);
+    let members: Vec<String> = facts.members.iter().map(|it| it.name.value.clone()).collect();
+    for diagnostic in &mut diagnostics[before..] {
+        diagnostic.environments.clone_from(&members);
+    }
+}
+
+/// Whether the pods fit: their number, the sums, their placement on the nodes, and limits against the
+/// overcommit policy, of one environment's cluster or of a shared cluster (`env` is then its tree).
+fn fits(env: &resolved::Env, budget: &budget::Budget, diagnostics: &mut Vec<Diagnostic>) {
     if pods(env, budget, diagnostics) {
         return;
     }
@@ -153,11 +173,7 @@ fn pods(env: &resolved::Env, budget: &budget::Budget, diagnostics: &mut Vec<Diag
     let largest = budget.rows.iter().max_by(|a, b| a.replicas.cmp(&b.replicas).then_with(|| b.name.cmp(&a.name)));
     let mut diagnostic = Diagnostic::error(
         Code::UnreasonableQuantity,
-        format!(
-            "environment `{}` runs up to {} pods, more than one cluster is designed for",
-            env.name.value,
-            thousands(pods)
-        ),
+        format!("{} runs up to {} pods, more than one cluster is designed for", subject(env), thousands(pods)),
     );
     if let Some((span, row)) = largest.and_then(|row| row.span.map(|span| (span, row))) {
         diagnostic = diagnostic.with_label(span, format!("{} pods of `{}`", thousands(row.replicas), row.name));
@@ -168,6 +184,12 @@ fn pods(env: &resolved::Env, budget: &budget::Budget, diagnostics: &mut Vec<Diag
             .with_help("lower replicas or autoscale `max`; a larger fleet is several clusters, each an environment"),
     );
     true
+}
+
+/// What a budget is of: `environment `dev`` or, for a shared cluster's tree, `cluster `main``.
+fn subject(env: &resolved::Env) -> String {
+    let what = if env.cluster_tree { "cluster" } else { "environment" };
+    format!("{what} `{}`", env.name.value)
 }
 
 /// A sum of the budget past what Kubernetes counts in: only reachable when values are near their ceilings.
@@ -312,15 +334,22 @@ fn overflow(env: &resolved::Env, budget: &budget::Budget, diagnostics: &mut Vec<
         human_cpu(budget.allocatable.1),
         budget.allocatable.2
     );
-    let mut diagnostic = Diagnostic::error(
-        Code::BudgetOverflow,
+    let message = if env.cluster_tree {
+        format!(
+            "the environments on cluster `{}` do not fit it together: {} of {} pods fit on no node",
+            env.name.value,
+            budget.unplaced_pods(),
+            budget.pods()
+        )
+    } else {
         format!(
             "environment `{}` does not fit its cluster: {} of {} pods fit on no node",
             env.name.value,
             budget.unplaced_pods(),
             budget.pods()
-        ),
-    );
+        )
+    };
+    let mut diagnostic = Diagnostic::error(Code::BudgetOverflow, message);
     let largest_span = largest.first().and_then(|row| row.span);
     match (env.cluster.span, largest_span) {
         (Some(cluster), Some(consumer)) => {
@@ -344,10 +373,17 @@ fn overflow(env: &resolved::Env, budget: &budget::Budget, diagnostics: &mut Vec<
             budget.pods()
         ))
         .with_note(format!("largest consumers: {}", consumers.join("; ")))
-        .with_help(format!(
-            "add nodes or memory to `[environments.{}] cluster`, or lower replicas or requests; `slipway budget` shows every consumer",
-            env.name.value
-        )),
+        .with_help(if env.cluster_tree {
+            format!(
+                "add nodes or memory to `[clusters.{}]`, place an environment on a cluster of its own, or lower replicas or requests; `slipway budget` shows every consumer",
+                env.name.value
+            )
+        } else {
+            format!(
+                "add nodes or memory to `[environments.{}] cluster`, or lower replicas or requests; `slipway budget` shows every consumer",
+                env.name.value
+            )
+        }),
     );
 }
 

@@ -3,6 +3,7 @@
 
 mod autoscale;
 mod budget;
+mod clusters;
 mod components;
 mod credentials;
 mod kubernetes;
@@ -35,6 +36,14 @@ pub fn validate_facts(envs: &[resolved::Env], facts: &[Facts<'_>]) -> Vec<Diagno
     }
     secrets::unused(envs, &mut diagnostics);
     ports::registry(envs, &mut diagnostics);
+    diagnostics
+}
+
+/// The checks of the shared clusters (`[clusters]`): their names, the cluster-wide components of the
+/// environments on each, and each cluster's budget over all of them.
+pub fn validate_clusters(envs: &[resolved::Env], clusters: &[crate::analysis::ClusterFacts<'_>]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    clusters::check(envs, clusters, &mut diagnostics);
     diagnostics
 }
 

@@ -141,7 +141,7 @@ fn reserved(name: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn label(name: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn label(name: &Spanned<String>, what: &str, diagnostics: &mut Vec<Diagnostic>) {
     if let Err(problem) = k8s_rules::dns1123_label(name) {
         diagnostics.push(
             Diagnostic::error(
