@@ -93,7 +93,7 @@ fn cron_range(expr: &str, bounds: &Bounds) -> Result<(), String> {
 fn cron_number(text: &str, bounds: &Bounds) -> Result<i64, String> {
     let lower = text.to_ascii_lowercase();
     if let Some(index) = bounds.names.iter().position(|name| *name == lower) {
-        return Ok(bounds.min + index as i64);
+        return Ok(bounds.min + i64::try_from(index).unwrap_or(i64::MAX));
     }
     let number: i64 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
     if number < 0 {
@@ -154,7 +154,8 @@ pub fn go_duration(duration: &str) -> Result<(), String> {
         total += number * nanoseconds;
         rest = after;
     }
-    if total > i64::MAX as f64 {
+    // i64::MAX nanoseconds, as an f64.
+    if total > 9.223_372_036_854_775e18 {
         return Err("the duration is longer than Go's durations reach (about 292 years)".to_owned());
     }
     if total < 1.0 {
