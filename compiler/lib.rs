@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod budget;
 pub mod catalog;
 pub mod cli;
+pub mod delivery;
 pub mod diagnostic;
 pub mod edit;
 pub mod emit;
@@ -175,13 +176,21 @@ pub fn compile_observed<T>(
     let (rendered, identities): (Vec<emit::Files>, Vec<Identities>) = rendered.into_iter().unzip();
     let trees: Vec<&analysis::Facts<'_>> = jobs.iter().map(|(facts, _)| *facts).collect();
     let mut problems: Vec<Diagnostic> = shared_clusters(&trees, &identities);
+    let root = render::root_of_roots(&envs);
+    if let Some(root) = &root {
+        problems.extend(root_identity(&envs, &identities, root));
+    }
     problems.extend(identities.into_iter().flat_map(|it| it.problems));
     if !problems.is_empty() {
         let mut diagnostics = diagnostics;
         diagnostics.extend(problems);
         return (Compiled { files: None, diagnostics: diagnostic::consolidate(diagnostics), environments }, observed);
     }
-    let files = rendered.into_iter().flatten().collect();
+    let mut files: emit::Files = rendered.into_iter().flatten().collect();
+    if let Some(root) = root {
+        let (path, text) = emit::to_file(source.file_name(), &root);
+        files.insert(path, text);
+    }
     (Compiled { files: Some(files), diagnostics, environments }, observed)
 }
 
@@ -321,6 +330,28 @@ impl Identities {
         diagnostic.environments = vec![env.name.value.clone()];
         self.problems.push(diagnostic);
     }
+}
+
+/// The Application over every environment's root must not be an Application an environment renders in
+/// the same ArgoCD namespace (an environment named like the platform has its root named alike) (N007).
+fn root_identity(envs: &[resolved::Env], identities: &[Identities], root: &render::Manifest) -> Option<Diagnostic> {
+    let namespace = root.object["metadata"]["namespace"].as_str().unwrap_or_default().to_owned();
+    let name = root.object["metadata"]["name"].as_str().unwrap_or_default().to_owned();
+    let id = ("argoproj.io/v1alpha1/Application".to_owned(), namespace, name);
+    let (env, origin) = envs.iter().zip(identities).find_map(|(env, ids)| Some((env, ids.seen.get(&id)?)))?;
+    let mut diagnostic = Diagnostic::error(
+        diagnostic::Code::DuplicateObject,
+        format!(
+            "two objects would be the Application `{}` in `{}`: the root over every environment and `{origin}` of `{}`",
+            id.2, id.1, env.name.value
+        ),
+    )
+    .with_label(env.name.span, "this environment renders an Application of that name")
+    .with_help("rename the environment or the platform; `slipway explain N007` says why this matters");
+    if let Some(span) = env.platform.root {
+        diagnostic = diagnostic.with_secondary(span, "the root over every environment is asked for here");
+    }
+    Some(diagnostic)
 }
 
 /// Environments whose clusters are one (the same `server`, or the same `[clusters.<name>]`), and the

@@ -69,6 +69,10 @@ pub struct PlatformInfo {
     pub overcommit: Option<Spanned<f64>>,
     /// Make every service's container ports unique across the whole platform (seed 004's port registry).
     pub port_registry: Option<Spanned<bool>>,
+    /// The order images travel through the environments, such as `["dev", "staging", "production"]`:
+    /// `slipway promote` into a listed environment takes only from the one listed before it (unless
+    /// `--force`).
+    pub promotion: Option<Vec<Spanned<String>>>,
     /// A service mesh to inject into every service's pods: `none` (default) or `linkerd`.
     pub mesh: Option<Spanned<Mesh>>,
     /// Room a namespace's ResourceQuota leaves above its budget, as a fraction (default 0.1).
@@ -162,6 +166,64 @@ pub struct ArgoCd {
     /// The Git revision ArgoCD follows for this environment (default `[platform] revision`), such as a
     /// release branch for production.
     pub revision: Option<Spanned<String>>,
+    /// Labels on every Application and AppProject of the environment (merged over the base's).
+    pub labels: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// Annotations on every Application and AppProject of the environment (merged over the base's).
+    pub annotations: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// When ArgoCD may sync the environment's Applications: the AppProjects' `syncWindows`.
+    pub sync_windows: Option<Vec<SyncWindow>>,
+    /// `all`: also render `out/root.yaml`, one Application over every environment's root (in `[argocd]`
+    /// only, not in an environment's overlay).
+    pub root: Option<Spanned<RootScope>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RootScope {
+    /// One Application over every environment's root Application.
+    All,
+}
+
+/// A time when ArgoCD allows or denies syncs of the environment's Applications (ArgoCD's `SyncWindow`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncWindow {
+    /// `allow`: syncs only inside the window; `deny`: no syncs inside it.
+    pub kind: Spanned<WindowKind>,
+    /// When the window opens: a cron schedule of five fields (minute, hour, day of month, month, day of
+    /// week), such as `0 22 * * 1-5`.
+    pub schedule: Spanned<String>,
+    /// How long it stays open, as Go writes durations: `1h`, `30m`, `1h30m`.
+    pub duration: Spanned<String>,
+    /// Application names (globs) it applies to; without any of `applications`, `namespaces` and
+    /// `clusters`, it applies to every Application of the environment (`["*"]`).
+    pub applications: Option<Vec<Spanned<String>>>,
+    /// Destination namespaces (globs) it applies to.
+    pub namespaces: Option<Vec<Spanned<String>>>,
+    /// Destination clusters (server URLs or names, globs) it applies to.
+    pub clusters: Option<Vec<Spanned<String>>>,
+    /// Let people sync by hand when the window would block them (default `false`).
+    pub manual_sync: Option<bool>,
+    /// The IANA time zone of `schedule`, such as `Europe/Paris` (default `UTC`).
+    pub time_zone: Option<Spanned<String>>,
+    /// Why the window exists (at most 255 characters), shown by ArgoCD.
+    pub description: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WindowKind {
+    Allow,
+    Deny,
+}
+
+impl WindowKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WindowKind::Allow => "allow",
+            WindowKind::Deny => "deny",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -273,6 +335,10 @@ pub struct Environment {
     /// table of its own cluster's capacity (over `[cluster]`).
     pub cluster: Option<Spanned<EnvCluster>>,
     pub argocd: Option<ArgoCd>,
+    /// The image tags this environment accepts, as a glob: `*` any characters, `?` one, `[0-9]` one of a
+    /// class (`[!...]` not of it), such as `v[0-9]*.[0-9]*.[0-9]*`. `check`, `set-image` and `promote`
+    /// refuse any other tag; an image pinned by digest alone is accepted.
+    pub image_tags: Option<Spanned<String>>,
     pub defaults: Option<Defaults>,
     #[serde(default)]
     pub services: IndexMap<Spanned<String>, ServiceSpec>,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 pub use crate::model::{
     Backend, ComponentKind, Cors, Egress, EnvFrom, GatewayKind, Mapper, Mesh, PodSecurity, PortRef, Protocol, Runtime,
-    SecretKey, StoreKind, Tier, Toleration,
+    SecretKey, StoreKind, SyncWindow, Tier, Toleration, WindowKind,
 };
 use crate::quantity::{Cpu, Memory};
 use crate::source::{Span, Spanned};
@@ -25,6 +25,8 @@ pub struct Env {
     pub platform: PlatformInfo,
     pub cluster: Cluster,
     pub argocd: ArgoCd,
+    /// The glob of image tags the environment accepts (`image_tags`).
+    pub image_tags: Option<Spanned<String>>,
     pub services: BTreeMap<String, Service>,
     pub components: BTreeMap<String, Component>,
     pub secrets: BTreeMap<String, Secret>,
@@ -213,7 +215,10 @@ pub struct Client {
 pub struct PlatformInfo {
     pub name: Spanned<String>,
     pub repo: String,
+    /// The revision the environment follows: its `argocd.revision`, else `base_revision`.
     pub revision: String,
+    /// `[platform] revision` (default `main`).
+    pub base_revision: String,
     /// Where `out/` lives inside the repository.
     pub path: String,
     /// The platform file's name, for generated headers.
@@ -221,6 +226,10 @@ pub struct PlatformInfo {
     /// Most the sum of limits may exceed allocatable capacity by, as a factor.
     pub overcommit: Spanned<f64>,
     pub port_registry: bool,
+    /// The order of promotion (`[platform] promotion`).
+    pub promotion: Vec<Spanned<String>>,
+    /// Where `[argocd] root = "all"` was written, when it was: one Application over every root.
+    pub root: Option<Span>,
 }
 
 #[derive(Debug, Clone)]
@@ -247,6 +256,11 @@ pub struct ArgoCd {
     pub resources: Resources,
     /// Applications sync automatically (with prune and self-heal), or only when someone syncs them.
     pub automated: bool,
+    /// On every Application and AppProject of the environment.
+    pub labels: BTreeMap<Spanned<String>, Spanned<String>>,
+    pub annotations: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// The AppProjects' sync windows.
+    pub sync_windows: Vec<SyncWindow>,
 }
 
 #[derive(Debug, Clone)]

@@ -79,3 +79,21 @@ namespace = "web"
     assert!(files["dev/platform/namespace-web.yaml"].contains("pod-security.kubernetes.io/enforce: restricted\n"));
     assert!(files["dev/services/agent/deployment-agent.yaml"].contains("runAsUser: 0\n"));
 }
+
+#[test]
+fn delivery_policy_renders_sync_windows_labels_and_one_root_over_every_environment() {
+    let files = support::render(&support::fixture("valid/delivery.toml"));
+    support::settings().bind(|| {
+        insta::assert_snapshot!("delivery_appproject", files["production/apps/appproject-shop-production.yaml"]);
+        insta::assert_snapshot!("delivery_root_of_roots", files["root.yaml"]);
+    });
+    let staging = &files["staging/apps/application-staging-api.yaml"];
+    assert!(staging.contains("    team: platform\n    tier: staging\n"), "{staging}");
+    assert!(staging.contains("shop.example.com/owner: platform@shop.example.com"), "{staging}");
+    assert!(staging.contains("automated:"), "{staging}");
+    let production = &files["production/apps/application-production-api.yaml"];
+    assert!(!production.contains("automated:"), "production syncs by hand: {production}");
+    assert!(production.contains("targetRevision: release"), "{production}");
+    let dev_project = &files["dev/apps/appproject-shop-dev.yaml"];
+    assert!(!dev_project.contains("syncWindows"), "{dev_project}");
+}

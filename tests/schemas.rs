@@ -96,6 +96,10 @@ fn objects(platform: &std::path::Path) -> Vec<(String, Value, Pinned)> {
             all.push((manifest.path, manifest.object, pinned.clone()));
         }
     }
+    // `[argocd] root = "all"`: the Application over every environment's root.
+    if let Some(root) = slipway::render::root_of_roots(&envs) {
+        all.push((root.path, root.object, Vec::new()));
+    }
     all
 }
 
@@ -177,6 +181,18 @@ fn custom_resources_of_valid_fixtures_match_the_pinned_crd_schemas() {
     for path in support::fixtures("valid") {
         assert!(check_custom_resources(&path) > 0, "{} rendered no custom resources", path.display());
     }
+}
+
+#[test]
+fn the_root_over_every_environment_and_sync_windows_match_the_crd_schemas() {
+    let platform = support::fixture("valid/delivery.toml");
+    let objects = objects(&platform);
+    assert!(objects.iter().any(|(path, _, _)| path == "root.yaml"), "no root over every environment");
+    assert!(
+        objects.iter().any(|(_, object, _)| object["spec"]["syncWindows"].as_array().is_some_and(|it| it.len() == 2)),
+        "no AppProject with sync windows"
+    );
+    assert!(check_custom_resources(&platform) > 0);
 }
 
 #[test]

@@ -453,3 +453,90 @@ fn diff_without_the_platform_of_out_summarises_files_only_and_says_so() {
         "{summary}"
     );
 }
+
+fn project_with_delivery_policy(name: &str) -> std::path::PathBuf {
+    let dir = support::project(name, &support::fixture("valid/delivery.toml"));
+    let build = support::slipway(&dir, &["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    dir
+}
+
+#[test]
+fn promote_follows_the_promotion_order_unless_forced() {
+    let dir = project_with_delivery_policy("promotion-order");
+    let before = platform_text(&dir);
+    let skipped = support::slipway(&dir, &["promote", "dev", "production"]);
+    assert_eq!(skipped.code, 2, "a usage error: {}", skipped.stderr);
+    assert!(
+        skipped.stderr.contains(
+            "error[U005]: `production` takes images from `staging`, not from `dev`: the promotion order is `dev` -> `staging` -> `production`"
+        ),
+        "{}",
+        skipped.stderr
+    );
+    assert!(
+        skipped.stderr.contains(
+            "promote one step at a time: `slipway promote dev staging`, then `slipway promote staging production`; or pass `--force` to skip the order"
+        ),
+        "{}",
+        skipped.stderr
+    );
+    let backwards = support::slipway(&dir, &["promote", "staging", "dev"]);
+    assert_eq!(backwards.code, 2);
+    assert!(
+        backwards.stderr.contains(
+            "error[U005]: `dev` is first in the promotion order (`dev` -> `staging` -> `production`): it takes images from no environment"
+        ),
+        "{}",
+        backwards.stderr
+    );
+    assert_eq!(platform_text(&dir), before, "nothing was written");
+
+    let forced = support::slipway(&dir, &["promote", "staging", "dev", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert_eq!(
+        platform_text(&dir),
+        before.replace(
+            "services.api.image = \"registry.example.com/shop/api:3f2a9c1\"",
+            "services.api.image = \"registry.example.com/shop/api:v2.0.0\""
+        )
+    );
+    let in_order = support::slipway(&dir, &["promote", "dev", "staging"]);
+    assert_eq!(in_order.code, 0, "{}", in_order.stderr);
+    assert!(in_order.stdout.contains("nothing to promote"), "{}", in_order.stdout);
+    assert_eq!(support::slipway(&dir, &["check"]).code, 0);
+}
+
+#[test]
+fn an_environment_refuses_image_tags_its_pattern_does_not_match() {
+    let dir = project_with_delivery_policy("image-tags");
+    let before = platform_text(&dir);
+    let forced = support::slipway(&dir, &["promote", "dev", "production", "--force"]);
+    assert_eq!(forced.code, 1, "--force skips the order, not the tags: {}", forced.stderr);
+    assert!(
+        forced.stderr.contains(
+            "error[D005]: `production` accepts image tags matching `v[0-9]*.[0-9]*.[0-9]*`, not the image `registry.example.com/shop/api:3f2a9c1` of `api`"
+        ),
+        "{}",
+        forced.stderr
+    );
+    let in_env = support::slipway(&dir, &["set-image", "api", "3f2a9c1", "--env", "production"]);
+    assert_eq!(in_env.code, 1);
+    assert!(in_env.stderr.contains("error[D005]: `production` accepts image tags matching"), "{}", in_env.stderr);
+    let in_base = support::slipway(&dir, &["set-image", "api", "main"]);
+    assert_eq!(in_base.code, 1, "the base image reaches production: {}", in_base.stderr);
+    assert!(
+        in_base.stderr.contains("not the image `registry.example.com/shop/api:main` of `api`"),
+        "{}",
+        in_base.stderr
+    );
+    assert_eq!(platform_text(&dir), before, "nothing was written");
+
+    let release = support::slipway(&dir, &["set-image", "api", "v2.1.0", "--env", "production"]);
+    assert_eq!(release.code, 0, "{}", release.stderr);
+    // dev overrides the image, so a commit tag in the base reaches only staging and production: refused;
+    // in dev's overlay it is accepted.
+    let in_dev = support::slipway(&dir, &["set-image", "api", "9e8d7c6", "--env", "dev"]);
+    assert_eq!(in_dev.code, 0, "{}", in_dev.stderr);
+    assert_eq!(support::slipway(&dir, &["check"]).code, 0);
+}

@@ -100,6 +100,9 @@ enum Command {
         /// Only these services (default: all).
         #[arg(long = "service", value_name = "SERVICE")]
         services: Vec<String>,
+        /// Promote even when TO does not take images from FROM in `[platform] promotion`.
+        #[arg(long)]
+        force: bool,
     },
     /// Add something to the platform.
     New {
@@ -244,7 +247,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
             printer,
         ),
         Command::SetImage { service, tag, env } => set_image::run(context, service, tag, env.as_deref(), printer),
-        Command::Promote { from, to, services } => promote::run(context, from, to, services, printer),
+        Command::Promote { from, to, services, force } => promote::run(context, from, to, services, *force, printer),
         Command::New { what: NewCommand::Service { name, runtime, routes, uses } } => {
             let service = workflow::NewService {
                 name: name.clone(),

@@ -1,10 +1,17 @@
-//! `slipway promote FROM TO [--service S ...]`.
+//! `slipway promote FROM TO [--service S ...] [--force]`.
 
 use super::{Context, ExitStatus, Printer, build};
 use crate::workflow::{self, Change};
 
-pub(super) fn run(context: &Context, from: &str, to: &str, services: &[String], printer: &mut Printer) -> ExitStatus {
-    let edit = match workflow::promote(&context.project, from, to, services) {
+pub(super) fn run(
+    context: &Context,
+    from: &str,
+    to: &str,
+    services: &[String],
+    force: bool,
+    printer: &mut Printer,
+) -> ExitStatus {
+    let edit = match workflow::promote_with(&context.project, from, to, services, force) {
         Ok(Some(edit)) => edit,
         Ok(None) => {
             printer.out(&format!("nothing to promote: `{to}` already runs the tags of `{from}`\n"));

@@ -139,7 +139,9 @@ Fix: rename it, such as `api-gateway`.";
 "A service sets a pod label or annotation that Slipway sets itself, so one of the two would silently
 win: the recommended labels (`app.kubernetes.io/name` and `instance` select the service's pods), the
 mesh's annotations (`linkerd.io/inject`, the proxy's resources, which the budget counts), or a
-service account role that differs from the role of the AWS secrets it reads.
+service account role that differs from the role of the AWS secrets it reads. The same holds for
+`[argocd] labels` (the recommended labels, by which ArgoCD tracks its Applications) and
+`annotations` (`argocd.argoproj.io/sync-wave`, which orders them).
 `config.linkerd.io/skip-outbound-ports` is merged, not refused.
 
 Example:
@@ -846,6 +848,76 @@ Example:
 Fix: keep large data out of `env`, `config`, annotations and chart `values`: build it into the
 image, or mount it from a ConfigMap or volume managed outside Slipway.";
 
+    InvalidSyncWindow = "D001", "invalid-sync-window",
+"A sync window ArgoCD would refuse or misread. ArgoCD (v3.5.1) parses `schedule` with robfig/cron's
+five-field parser (minute 0-59, hour 0-23, day of month 1-31, month 1-12 or `jan`-`dec`, day of week
+0-6 or `sun`-`sat`; `*`, `?`, ranges `a-b`, steps `/n` and lists `a,b`; no `@daily` descriptors, no
+seconds) and `duration` with Go's `time.ParseDuration` (`1h`, `30m`, `1h30m`, `90s`; units `ns`, `us`,
+`ms`, `s`, `m`, `h`). Slipway also refuses a duration that is zero or negative (the window would never be
+open), a `TZ=` prefix in the schedule (use `time_zone`), a time zone that is not an IANA name, and a
+description over 255 characters.
+
+Example:
+    sync_windows = [{ kind = \"deny\", schedule = \"0 24 * * *\", duration = \"8 hours\" }]
+
+Fix: `schedule = \"0 22 * * *\"`, `duration = \"8h\"`.";
+
+    DuplicateSyncWindow = "D002", "duplicate-sync-window",
+"Two sync windows of one environment are the same window (kind, schedule, duration, selectors and time
+zone): ArgoCD refuses the AppProject (`sync window ... already exists`), so nothing of the environment
+would sync.
+
+Example:
+    sync_windows = [
+      { kind = \"deny\", schedule = \"0 22 * * *\", duration = \"8h\" },
+      { kind = \"deny\", schedule = \"0 22 * * *\", duration = \"8h\", manual_sync = true },
+    ]
+
+Fix: remove one of them, or merge what differs (`manual_sync`, `description`) into one.";
+
+    UnknownPromotionEnvironment = "D003", "unknown-promotion-environment",
+"`[platform] promotion` names an environment the platform does not declare, or names one twice, so the
+order `slipway promote` enforces would be wrong.
+
+Example:
+    promotion = [\"dev\", \"stagign\", \"production\"]
+
+Fix: list each `[environments.<name>]` at most once, in the order images travel.";
+
+    InvalidTagPattern = "D004", "invalid-tag-pattern",
+"An environment's `image_tags` is not a pattern Slipway can match: a glob of the characters a tag may
+hold (letters, digits, `_`, `.`, `-`) with `*` (any characters), `?` (one character) and classes such as
+`[0-9]`, `[a-z]` or `[!-]` (closed by `]`).
+
+Example:
+    image_tags = \"v[0-9*.*\"
+
+Fix: `image_tags = \"v[0-9]*.*.*\"`.";
+
+    ImageTagNotAccepted = "D005", "image-tag-not-accepted",
+"A service's image in an environment has a tag that the environment's `image_tags` pattern does not
+match, such as a commit SHA or a branch in production. `check` reports it where the image is written;
+`set-image` and `promote` refuse to write it. An image pinned by digest alone (`name@sha256:...`) has no
+tag and is accepted.
+
+Example:
+    [environments.production]
+    image_tags = \"v*.*.*\"
+    services.api.image = \"ghcr.io/shop/api:3f2a9c1\"
+
+Fix: release a tag that matches (`v1.4.3`) and use it, or promote one from the environment before.";
+
+    InvalidRoot = "D006", "invalid-root",
+"`[argocd] root = \"all\"` cannot be rendered: it is set in an environment's overlay (it is one
+Application over every environment, so it belongs in the base `[argocd]`), or the environments' ArgoCD
+namespaces differ (the root lives in one ArgoCD, beside the roots it points at).
+
+Example:
+    [environments.production]
+    argocd = { root = \"all\" }
+
+Fix: set `root = \"all\"` in `[argocd]`, and give every environment the same `argocd.namespace`.";
+
     UnknownEnvironment = "U001", "unknown-environment",
 "A command names an environment the platform does not declare (`promote`, `graph --env`,
 `budget --env`, `diff --env`, `set-image --env`). It is a usage error: exit code 2, and nothing is
@@ -883,4 +955,15 @@ Example:
     slipway new service account-service
 
 Fix: choose another name, or edit the existing `[services.<name>]` table.";
+
+    PromotionOrder = "U005", "promotion-order",
+"`slipway promote FROM TO` does not follow `[platform] promotion`: an environment listed there takes
+images only from the one listed just before it, so `promote dev production` over
+`promotion = [\"dev\", \"staging\", \"production\"]` is refused (exit code 2, nothing written).
+
+Example:
+    slipway promote dev production
+
+Fix: promote one step at a time (`promote dev staging`, then `promote staging production`), or pass
+`--force` to skip the order deliberately (the image tag patterns still hold).";
 }

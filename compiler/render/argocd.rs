@@ -13,6 +13,9 @@ use crate::resolved;
 const API_VERSION: &str = "argoproj.io/v1alpha1";
 const FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
 const IN_CLUSTER: &str = "https://kubernetes.default.svc";
+/// The annotation that orders an Application or AppProject in its parent's sync; `validate` refuses it in
+/// `[argocd] annotations`.
+pub(crate) const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
 
 use crate::analysis::{Facts, WAVE_PLATFORM, WAVE_PROJECT};
 
@@ -57,6 +60,15 @@ struct Source {
     chart: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     helm: Option<Helm>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    directory: Option<Directory>,
+}
+
+/// Which files of a directory source ArgoCD reads.
+#[derive(Serialize)]
+struct Directory {
+    recurse: bool,
+    include: String,
 }
 
 #[derive(Serialize)]
@@ -119,6 +131,50 @@ struct AppProjectSpec {
     destinations: Vec<Destination>,
     cluster_resource_whitelist: Vec<GroupKind>,
     namespace_resource_whitelist: Vec<GroupKind>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sync_windows: Vec<SyncWindow>,
+}
+
+/// ArgoCD's `SyncWindow` (argo-cd v3.5.1, the AppProject CRD's `spec.syncWindows`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SyncWindow {
+    kind: &'static str,
+    schedule: String,
+    duration: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    applications: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    namespaces: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    clusters: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    manual_sync: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_zone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+}
+
+fn sync_windows(env: &resolved::Env) -> Vec<SyncWindow> {
+    env.argocd
+        .sync_windows
+        .iter()
+        .map(|window| {
+            let (applications, namespaces, clusters) = crate::delivery::window_selectors(window);
+            SyncWindow {
+                kind: window.kind.value.as_str(),
+                schedule: window.schedule.value.clone(),
+                duration: window.duration.value.clone(),
+                applications,
+                namespaces,
+                clusters,
+                manual_sync: window.manual_sync.unwrap_or(false),
+                time_zone: window.time_zone.as_ref().map(|it| it.value.clone()),
+                description: window.description.as_ref().map(|it| it.value.clone()),
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -351,6 +407,7 @@ fn app_project(
                 .collect(),
             cluster_resource_whitelist,
             namespace_resource_whitelist,
+            sync_windows: sync_windows(env),
         },
     };
     Manifest {
@@ -384,6 +441,7 @@ fn chart_app(
         target_revision: component.chart.version.as_ref().map(|it| it.value.clone()).unwrap_or_default(),
         path: None,
         chart: Some(component.chart.name.clone()),
+        directory: None,
         helm: Some(Helm {
             release_name: component.name.value.clone(),
             values_object: super::components::values(env, component),
@@ -422,6 +480,7 @@ fn crds_app(
         target_revision: version.to_owned(),
         path: None,
         chart: Some(chart.to_owned()),
+        directory: None,
         helm: Some(Helm { release_name: name.clone(), values_object: serde_json::json!({}) }),
     };
     let app = application(env, &name, project, source, &component.namespace, wave);
@@ -460,12 +519,20 @@ fn manifest(env: &resolved::Env, application: &Application, origin: String) -> M
 /// ArgoCD's label tracking. Applications carry the resources finalizer, so that deleting one deletes
 /// what it deployed at every level of the app of apps; the AppProject carries none, since a foreign
 /// finalizer would block its deletion.
+/// `[argocd] labels` and `annotations` come first, so Slipway's own win (validate refuses those anyway).
 fn metadata(env: &resolved::Env, name: &str, wave: i32, finalizer: bool) -> meta::ObjectMeta {
+    let user = |map: &BTreeMap<crate::source::Spanned<String>, crate::source::Spanned<String>>| {
+        map.iter().map(|(key, value)| (key.value.clone(), value.value.clone())).collect::<BTreeMap<_, _>>()
+    };
+    let mut labels = user(&env.argocd.labels);
+    labels.extend(labels::common(env, "root", None));
+    let mut annotations = user(&env.argocd.annotations);
+    annotations.insert(SYNC_WAVE.to_owned(), wave.to_string());
     meta::ObjectMeta {
         name: Some(name.to_owned()),
         namespace: Some(env.argocd.namespace.value.clone()),
-        labels: Some(labels::common(env, "root", None)),
-        annotations: Some(BTreeMap::from([("argocd.argoproj.io/sync-wave".to_owned(), wave.to_string())])),
+        labels: Some(labels),
+        annotations: Some(annotations),
         finalizers: finalizer.then(|| vec![FINALIZER.to_owned()]),
         ..meta::ObjectMeta::default()
     }
@@ -479,6 +546,7 @@ fn directory_source(env: &resolved::Env, directory: &str) -> Source {
         path: Some(format!("{prefix}{}/{directory}", env.name.value)),
         chart: None,
         helm: None,
+        directory: None,
     }
 }
 
@@ -518,4 +586,62 @@ fn kinds(out: &Out<'_>) -> (Vec<GroupKind>, Vec<GroupKind>) {
         }
     }
     (cluster.into_iter().collect(), namespaced.into_iter().collect())
+}
+
+/// With `[argocd] root = "all"`: one Application over every environment's root, `out/root.yaml`, to be
+/// applied once where ArgoCD runs. It reads only the environments' `root.yaml` files (a directory source
+/// with `recurse` and an `include` glob, matched by ArgoCD against paths below `path`), at the platform's
+/// own revision; each environment's root then follows its own. It syncs automatically only when every
+/// environment does, and carries the labels and annotations every environment's `[argocd]` shares.
+pub fn root_of_roots(envs: &[resolved::Env]) -> Option<Manifest> {
+    let first = envs.first()?;
+    first.platform.root?;
+    let platform = &first.platform;
+    let roots: Vec<String> = envs.iter().map(|env| format!("{}/root.yaml", env.name.value)).collect();
+    let include = if roots.len() == 1 { roots[0].clone() } else { format!("{{{}}}", roots.join(",")) };
+    let shared =
+        |pick: fn(&resolved::Env) -> &BTreeMap<crate::source::Spanned<String>, crate::source::Spanned<String>>| {
+            pick(first)
+                .iter()
+                .filter(|(key, value)| {
+                    envs.iter().all(|env| pick(env).get(*key).is_some_and(|it| it.value == value.value))
+                })
+                .map(|(key, value)| (key.value.clone(), value.value.clone()))
+                .collect::<BTreeMap<_, _>>()
+        };
+    let mut labels = shared(|env| &env.argocd.labels);
+    labels.extend(labels::platform_root(&platform.name.value, &names::root_of_roots(&platform.name.value)));
+    let annotations = shared(|env| &env.argocd.annotations);
+    let automated = envs.iter().all(|env| env.argocd.automated);
+    let root = Application {
+        api_version: API_VERSION,
+        kind: "Application",
+        metadata: meta::ObjectMeta {
+            name: Some(names::root_of_roots(&platform.name.value)),
+            namespace: Some(first.argocd.namespace.value.clone()),
+            labels: Some(labels),
+            annotations: (!annotations.is_empty()).then_some(annotations),
+            finalizers: Some(vec![FINALIZER.to_owned()]),
+            ..meta::ObjectMeta::default()
+        },
+        spec: ApplicationSpec {
+            project: "default".to_owned(),
+            source: Source {
+                repo_url: platform.repo.clone(),
+                target_revision: platform.base_revision.clone(),
+                path: Some(if platform.path.is_empty() { ".".to_owned() } else { platform.path.clone() }),
+                chart: None,
+                helm: None,
+                directory: Some(Directory { recurse: true, include }),
+            },
+            destination: Destination { server: IN_CLUSTER.to_owned(), namespace: first.argocd.namespace.value.clone() },
+            sync_policy: SyncPolicy {
+                automated: automated.then_some(Automated { prune: true, self_heal: true }),
+                sync_options: vec!["PruneLast=true"],
+                retry: Retry { limit: 5, backoff: Backoff { duration: "5s", factor: 2, max_duration: "3m" } },
+            },
+            ignore_differences: Vec::new(),
+        },
+    };
+    Some(Manifest { path: "root.yaml".to_owned(), origin: "argocd".to_owned(), object: to_value(&root) })
 }

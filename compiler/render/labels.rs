@@ -27,6 +27,16 @@ pub(super) fn common(env: &resolved::Env, name: &str, version: Option<&str>) -> 
     labels
 }
 
+/// The recommended labels of the Application over every environment's root.
+pub(super) fn platform_root(platform: &str, instance: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (NAME.to_owned(), "root".to_owned()),
+        (INSTANCE.to_owned(), instance.to_owned()),
+        (PART_OF.to_owned(), platform.to_owned()),
+        (MANAGED_BY_LABEL.to_owned(), MANAGED_BY.to_owned()),
+    ])
+}
+
 /// The labels that select a service's pods; they never change, because a selector is immutable.
 pub(super) fn selector(env: &resolved::Env, name: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(NAME.to_owned(), name.to_owned()), (INSTANCE.to_owned(), super::names::application(env, name))])

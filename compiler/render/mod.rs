@@ -13,6 +13,8 @@ mod secrets;
 mod summary;
 mod workload;
 
+pub(crate) use argocd::SYNC_WAVE;
+pub use argocd::root_of_roots;
 pub(crate) use labels::RECOMMENDED as RECOMMENDED_LABELS;
 pub(crate) use network::{ALLOW_DNS, DEFAULT_DENY};
 pub(crate) use secrets::CONSUMERS;

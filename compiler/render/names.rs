@@ -18,6 +18,11 @@ pub fn root(env: &resolved::Env) -> String {
     format!("{}-root", env.name.value)
 }
 
+/// The Application over every environment's root (`[argocd] root = "all"`): `<platform>-root`.
+pub fn root_of_roots(platform: &str) -> String {
+    format!("{platform}-root")
+}
+
 /// The ConfigMap holding a service's `config`.
 pub fn config_map(service: &str) -> String {
     format!("{service}-config")

@@ -99,7 +99,7 @@ macro_rules! merge_fields {
 
 merge_fields! {
     model::Cluster { nodes, memory, cpu, reserved, max_pods, server }
-    model::ArgoCd { namespace, resources, sync, revision }
+    model::ArgoCd { namespace, resources, sync, revision, labels, annotations, sync_windows, root }
     model::Defaults { service }
     model::Resources { requests, limits }
     model::Amounts { memory, cpu }

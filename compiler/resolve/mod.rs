@@ -183,6 +183,13 @@ impl Ctx<'_> {
         let default_span = cluster_span.unwrap_or(platform.platform.name.span);
         let mut argocd = platform.argocd.clone();
         if let Some(overlay) = &overlay.argocd {
+            if let Some(root) = &overlay.root {
+                self.report(
+                    Diagnostic::error(Code::InvalidRoot, "`root` is set in an environment's `argocd`")
+                        .with_label(root.span, "one Application over every environment is not an environment's")
+                        .with_help("set `root = \"all\"` in the base `[argocd]` table"),
+                );
+            }
             argocd.merge(overlay.clone());
         }
         let mut defaults = platform.defaults.service.clone().unwrap_or_default();
@@ -376,10 +383,13 @@ impl Ctx<'_> {
                     .as_ref()
                     .or(info.revision.as_ref())
                     .map_or_else(|| "main".to_owned(), |it| it.value.clone()),
+                base_revision: info.revision.as_ref().map_or_else(|| "main".to_owned(), |it| it.value.clone()),
                 path: info.path.as_ref().map_or_else(|| "out".to_owned(), |it| it.value.trim_matches('/').to_owned()),
                 source_name: self.source.file_name().to_owned(),
                 overcommit: info.overcommit.clone().unwrap_or_else(|| Spanned::new(2.0, info.name.span)),
                 port_registry: info.port_registry.as_ref().is_some_and(|it| it.value),
+                promotion: info.promotion.clone().unwrap_or_default(),
+                root: platform.argocd.root.as_ref().map(|it| it.span),
             },
             cluster: resolved::Cluster {
                 name: cluster_name,
@@ -397,7 +407,11 @@ impl Ctx<'_> {
                 namespace: argocd.namespace.unwrap_or_else(|| Spanned::from("argocd".to_owned())),
                 resources: resources(argocd.resources),
                 automated: argocd.sync.as_ref().is_none_or(|it| it.value == model::SyncMode::Automated),
+                labels: argocd.labels.unwrap_or_default(),
+                annotations: argocd.annotations.unwrap_or_default(),
+                sync_windows: argocd.sync_windows.unwrap_or_default(),
             },
+            image_tags: overlay.image_tags.clone(),
             services,
             components,
             secrets,

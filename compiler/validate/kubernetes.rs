@@ -99,7 +99,7 @@ fn lowercase_path(image: &str) -> String {
 
 /// K001 for a label key or value (either may be absent: a toleration's key and value are optional) of
 /// what `service` writes.
-fn label_pair(
+pub(super) fn label_pair(
     key: Option<&Spanned<String>>,
     value: Option<&Spanned<String>>,
     what: &str,
@@ -129,7 +129,7 @@ fn label_pair(
     }
 }
 
-fn annotations(annotations: &Map, what: &str, service: &str, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn annotations(annotations: &Map, what: &str, service: &str, diagnostics: &mut Vec<Diagnostic>) {
     for key in annotations.keys() {
         if let Err(problem) = k8s_rules::annotation_key(key) {
             diagnostics.push(

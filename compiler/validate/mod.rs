@@ -6,6 +6,7 @@ mod budget;
 mod clusters;
 mod components;
 mod credentials;
+mod delivery;
 mod kubernetes;
 mod names;
 mod pods;
@@ -17,6 +18,7 @@ mod secrets;
 mod sync;
 
 use crate::analysis::Facts;
+pub(crate) use delivery::not_accepted as image_tag_not_accepted;
 pub use kubernetes::{MEASURED_FROM, object_size};
 
 use crate::diagnostic::Diagnostic;
@@ -36,6 +38,7 @@ pub fn validate_facts(envs: &[resolved::Env], facts: &[Facts<'_>]) -> Vec<Diagno
     }
     secrets::unused(envs, &mut diagnostics);
     ports::registry(envs, &mut diagnostics);
+    delivery::platform(envs, &mut diagnostics);
     diagnostics
 }
 
@@ -62,6 +65,7 @@ fn validate_env(facts: &Facts<'_>) -> Vec<Diagnostic> {
     policy::check(env, &mut diagnostics);
     pods::check(env, &mut diagnostics);
     kubernetes::check(env, &mut diagnostics);
+    delivery::check(env, &mut diagnostics);
     // The waves mean something only for an otherwise valid environment (a cycle has no order).
     if !diagnostics.iter().any(Diagnostic::is_error) {
         sync::check(facts, &mut diagnostics);

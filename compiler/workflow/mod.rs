@@ -31,7 +31,7 @@ pub use graph::{Graph, GraphFormat, graph};
 pub use init::init;
 pub use new_service::{NewService, new_service};
 pub use output::MAX_LISTED_FILES;
-pub use promote::promote;
+pub use promote::{promote, promote_with};
 pub use set_image::set_image;
 
 /// Where a project's platform file, output directory and schema are.

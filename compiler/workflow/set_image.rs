@@ -1,6 +1,7 @@
 //! `set-image`: a service's image re-tagged, in the base platform or in one environment's overlay.
 
 use super::{Change, Edit, Error, Project, images_of, known_environment, known_service};
+use crate::delivery::TagPattern;
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::edit;
 
@@ -21,7 +22,8 @@ pub fn set_image(project: &Project, service: &str, tag: &str, environment: Optio
     if let Some(environment) = environment {
         known_environment(&platform, environment)?;
     }
-    let current = images_of(&project.resolve(&source, &platform).0);
+    let envs = project.resolve(&source, &platform).0;
+    let current = images_of(&envs);
     // The image to re-tag: the environment's, else the base's.
     let image = environment
         .and_then(|environment| current.get(&(environment.to_owned(), service.to_owned())))
@@ -34,6 +36,25 @@ pub fn set_image(project: &Project, service: &str, tag: &str, environment: Optio
         )));
     };
     let new_image = edit::with_tag(&image, tag);
+    // The environments the new image reaches: the one named, else those that run the base's image.
+    let base = edit::base_image(&source.text, service).ok().flatten();
+    for env in &envs {
+        let reached = match environment {
+            Some(environment) => env.name.value == environment,
+            None => current.get(&(env.name.value.clone(), service.to_owned())) == base.as_ref(),
+        };
+        if let Some(pattern) = env.image_tags.as_ref().filter(|_| reached)
+            && let Ok(glob) = TagPattern::parse(pattern)
+            && !crate::delivery::image_accepted(&glob, &new_image)
+        {
+            return Err(Error::Refused(vec![crate::validate::image_tag_not_accepted(
+                &env.name.value,
+                service,
+                &new_image,
+                pattern,
+            )]));
+        }
+    }
     let text = edit::set_image(&source.text, service, &new_image, environment).map_err(Error::Edit)?;
     Ok(Edit {
         text,
