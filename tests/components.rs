@@ -429,3 +429,9 @@ fn the_alb_gateway_renders_ingresses_the_controller_reads() {
     );
     assert!(summary.contains("cert-manager"), "a prerequisite: {summary}");
 }
+
+#[test]
+fn the_arangodb_recipe_counts_its_operator() {
+    let summary = &support::render(&support::fixture("valid/arangodb-recipe.toml"))["dev/README.md"];
+    assert!(summary.contains("| arangodb-operator | helm | 1 | 250m | 1 | 256Mi | 512Mi |"), "{summary}");
+}
