@@ -58,3 +58,9 @@ crds metallb/metallb v0.14.5 metallb-v0.14.5 IPAddressPool,L2Advertisement confi
 chart prometheus-community/helm-charts kube-state-metrics-5.21.0 charts/kube-state-metrics kube-state-metrics-5.21.0
 chart prometheus-community/helm-charts prometheus-node-exporter-4.37.0 charts/prometheus-node-exporter prometheus-node-exporter-4.37.0
 chart grafana/helm-charts grafana-8.3.2 charts/grafana grafana-8.3.2
+
+# Kinds added for the seeds' platforms (Grafana on a NodePort, the AWS Load Balancer Controller). The
+# controller's chart is published from aws/eks-charts, which has no tag per chart; its files at the
+# controller's own tag are identical (see the facts' notes), so they are read there.
+chart grafana/helm-charts grafana-10.5.15 charts/grafana grafana-10.5.15
+chart kubernetes-sigs/aws-load-balancer-controller v3.5.0 helm/aws-load-balancer-controller aws-load-balancer-controller-3.5.0

@@ -148,6 +148,8 @@ pub struct KindInfo {
     pub node_ports: Option<(ValuesPath, ValuesPath, ValuesPath)>,
     /// The chart documents its NodePorts as strings (`""` in values.yaml).
     pub node_ports_as_strings: bool,
+    /// Where a component's own `node_port` goes: (service type path, nodePort path).
+    pub service_node_port: Option<(ValuesPath, ValuesPath)>,
     /// Runs one pod per node (a DaemonSet) rather than `replicas` pods.
     pub per_node: bool,
     /// Labels every pod of the chart carries (with the release named after the component), which network
@@ -199,6 +201,7 @@ const fn info(chart_repo: &'static str, chart_name: &'static str, role: Role) ->
         databases: false,
         node_ports: None,
         node_ports_as_strings: false,
+        service_node_port: None,
         per_node: false,
         pod_labels: &[("app.kubernetes.io/instance", LabelValue::Release)],
         extra_pods: &[],
@@ -713,6 +716,35 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
             cluster_wide: true,
             ..info("https://metallb.github.io/metallb", "metallb", Role::Operator)
         },
+        // A UI people reach from outside the cluster (its NodePort), which reads whatever data sources it
+        // is given: a front, like a gateway, for the network policies and the waves.
+        ComponentKind::Grafana => KindInfo {
+            versions: &["10.5.15"],
+            port: Some(80),
+            pod_port: Some(3000),
+            scheme: Some("http"),
+            replicas: &[&["replicas"]],
+            storage: Some(&["persistence", "size"]),
+            credentials: Some((&["admin", "existingSecret"], Some(&["admin", "passwordKey"]))),
+            // With `admin.existingSecret` the pod reads the admin user from the same Secret.
+            generated: &[Generated {
+                what: "the admin user",
+                key: "admin-user",
+                secret_path: &["admin", "existingSecret"],
+                key_path: Some(&["admin", "userKey"]),
+            }],
+            service_node_port: Some((&["service", "type"], &["service", "nodePort"])),
+            ..info("https://grafana.github.io/helm-charts", "grafana", Role::Gateway)
+        },
+        ComponentKind::AwsLoadBalancerController => KindInfo {
+            versions: &["3.5.0"],
+            // Its webhooks' certificate comes from cert-manager (see `pinned_values`), whose CA injector
+            // writes their CA bundle.
+            ignore_differences: INJECTED_CA_BUNDLES,
+            // An IngressClass, CRDs and webhooks: one controller per cluster.
+            cluster_wide: true,
+            ..info("https://aws.github.io/eks-charts", "aws-load-balancer-controller", Role::Gateway)
+        },
         ComponentKind::Helm => KindInfo { resources: &[], replicas: &[], ..info("", "", Role::Operator) },
     }
 }
@@ -737,11 +769,13 @@ impl ComponentKind {
             ComponentKind::Traefik => "traefik",
             ComponentKind::IngressNginx => "ingress-nginx",
             ComponentKind::Metallb => "metallb",
+            ComponentKind::Grafana => "grafana",
+            ComponentKind::AwsLoadBalancerController => "aws-load-balancer-controller",
             ComponentKind::Helm => "helm",
         }
     }
 
-    pub const ALL: [ComponentKind; 19] = [
+    pub const ALL: [ComponentKind; 21] = [
         ComponentKind::Postgresql,
         ComponentKind::Redis,
         ComponentKind::Rabbitmq,
@@ -760,6 +794,8 @@ impl ComponentKind {
         ComponentKind::Traefik,
         ComponentKind::IngressNginx,
         ComponentKind::Metallb,
+        ComponentKind::Grafana,
+        ComponentKind::AwsLoadBalancerController,
         ComponentKind::Helm,
     ];
 }
@@ -878,8 +914,66 @@ pub fn pinned_values(component: &crate::resolved::Component, env: &crate::resolv
                 ]
             })
             .unwrap_or_default(),
+        // Its test pod is a Helm hook nothing counts; the data sources are the components it `uses`.
+        ComponentKind::Grafana => {
+            let mut pinned: Vec<(ValuesPath, Value)> = vec![(&["testFramework", "enabled"], json!(false))];
+            let sources = grafana_datasources(component, env);
+            if !sources.is_empty() {
+                pinned.push((&["datasources", "datasources.yaml"], json!({ "apiVersion": 1, "datasources": sources })));
+            }
+            pinned
+        }
+        // The webhooks' certificate would be generated on every render (`genCA` in the chart's helpers):
+        // cert-manager issues it instead. The cluster, region, VPC and IAM role are the component's.
+        ComponentKind::AwsLoadBalancerController => {
+            let mut pinned: Vec<(ValuesPath, Value)> = vec![(&["enableCertManager"], json!(true))];
+            if let Some(aws) = &component.aws {
+                let mut put = |path: ValuesPath, value: &Option<crate::source::Spanned<String>>| {
+                    if let Some(value) = value {
+                        pinned.push((path, json!(value.value)));
+                    }
+                };
+                put(&["clusterName"], &aws.cluster_name);
+                put(&["region"], &aws.region);
+                put(&["vpcId"], &aws.vpc_id);
+                if let Some(role) = &aws.role_arn {
+                    let annotations: Value = json!({ crate::render::ROLE_ARN: role.value });
+                    pinned.push((&["serviceAccount", "annotations"], annotations));
+                }
+            }
+            pinned
+        }
         _ => Vec::new(),
     }
+}
+
+/// Grafana's data sources: the Prometheus of a `prometheus-stack` and the Loki it `uses`, the first one
+/// the default.
+fn grafana_datasources(component: &crate::resolved::Component, env: &crate::resolved::Env) -> Vec<Value> {
+    let mut sources = Vec::new();
+    for used in component.uses.iter().filter_map(|name| env.components.get(name.value.as_str())) {
+        let (name, kind, url) = match used.kind.value {
+            // The stack's Prometheus Service is `<fullname>-prometheus` on 9090 (its facts, `services`).
+            ComponentKind::PrometheusStack if used.external.is_none() => (
+                "Prometheus",
+                "prometheus",
+                format!("http://{}-prometheus.{}.svc.cluster.local:9090", used.name.value, used.namespace.value),
+            ),
+            ComponentKind::Loki => match used.url() {
+                Some(url) => ("Loki", "loki", url),
+                None => continue,
+            },
+            _ => continue,
+        };
+        sources.push(json!({
+            "name": name,
+            "type": kind,
+            "url": url,
+            "access": "proxy",
+            "isDefault": sources.is_empty(),
+        }));
+    }
+    sources
 }
 
 /// The PostgreSQL component a component `uses`, if any.
@@ -917,6 +1011,11 @@ pub fn prerequisites(component: &crate::resolved::Component, env: &crate::resolv
         ComponentKind::SealedSecrets => vec![format!(
             "to seal for this controller: `kubeseal --controller-name {name} --controller-namespace {namespace}`"
         )],
+        ComponentKind::AwsLoadBalancerController => vec![
+            format!("cert-manager, which issues the certificate of `{name}`'s webhooks (`enableCertManager`) and injects its CA"),
+            format!("the IAM policy of the controller (its project's docs/install/iam_policy.json) on the role its service account assumes{}", component.aws.as_ref().and_then(|aws| aws.role_arn.as_ref()).map_or_else(|| " (an EKS Pod Identity association, or the node's role: no `aws.role_arn` is given)".to_owned(), |role| format!(" (`{}`)", role.value))),
+            "public subnets tagged `kubernetes.io/role/elb = 1` (internal: `kubernetes.io/role/internal-elb = 1`), where the ALB is placed".to_owned(),
+        ],
         ComponentKind::SecretsStoreCsi => vec![
             "the AWS provider for the secrets-store CSI driver (chart `secrets-store-csi-driver-provider-aws` from https://aws.github.io/secrets-store-csi-driver-provider-aws, with `secrets-store-csi-driver.install=false`)".to_owned(),
         ],

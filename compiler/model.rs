@@ -385,6 +385,25 @@ pub struct Component {
     /// The addresses a `metallb` component hands out and announces (layer 2): ranges such as
     /// `192.168.1.240-192.168.1.250` or CIDRs such as `10.0.0.0/28`.
     pub addresses: Option<Vec<Spanned<String>>>,
+    /// The NodePort of the component's Service (kinds whose chart takes one: `grafana`); checked against
+    /// the range and every other NodePort of the environment.
+    pub node_port: Option<Spanned<u16>>,
+    /// The EKS cluster an `aws-load-balancer-controller` manages, and its IAM role (IRSA).
+    pub aws: Option<Aws>,
+}
+
+/// What the AWS Load Balancer Controller's chart needs to know of its cluster.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Aws {
+    /// The EKS cluster's name (the chart refuses to render without it).
+    pub cluster_name: Option<Spanned<String>>,
+    /// The AWS region; read from the instance metadata when not given.
+    pub region: Option<Spanned<String>>,
+    /// The VPC's ID; read from the instance metadata when not given.
+    pub vpc_id: Option<Spanned<String>>,
+    /// The IAM role the controller's service account assumes (IRSA), with the controller's IAM policy.
+    pub role_arn: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
@@ -408,6 +427,8 @@ pub enum ComponentKind {
     Traefik,
     IngressNginx,
     Metallb,
+    Grafana,
+    AwsLoadBalancerController,
     Helm,
 }
 
@@ -444,6 +465,8 @@ pub enum GatewayKind {
     Kong,
     Traefik,
     Nginx,
+    /// AWS Application Load Balancers, made by the AWS Load Balancer Controller from Ingresses.
+    Alb,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -463,6 +486,27 @@ pub struct Gateway {
     pub correlation_id: Option<bool>,
     /// The default rate limit of a route.
     pub rate_limit: Option<RateLimit>,
+    /// How the ALB gateway's load balancer is made (`kind = "alb"` only).
+    pub alb: Option<Alb>,
+}
+
+/// The ALB that serves the routes: one per group, shared by every routed service's Ingress.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alb {
+    /// `internet-facing` (the default here) or `internal`.
+    pub scheme: Option<Spanned<AlbScheme>>,
+    /// The IngressGroup, whose Ingresses share one ALB (default `<platform>-<environment>`).
+    pub group: Option<Spanned<String>>,
+    /// ACM certificates for HTTPS on 443 (HTTP then redirects to HTTPS).
+    pub certificate_arn: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AlbScheme {
+    InternetFacing,
+    Internal,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

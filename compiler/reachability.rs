@@ -287,8 +287,13 @@ pub fn blocked_edges(env: &crate::resolved::Env, network: &Network, services: &B
                     .push(format!("Prometheus to the metrics of `{}` on port {}", service.name.value, port.port.value));
             }
         }
-        let gateway =
-            env.gateway.as_ref().and_then(|it| it.component.as_ref()).and_then(|it| env.components.get(&it.value));
+        // An ALB is outside the cluster (its policy rule is an address block), not the controller's pods.
+        let gateway = env
+            .gateway
+            .as_ref()
+            .filter(|it| it.kind.value != crate::resolved::GatewayKind::Alb)
+            .and_then(|it| it.component.as_ref())
+            .and_then(|it| env.components.get(&it.value));
         if let (Some(gateway), Some(port), false) = (gateway, service.ports.first(), service.routes.is_empty())
             && !network.allows(&component_pod(gateway), client, port.port.value)
         {

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 pub use crate::model::{
-    Backend, ComponentKind, Cors, Egress, EnvFrom, GatewayKind, Mapper, Mesh, PodSecurity, PortRef, Protocol, Runtime,
-    SecretKey, StoreKind, SyncWindow, Tier, Toleration, WindowKind,
+    AlbScheme, Aws, Backend, ComponentKind, Cors, Egress, EnvFrom, GatewayKind, Mapper, Mesh, PodSecurity, PortRef,
+    Protocol, Runtime, SecretKey, StoreKind, SyncWindow, Tier, Toleration, WindowKind,
 };
 use crate::quantity::{Cpu, Memory};
 use crate::source::{Span, Spanned};
@@ -137,6 +137,10 @@ pub struct Component {
     pub shared: bool,
     /// Where the environment's overlay names the component, if it does.
     pub overridden_at: Option<Span>,
+    /// The NodePort of its Service, for kinds whose chart takes one.
+    pub node_port: Option<Spanned<u16>>,
+    /// The AWS Load Balancer Controller's cluster, region, VPC and IAM role.
+    pub aws: Option<Aws>,
 }
 
 impl Component {
@@ -185,7 +189,20 @@ pub struct Gateway {
     pub jwt_consumers: Vec<(Spanned<String>, Spanned<String>)>,
     pub correlation_id: bool,
     /// Requests per minute per route when a service does not say.
-    pub rate_limit: Option<u32>,
+    pub rate_limit: Option<Spanned<u32>>,
+    /// The ALB's scheme, IngressGroup and certificates (`kind = "alb"`).
+    pub alb: Alb,
+}
+
+/// The load balancer of an ALB gateway.
+#[derive(Debug, Clone)]
+pub struct Alb {
+    pub scheme: AlbScheme,
+    /// The IngressGroup's name, and where it was written (none when derived).
+    pub group: Spanned<String>,
+    pub certificate_arns: Vec<Spanned<String>>,
+    /// Where the `alb` table says something, if it does (another kind of gateway would not read it).
+    pub written: Option<Span>,
 }
 
 #[derive(Debug, Clone)]
@@ -305,7 +322,7 @@ pub struct Service {
     pub references: Vec<Spanned<String>>,
     pub routes: Vec<Route>,
     /// Requests per minute through the gateway.
-    pub rate_limit: Option<u32>,
+    pub rate_limit: Option<Spanned<u32>>,
     pub reload_on_secret_change: bool,
     pub metrics: Option<Metrics>,
     pub ports: Vec<Port>,

@@ -22,6 +22,7 @@ fn every_typed_kind_renders_a_pinned_helm_application() {
     let mut files = support::render(&support::fixture("valid/components.toml"));
     files.extend(support::render(&support::fixture("valid/gateway-traefik.toml")));
     files.extend(support::render(&support::fixture("valid/gateway-nginx.toml")));
+    files.extend(support::render(&support::fixture("valid/gateway-alb.toml")));
     for kind in slipway::model::ComponentKind::ALL {
         if kind == slipway::model::ComponentKind::Helm {
             continue;
@@ -52,6 +53,7 @@ fn resources_go_where_each_chart_reads_them() {
         ("secrets-store-csi", &["linux", "driver", "resources"]),
         ("reloader", &["reloader", "deployment", "resources"]),
         ("metallb", &["controller", "resources"]),
+        ("grafana", &["resources"]),
         ("memcached", &["resources"]),
     ];
     let objects = objects("valid/components.toml");
@@ -362,4 +364,74 @@ argocd = { sync = "manual", revision = "release" }
         assert!(!production.contains("automated:"), "{production}");
         assert!(production.contains("targetRevision: release\n"), "{production}");
     }
+}
+
+#[test]
+fn grafana_opens_its_node_port_reads_its_admin_secret_and_its_data_sources() {
+    let objects = objects("valid/components.toml");
+    let values = &objects["dev/apps/application-dev-grafana.yaml"]["spec"]["source"]["helm"]["valuesObject"];
+    assert_eq!(values["service"], json!({ "type": "NodePort", "nodePort": 30300 }));
+    assert_eq!(
+        values["admin"],
+        json!({ "existingSecret": "grafana-admin", "passwordKey": "admin-password", "userKey": "admin-user" })
+    );
+    assert_eq!(values["persistence"], json!({ "enabled": true, "size": "5Gi" }));
+    assert_eq!(values["testFramework"]["enabled"], false, "a Helm test pod nothing counts");
+    let sources = &values["datasources"]["datasources.yaml"]["datasources"];
+    assert_eq!(sources[0]["url"], "http://prometheus-stack-prometheus.monitoring.svc.cluster.local:9090");
+    assert_eq!(sources[0]["isDefault"], true);
+    assert_eq!(sources[1]["url"], "http://loki.monitoring.svc.cluster.local:3100");
+    // Grafana is Loki's client: Loki's policy lets its pods in.
+    let loki = &objects["dev/platform/networkpolicy-monitoring-loki.yaml"];
+    let from = loki["spec"]["ingress"][1]["from"].as_array().unwrap();
+    assert!(
+        from.iter().any(|peer| peer["podSelector"]["matchLabels"]["app.kubernetes.io/instance"] == "grafana"),
+        "{loki}"
+    );
+    let summary = &support::render(&support::fixture("valid/components.toml"))["dev/README.md"];
+    assert!(summary.contains("| grafana | grafana | 1 | 100m | 500m | 256Mi | 512Mi |"), "{summary}");
+}
+
+#[test]
+fn the_alb_gateway_renders_ingresses_the_controller_reads() {
+    let objects = objects("valid/gateway-alb.toml");
+    let ingress = &objects["dev/services/web/ingress-web.yaml"];
+    assert_eq!(ingress["spec"]["ingressClassName"], "alb");
+    let annotations = &ingress["metadata"]["annotations"];
+    assert_eq!(annotations["alb.ingress.kubernetes.io/scheme"], "internet-facing");
+    assert_eq!(annotations["alb.ingress.kubernetes.io/target-type"], "ip");
+    assert_eq!(annotations["alb.ingress.kubernetes.io/group.name"], "comind-ops");
+    assert_eq!(annotations["alb.ingress.kubernetes.io/listen-ports"], r#"[{"HTTP": 80}, {"HTTPS": 443}]"#);
+    assert_eq!(annotations["alb.ingress.kubernetes.io/ssl-redirect"], "443");
+    assert!(annotations["alb.ingress.kubernetes.io/certificate-arn"].as_str().unwrap().starts_with("arn:aws:acm:"));
+    // The node preset's readiness path, not the ALB's default `/`.
+    assert_eq!(annotations["alb.ingress.kubernetes.io/healthcheck-path"], "/health/ready");
+    // `/api` is evaluated before another Ingress's `/`.
+    let api = &objects["dev/services/api/ingress-api.yaml"]["metadata"]["annotations"];
+    assert_eq!(api["alb.ingress.kubernetes.io/group.order"], "-4");
+    assert_eq!(annotations["alb.ingress.kubernetes.io/group.order"], "-1");
+    // The ALB reaches the pods from the VPC, outside the cluster.
+    let policy = &objects["dev/platform/networkpolicy-comind-ops-web.yaml"];
+    assert_eq!(policy["spec"]["ingress"][0]["from"], json!([{ "ipBlock": { "cidr": "0.0.0.0/0" } }]));
+    let values = &objects["dev/apps/application-dev-aws-load-balancer-controller.yaml"]["spec"]["source"]["helm"]["valuesObject"];
+    assert_eq!(values["clusterName"], "comind-ops-production");
+    assert_eq!(values["enableCertManager"], true, "its webhook certificate would change on every render");
+    assert_eq!(
+        values["serviceAccount"]["annotations"]["eks.amazonaws.com/role-arn"],
+        "arn:aws:iam::123456789012:role/comind-ops-alb-controller"
+    );
+    let summary = &support::render(&support::fixture("valid/gateway-alb.toml"))["dev/README.md"];
+    assert!(
+        summary.contains(
+            "| aws-load-balancer-controller | aws-load-balancer-controller | 2 | 200m | 400m | 256Mi | 512Mi |"
+        ),
+        "{summary}"
+    );
+    assert!(summary.contains("cert-manager"), "a prerequisite: {summary}");
+}
+
+#[test]
+fn the_arangodb_recipe_counts_its_operator() {
+    let summary = &support::render(&support::fixture("valid/arangodb-recipe.toml"))["dev/README.md"];
+    assert!(summary.contains("| arangodb-operator | helm | 1 | 250m | 1 | 256Mi | 512Mi |"), "{summary}");
 }

@@ -29,6 +29,8 @@ const COMMENTED: &[(&str, &str, &str)] = &[
     ("linkerd-control-plane", "identityResources", "charts/linkerd-control-plane/templates/identity.yaml"),
     ("linkerd-control-plane", "proxyInjectorResources", "charts/linkerd-control-plane/templates/proxy-injector.yaml"),
     ("linkerd-control-plane", "spValidatorResources", "charts/linkerd-control-plane/templates/destination.yaml"),
+    ("grafana", "fullnameOverride", "charts/grafana/templates/_helpers.tpl, define \"grafana.fullname\""),
+    ("grafana", "service.nodePort", "charts/grafana/templates/service.yaml, when service.type is NodePort"),
 ];
 
 /// Images under `docker.io/bitnami` that are not Bitnami's catalog, so not moved to bitnamilegacy:
@@ -149,7 +151,9 @@ fn rendered(path: &std::path::Path, environment: &str) -> BTreeMap<String, Value
 
 fn applications() -> BTreeMap<String, Value> {
     let mut objects = BTreeMap::new();
-    for fixture in ["valid/components.toml", "valid/gateway-traefik.toml", "valid/gateway-nginx.toml"] {
+    for fixture in
+        ["valid/components.toml", "valid/gateway-traefik.toml", "valid/gateway-nginx.toml", "valid/gateway-alb.toml"]
+    {
         objects.extend(rendered(&support::fixture(fixture), "dev"));
     }
     objects

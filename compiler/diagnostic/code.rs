@@ -730,6 +730,19 @@ every meshed pod would be rejected.
 Fix: install linkerd-cni and say so with `[platform] mesh_cni = true` (the proxy then needs no
 capabilities), or set `pod_security = \"privileged\"` with a `reason` on the services' namespaces.";
 
+    ComponentSettingNotRead = "C006", "component-setting-not-read",
+"A component sets something its kind's chart does not read: a `node_port` on a kind whose Service
+takes none (only `grafana` does), `aws` on a kind other than `aws-load-balancer-controller`, or either on
+an external component. The setting would silently do nothing, and a NodePort would be checked but never
+opened.
+
+Example:
+    [components.postgresql]
+    kind = \"postgresql\"
+    node_port = 30432
+
+Fix: remove the setting, or use the kind that reads it; a `helm` component takes any value in `values`.";
+
     JwtWithoutConsumer = "G004", "jwt-without-consumer",
 "`[gateway] jwt` puts Kong's JWT plugin on every route, and Kong accepts only tokens that match a
 KongConsumer's JWT credential: with no consumer, every call gets 401.
@@ -741,6 +754,34 @@ Example:
 
 Fix: `jwt = { key_claim = \"iss\", consumers = [{ name = \"keycloak\", secret = \"kong-jwt-keycloak\" }] }`,
 with the secret declaring `key` (the claim's value), `algorithm` and `rsa_public_key`.";
+
+    GatewayFeatureUnsupported = "G015", "gateway-feature-unsupported",
+"The gateway is an AWS Application Load Balancer (`kind = \"alb\"`), and the platform asks of it what
+an ALB cannot do: answer CORS preflights (`cors`), verify JWTs (`jwt`), add a correlation ID
+(`correlation_id = true`), limit the rate of routes (`rate_limit`, the gateway's or a routed service's),
+or listen on NodePorts (`node_ports`). Slipway refuses rather than drop them silently. The `alb` table
+on another kind of gateway is reported too: nothing would read it.
+
+Example:
+    [gateway]
+    kind = \"alb\"
+    rate_limit = { per_minute = 60 }
+
+Fix: remove the setting (the message says what does the job instead: the services themselves, an AWS
+WAF rate-based rule, the ALB's own `X-Amzn-Trace-Id`), or use a gateway kind that does it (`kong`).";
+
+    InvalidAlbSetting = "G016", "invalid-alb-setting",
+"A setting of the ALB gateway that the AWS Load Balancer Controller would refuse: an IngressGroup name
+(`alb.group`, by default `<platform>-<environment>`) that is not at most 63 lowercase letters, digits,
+`-` and `.`, starting and ending with a letter or digit; or a `certificate_arn` entry that is not the
+ARN of an ACM certificate (or IAM server certificate).
+
+Example:
+    [gateway]
+    kind = \"alb\"
+    alb = { group = \"Shop_Public\", certificate_arn = [\"shop.example.com\"] }
+
+Fix: `alb = { group = \"shop-public\", certificate_arn = [\"arn:aws:acm:eu-west-1:123456789012:certificate/...\"] }`.";
 
     StaleOutput = "O001", "stale-output",
 "`out/` does not match a fresh render of the platform: a file is missing, changed, or was

@@ -82,6 +82,10 @@ pub(super) fn values(env: &resolved::Env, component: &resolved::Component) -> Va
             set(&mut values, https_path, port(node_port.value));
         }
     }
+    if let (Some((type_path, port_path)), Some(node_port)) = (info.service_node_port, &component.node_port) {
+        set(&mut values, type_path, json!("NodePort"));
+        set(&mut values, port_path, json!(node_port.value));
+    }
     if let Some(identity) = env
         .identity
         .as_ref()

@@ -28,7 +28,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
     let directory = format!("{}/services/{}", env.name.value, service.name.value);
     let origin = format!("services.{}", service.name.value);
     let labels = labels::common(env, &service.name, service.image_tag());
-    let rate_limit = service.rate_limit.or(gateway.rate_limit);
+    let rate_limit = service.rate_limit.as_ref().or(gateway.rate_limit.as_ref()).map(|it| it.value);
     let metadata = |name: String, annotations: BTreeMap<String, String>| meta::ObjectMeta {
         name: Some(name),
         namespace: Some(service.namespace.value.clone()),
@@ -86,6 +86,18 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
             );
             push("Ingress", &service.name, to_value(&ingress));
         }
+        GatewayKind::Alb => {
+            // Rate limits, CORS and JWT are refused by `validate` (G015, G016): an ALB does none of them.
+            let annotations = alb_annotations(&gateway.alb, service, port);
+            let ingress = ingress(
+                env,
+                service,
+                port.service_port.value,
+                ALB_CLASS,
+                metadata(service.name.value.clone(), annotations),
+            );
+            push("Ingress", &service.name, to_value(&ingress));
+        }
         GatewayKind::Traefik => {
             // Traefik limits rates with a Middleware that the routes name; `average` per `period`, with a
             // burst of the same size, is the per-minute budget of the other gateways.
@@ -134,6 +146,52 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
             push("IngressRoute", &service.name, route);
         }
     }
+}
+
+/// The IngressClass the AWS Load Balancer Controller's chart creates (`ingressClass` in its values).
+const ALB_CLASS: &str = "alb";
+const ALB: &str = "alb.ingress.kubernetes.io";
+
+/// The controller's annotations (docs/guide/ingress/annotations.md at v3.5.0, kept in
+/// `catalog/charts/aws-load-balancer-controller-3.5.0.json`): the scheme; `ip` targets, so the ALB sends
+/// to the pods themselves and a ClusterIP Service is enough; one IngressGroup, so every routed service
+/// shares one ALB, longer paths first; HTTPS with the certificates, HTTP redirected to it; and the readiness path as the
+/// health check (the ALB's default, `/`, is not a health endpoint of the presets).
+fn alb_annotations(
+    alb: &resolved::Alb,
+    service: &resolved::Service,
+    port: &resolved::Port,
+) -> BTreeMap<String, String> {
+    let scheme = match alb.scheme {
+        resolved::AlbScheme::InternetFacing => "internet-facing",
+        resolved::AlbScheme::Internal => "internal",
+    };
+    let mut annotations = BTreeMap::from([
+        (format!("{ALB}/scheme"), scheme.to_owned()),
+        (format!("{ALB}/target-type"), "ip".to_owned()),
+        (format!("{ALB}/group.name"), alb.group.value.clone()),
+    ]);
+    // One ALB evaluates every Ingress of the group, lowest order first, then by namespace and name: an
+    // Ingress whose paths are all longer goes first, so `/api` is not taken by another service's `/`.
+    let shortest = service.routes.iter().map(|route| route.path.value.len()).min().unwrap_or(1).min(1000);
+    annotations.insert(format!("{ALB}/group.order"), format!("-{shortest}"));
+    if alb.certificate_arns.is_empty() {
+        annotations.insert(format!("{ALB}/listen-ports"), r#"[{"HTTP": 80}]"#.to_owned());
+    } else {
+        annotations.insert(format!("{ALB}/listen-ports"), r#"[{"HTTP": 80}, {"HTTPS": 443}]"#.to_owned());
+        let arns: Vec<&str> = alb.certificate_arns.iter().map(|it| it.value.as_str()).collect();
+        annotations.insert(format!("{ALB}/certificate-arn"), arns.join(","));
+        annotations.insert(format!("{ALB}/ssl-redirect"), "443".to_owned());
+    }
+    if let Some(resolved::Probe { action: resolved::ProbeAction::Http { path, port: probed }, .. }) = &service.readiness
+        && match &probed.value {
+            resolved::PortRef::Name(name) => *name == port.name.value,
+            resolved::PortRef::Number(number) => *number == port.port.value,
+        }
+    {
+        annotations.insert(format!("{ALB}/healthcheck-path"), path.clone());
+    }
+    annotations
 }
 
 fn ingress(

@@ -168,7 +168,18 @@ fn service_policy(
     let own_pods = selector(labels::selector(env, &service.name));
     let mut ingress = Vec::new();
     if !service.ports.is_empty() {
-        if let Some(gateway) = gateway_namespace(env).filter(|_| !service.routes.is_empty()) {
+        let alb = env.gateway.as_ref().is_some_and(|gateway| gateway.kind.value == resolved::GatewayKind::Alb);
+        if alb && !service.routes.is_empty() {
+            // An ALB sends to the pods' addresses (`target-type: ip`) from its own addresses in the VPC,
+            // outside the cluster: only an address block can allow it.
+            ingress.push(networking::NetworkPolicyIngressRule {
+                from: Some(vec![networking::NetworkPolicyPeer {
+                    ip_block: Some(networking::IPBlock { cidr: "0.0.0.0/0".to_owned(), except: None }),
+                    ..networking::NetworkPolicyPeer::default()
+                }]),
+                ports: Some(service_ports(service)),
+            });
+        } else if let Some(gateway) = gateway_namespace(env).filter(|_| !service.routes.is_empty()) {
             ingress.push(networking::NetworkPolicyIngressRule {
                 from: Some(vec![peer(Some(gateway), None)]),
                 ports: Some(service_ports(service)),

@@ -304,8 +304,11 @@ fn routes(env: &resolved::Env) -> String {
     for service in env.services.values() {
         for route in &service.routes {
             let host = env.route_host(route).map_or("*", |host| host.value.as_str());
-            let limit =
-                service.rate_limit.or(gateway.rate_limit).map_or_else(|| "-".to_owned(), |it| format!("{it}/min"));
+            let limit = service
+                .rate_limit
+                .as_ref()
+                .or(gateway.rate_limit.as_ref())
+                .map_or_else(|| "-".to_owned(), |it| format!("{}/min", it.value));
             rows.push(format!("| {host} | `{}` | {} | {limit} |", route.path.value, service.name.value));
         }
     }

@@ -113,11 +113,13 @@ merge_fields! {
     }
     model::Autoscale { min, max, cpu, memory }
     model::Component {
-        kind, chart, namespace, replicas, resources, storage, databases, credentials, uses, secrets, port, values, external, addresses, enabled,
+        kind, chart, namespace, replicas, resources, storage, databases, credentials, uses, secrets, port, values, external, addresses, enabled, node_port, aws,
     }
     model::Chart { repo, name, version }
     model::External { host, port }
-    model::Gateway { kind, component, host, node_ports, cors, jwt, correlation_id, rate_limit }
+    model::Gateway { kind, component, host, node_ports, cors, jwt, correlation_id, rate_limit, alb }
+    model::Alb { scheme, group, certificate_arn }
+    model::Aws { cluster_name, region, vpc_id, role_arn }
     model::NodePorts { http, https }
     model::Cors { origins, methods, headers, exposed_headers, credentials, max_age }
     model::Jwt { key_claim, consumers }

@@ -232,9 +232,10 @@ impl Ctx<'_> {
         // An incomplete `[gateway]` or `[identity]` is an error, not a table silently skipped.
         let gateway = gateway.and_then(|gateway| {
             if gateway.kind.is_none() {
-                self.missing_in_table("gateway", "kind", "`kind = \"kong\"` (or `traefik`, `nginx`)");
+                self.missing_in_table("gateway", "kind", "`kind = \"kong\"` (or `traefik`, `nginx`, `alb`)");
             }
-            resolve_gateway(gateway, &components)
+            let default_group = format!("{}-{}", platform.platform.name.value, self.environment.value);
+            resolve_gateway(gateway, &components, default_group)
         });
         let mut identity = platform.identity.clone();
         identity.merge(overlay.identity.clone());
@@ -496,6 +497,8 @@ impl Ctx<'_> {
             external,
             shared: false,
             overridden_at: None,
+            node_port: spec.node_port,
+            aws: spec.aws,
             kind,
             name: name.clone(),
         })
@@ -540,7 +543,7 @@ impl Ctx<'_> {
             replicas: spec.replicas.unwrap_or_else(|| Spanned::new(1, name.span)),
             uses: spec.uses.unwrap_or_default().into_iter().map(|entry| dependency(entry, self.source)).collect(),
             references: Vec::new(),
-            rate_limit: spec.rate_limit.and_then(|it| it.per_minute).map(|it| it.value),
+            rate_limit: spec.rate_limit.and_then(|it| it.per_minute),
             reload_on_secret_change: spec.reload_on_secret_change.unwrap_or(false),
             metrics: spec.metrics.map(|metrics| resolved::Metrics {
                 port: metrics.port.unwrap_or_else(|| {
@@ -757,17 +760,19 @@ fn provider(
 fn resolve_gateway(
     gateway: model::Gateway,
     components: &BTreeMap<String, resolved::Component>,
+    default_group: String,
 ) -> Option<resolved::Gateway> {
     let kind = gateway.kind?;
     let provider_kind = match kind.value {
         model::GatewayKind::Kong => model::ComponentKind::Kong,
         model::GatewayKind::Traefik => model::ComponentKind::Traefik,
         model::GatewayKind::Nginx => model::ComponentKind::IngressNginx,
+        model::GatewayKind::Alb => model::ComponentKind::AwsLoadBalancerController,
     };
+    let alb = gateway.alb.unwrap_or_default();
     let node_ports = gateway.node_ports.unwrap_or_default();
     Some(resolved::Gateway {
         component: provider(gateway.component, components, &[provider_kind]),
-        kind,
         host: gateway.host,
         node_ports: (node_ports.http, node_ports.https),
         cors: gateway.cors,
@@ -778,8 +783,21 @@ fn resolve_gateway(
             .map(|consumer| (consumer.name.clone(), consumer.secret.clone()))
             .collect(),
         jwt_key_claim: gateway.jwt.map(|jwt| jwt.key_claim.unwrap_or_else(|| "kid".to_owned())),
-        correlation_id: gateway.correlation_id.unwrap_or(true),
-        rate_limit: gateway.rate_limit.and_then(|it| it.per_minute).map(|it| it.value),
+        // An ALB adds its own trace header (`X-Amzn-Trace-Id`) and cannot add another.
+        correlation_id: gateway.correlation_id.unwrap_or(kind.value != model::GatewayKind::Alb),
+        rate_limit: gateway.rate_limit.and_then(|it| it.per_minute),
+        alb: resolved::Alb {
+            written: alb.scheme.as_ref().map(|it| it.span).or(alb.group.as_ref().map(|it| it.span)).or(alb
+                .certificate_arn
+                .iter()
+                .flatten()
+                .next()
+                .map(|it| it.span)),
+            scheme: alb.scheme.map_or(model::AlbScheme::InternetFacing, |it| it.value),
+            group: alb.group.unwrap_or_else(|| Spanned::from(default_group)),
+            certificate_arns: alb.certificate_arn.unwrap_or_default(),
+        },
+        kind,
     })
 }
 

@@ -18,6 +18,9 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         replicas(component, &info, diagnostics);
         incomplete(env, component, diagnostics);
     }
+    for component in env.components.values() {
+        not_read(component, diagnostics);
+    }
     mesh(env, diagnostics);
     jwt(env, diagnostics);
 }
@@ -181,6 +184,57 @@ fn incomplete(env: &resolved::Env, component: &resolved::Component, diagnostics:
             )
             .with_label(component.addresses[0].span, "nothing would use these")
             .with_help("remove `addresses`"),
+        );
+    }
+}
+
+/// A `node_port` on a kind whose chart's Service takes none, and `aws` on any kind but the AWS Load
+/// Balancer Controller: settings nothing would read (C006). The controller without its cluster's name
+/// is a chart that refuses to render (C004).
+fn not_read(component: &resolved::Component, diagnostics: &mut Vec<Diagnostic>) {
+    let kind = component.kind.value;
+    let external = component.external.is_some();
+    if let Some(node_port) = &component.node_port
+        && (external || catalog::kind_info(kind).service_node_port.is_none())
+    {
+        let why = if external {
+            "an external component has no Service of its own to open".to_owned()
+        } else {
+            format!("the {} chart's Service takes no NodePort from Slipway", kind.as_str())
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ComponentSettingNotRead,
+                format!("`node_port` of component `{}` would open nothing", component.name.value),
+            )
+            .with_label(node_port.span, why)
+            .with_secondary(component.kind.span, format!("kind `{}`", kind.as_str()))
+            .with_help("remove `node_port` (only `grafana` takes one), or set the chart's Service in `values`"),
+        );
+    }
+    let is_controller = kind == ComponentKind::AwsLoadBalancerController && !external;
+    let aws_span = component.aws.as_ref().and_then(|aws| {
+        [&aws.cluster_name, &aws.region, &aws.vpc_id, &aws.role_arn].into_iter().flatten().next().map(|it| it.span)
+    });
+    if let Some(span) = aws_span.filter(|_| !is_controller) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ComponentSettingNotRead,
+                format!("`aws` of component `{}` would configure nothing", component.name.value),
+            )
+            .with_label(span, "only the `aws-load-balancer-controller` kind reads `aws`")
+            .with_secondary(component.kind.span, format!("kind `{}`", kind.as_str()))
+            .with_help("remove `aws`"),
+        );
+    }
+    if is_controller && component.aws.as_ref().and_then(|aws| aws.cluster_name.as_ref()).is_none() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::IncompleteComponent,
+                format!("AWS Load Balancer Controller `{}` does not name its cluster", component.name.value),
+            )
+            .with_label(component.name.span, "its chart refuses to render without `clusterName`")
+            .with_help("add `aws = { cluster_name = \"...\" }`, with `region`, `vpc_id` and `role_arn` (IRSA)"),
         );
     }
 }

@@ -1,6 +1,7 @@
 //! Validate: takes the `resolved::Env` of every environment, gives every problem found in them as
 //! diagnostics. It never stops at the first problem; one file per family of checks.
 
+mod alb;
 mod autoscale;
 mod budget;
 mod clusters;
@@ -59,6 +60,7 @@ fn validate_env(facts: &Facts<'_>) -> Vec<Diagnostic> {
     secrets::check(facts, &mut diagnostics);
     ports::check(env, &mut diagnostics);
     routes::check(env, &mut diagnostics);
+    alb::check(env, &mut diagnostics);
     autoscale::check(env, &mut diagnostics);
     budget::check(facts, &mut diagnostics);
     components::check(env, &mut diagnostics);

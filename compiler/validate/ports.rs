@@ -20,7 +20,16 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         container_ports(service, diagnostics);
         probes(service, diagnostics);
     }
-    for (owner, node_port) in gateway_ports.map(|port| ("the gateway", port)).chain(service_ports) {
+    // A component's own NodePort (Grafana's), when its chart takes one (`validate::components` reports it
+    // on any other kind).
+    let component_ports =
+        env.components.values().filter(|component| component.external.is_none()).filter_map(|component| {
+            crate::catalog::kind_info(component.kind.value).service_node_port?;
+            component.node_port.as_ref().map(|port| (component.name.value.as_str(), port))
+        });
+    for (owner, node_port) in
+        gateway_ports.map(|port| ("the gateway", port)).chain(service_ports).chain(component_ports)
+    {
         {
             if !NODE_PORTS.contains(&node_port.value) {
                 diagnostics.push(
