@@ -340,3 +340,50 @@ fn a_remote_key_names_the_environment_it_is_rendered_for() {
         assert!(secret.contains(&format!("key: shop/{environment}/api-db\n")), "{secret}");
     }
 }
+
+/// `env_from` of a whole synced secret: `envFrom.secretRef`, every key of the secret used, the reader
+/// synced after the secret, and restarted by Reloader when the secret says so.
+#[test]
+fn env_from_a_whole_synced_secret() {
+    let text = r#"[platform]
+name = "shop"
+repo = "https://git.example.com/shop/gitops.git"
+
+[secret_stores.vault]
+provider = "vault"
+
+[secrets.orders-db]
+backend = "external-secrets"
+store = "vault"
+remote = "shop/orders/db"
+keys = ["DATABASE_URL", "DATABASE_PASSWORD"]
+reload = true
+
+[services.orders]
+image = "registry.example.com/shop/orders:1.0.0"
+runtime = "node"
+namespace = "shop"
+env_from = [{ secret = "orders-db" }]
+
+[environments.dev]
+"#;
+    let source = slipway::source::SourceFile::new("platform.toml", text);
+    let platform = slipway::load::parse(&source).unwrap();
+    let (compiled, observed) =
+        slipway::compile_observed(&platform, &source, &slipway::load::Attachments::default(), |facts| {
+            let readers = facts.secret_readers.get("orders-db").cloned().unwrap_or_default();
+            let readers: Vec<String> = readers.iter().map(|(name, namespace)| format!("{name}@{namespace}")).collect();
+            (readers, facts.waves.secrets, facts.waves.by_name["orders"])
+        });
+    assert!(compiled.diagnostics.is_empty(), "no key is unused: {:#?}", compiled.diagnostics);
+    let (readers, secrets_wave, orders_wave) = &observed[0];
+    assert_eq!(readers, &["orders@shop"]);
+    assert!(secrets_wave.is_some_and(|wave| wave < *orders_wave), "{secrets_wave:?} before {orders_wave}");
+    let files = compiled.files.unwrap();
+    let deployment = &files["dev/services/orders/deployment-orders.yaml"];
+    assert!(deployment.contains("reloader.stakater.com/auto: \"true\""), "{deployment}");
+    let container = deployment.split("containers:").nth(1).unwrap();
+    let env_from = container.split("image:").next().unwrap();
+    support::settings().bind(|| insta::assert_snapshot!("env_from_secret_ref", env_from));
+    assert!(files.contains_key("dev/secrets/externalsecret-shop-orders-db.yaml"));
+}

@@ -96,6 +96,35 @@ Example:
 
 Fix: `memory = \"512Mi\"`.";
 
+    ServiceGroup = "P008", "service-group",
+"A service names a `group` that `[defaults.groups]` does not declare (in the base platform or in the
+environment's `defaults`), or `group` is written in `[defaults.service]` or a group, where it would
+mean nothing: each service chooses its group.
+
+Example:
+    [defaults.groups.frontend]
+    env.API_URL = \"https://api.example.com\"
+
+    [services.web]
+    group = \"frontends\"
+
+Fix: name a declared group (`group = \"frontend\"`), or declare it.";
+
+    UnsetNotInherited = "P009", "unset-not-inherited",
+"An `unset` entry names a key, or an entry of `env`, `config`, `pod_annotations`, `pod_labels` or
+`node_selector`, that the table does not inherit: from `[defaults.service]` for a group, from the
+defaults and its group for a service, from the service for its environment overlay. It is most
+often a typo, which would otherwise leave the setting inherited.
+
+Example:
+    [defaults.service]
+    env.DB_PASSWORD = { secret = \"db\", key = \"password\" }
+
+    [services.web]
+    unset = [\"env.DB_PASWORD\"]
+
+Fix: name what is inherited (`unset = [\"env.DB_PASSWORD\"]`), or remove the entry.";
+
     InvalidName = "N001", "invalid-name",
 "A name is not a valid DNS-1123 label: at most 63 lowercase letters, digits and `-`, starting
 and ending with a letter or digit. Services, secrets, namespaces (ArgoCD's too), environments and the

@@ -94,6 +94,55 @@ impl Ctx<'_> {
         }
     }
 
+    /// Applies one layer of service settings over what `base` inherited: first its `unset` (each must name
+    /// something inherited), then its own settings, deep-merged.
+    fn inherit(&mut self, base: &mut model::ServiceSpec, mut layer: model::ServiceSpec) {
+        for path in layer.unset.take().unwrap_or_default() {
+            if merge::unset(base, &path.value) {
+                continue;
+            }
+            let inherited = merge::inherited(base);
+            let help = did_you_mean(&path.value.to_string(), inherited.iter().map(String::as_str)).unwrap_or_else(|| {
+                if inherited.is_empty() {
+                    "this table inherits nothing; remove the `unset` entry".to_owned()
+                } else {
+                    let names: Vec<String> = inherited.iter().take(12).map(|it| format!("`{it}`")).collect();
+                    format!("what this table inherits: {}", names.join(", "))
+                }
+            });
+            self.report(
+                Diagnostic::error(
+                    Code::UnsetNotInherited,
+                    format!("`unset` names `{}`, which is not inherited here", path.value),
+                )
+                .with_label(path.span, "nothing inherited to unset")
+                .with_help(help),
+            );
+        }
+        base.merge(layer);
+    }
+
+    /// `group` is the service's to choose: in `[defaults.service]` or a group it would mean nothing.
+    fn not_a_service_key(&mut self, layer: &model::ServiceSpec) {
+        if let Some(group) = &layer.group {
+            self.report(
+                Diagnostic::error(Code::ServiceGroup, "`group` is chosen by each service, not by defaults")
+                    .with_label(group.span, "defaults cannot name a group")
+                    .with_help("write `group = \"...\"` in the services that belong to the group"),
+            );
+        }
+    }
+
+    fn unknown_group(&mut self, group: &Spanned<String>, groups: &BTreeMap<&str, model::ServiceSpec>) {
+        let help = did_you_mean(group, groups.keys().copied())
+            .unwrap_or_else(|| format!("declare it: `[defaults.groups.{}]`, with the settings its services share", group.value));
+        self.report(
+            Diagnostic::error(Code::ServiceGroup, format!("group `{}` is not declared", group.value))
+                .with_label(group.span, "not declared in [defaults.groups]")
+                .with_help(help),
+        );
+    }
+
     fn resolve_env(&mut self, overlay: &model::Environment) -> resolved::Env {
         let platform = self.platform;
         self.unknown_overrides(overlay.services.keys(), &platform.services, "service", "[services]");
@@ -113,9 +162,19 @@ impl Ctx<'_> {
         if let Some(overlay) = &overlay.argocd {
             argocd.merge(overlay.clone());
         }
-        let mut defaults = platform.defaults.service.clone().unwrap_or_default();
-        if let Some(overlay) = overlay.defaults.as_ref().and_then(|it| it.service.clone()) {
-            defaults.merge(overlay);
+        // Defaults, then the environment's defaults; then each group's settings over them.
+        let mut defaults = model::ServiceSpec::default();
+        let env_defaults = overlay.defaults.clone().unwrap_or_default();
+        for layer in [platform.defaults.service.clone(), env_defaults.service].into_iter().flatten() {
+            self.not_a_service_key(&layer);
+            self.inherit(&mut defaults, layer);
+        }
+        let mut groups: BTreeMap<&str, model::ServiceSpec> = BTreeMap::new();
+        let group_layers = platform.defaults.groups.iter().flatten().chain(env_defaults.groups.iter().flatten());
+        for (name, layer) in group_layers {
+            self.not_a_service_key(layer);
+            let group = groups.entry(name.value.as_str()).or_insert_with(|| defaults.clone());
+            self.inherit(group, layer.clone());
         }
 
         let mut components = BTreeMap::new();
@@ -170,10 +229,21 @@ impl Ctx<'_> {
         let mut services = BTreeMap::new();
         let mut incomplete = std::collections::BTreeSet::new();
         for (name, spec) in &platform.services {
-            let mut merged = defaults.clone();
-            merged.merge(spec.clone());
-            if let Some(overlay) = overlay.services.get(name.value.as_str()) {
-                merged.merge(overlay.clone());
+            let service_overlay = overlay.services.get(name.value.as_str());
+            let group = service_overlay.and_then(|it| it.group.as_ref()).or(spec.group.as_ref());
+            let mut merged = match group {
+                Some(group) => match groups.get(group.value.as_str()) {
+                    Some(settings) => settings.clone(),
+                    None => {
+                        self.unknown_group(group, &groups);
+                        defaults.clone()
+                    }
+                },
+                None => defaults.clone(),
+            };
+            self.inherit(&mut merged, spec.clone());
+            if let Some(overlay) = service_overlay {
+                self.inherit(&mut merged, overlay.clone());
             }
             match self.resolve_service(name, merged) {
                 Some(service) => {
