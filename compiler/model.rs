@@ -133,8 +133,12 @@ pub struct Defaults {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Secret {
-    /// The keys the secret holds; references to other keys are errors.
-    pub keys: Vec<Spanned<String>>,
+    /// The keys the secret holds; references to other keys are errors. Required, unless `objects` gives them.
+    pub keys: Option<Vec<Spanned<String>>>,
+    /// external-secrets and aws-secrets-manager: a secret made of several remote secrets, each with the
+    /// Kubernetes keys it gives. Takes the place of `keys`, `remote` and `properties` (in an environment's
+    /// overlay too: setting one side drops the other).
+    pub objects: Option<Vec<RemoteObject>>,
     pub description: Option<String>,
     /// How the secret reaches the cluster (default `existing`: created outside Slipway).
     pub backend: Option<Spanned<Backend>>,
@@ -157,6 +161,18 @@ pub struct Secret {
     pub role_arn: Option<String>,
     /// Restart the pods that use the secret when it changes (the Reloader annotation).
     pub reload: Option<bool>,
+}
+
+/// One remote secret of those a secret is made of.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteObject {
+    /// The remote key (external-secrets) or the AWS secret's name (aws-secrets-manager);
+    /// `${environment.name}` and `${platform.name}` are expanded.
+    pub remote: Spanned<String>,
+    /// Each Kubernetes key this remote secret gives, and the property of the remote secret (its JSON field,
+    /// for AWS) it comes from: `{ DB_PASSWORD = "password" }`.
+    pub keys: IndexMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -224,6 +240,10 @@ pub struct Environment {
     pub cluster: Option<Cluster>,
     pub argocd: Option<ArgoCd>,
     pub defaults: Option<Defaults>,
+    /// The environment's own settings of declared secrets (each replaces the base's: `backend`, `store`,
+    /// `remote`, `keys`, `objects`...), or a secret this environment alone has, with its `keys` or `objects`.
+    #[serde(default)]
+    pub secrets: IndexMap<Spanned<String>, Secret>,
     #[serde(default)]
     pub services: IndexMap<Spanned<String>, ServiceSpec>,
     #[serde(default)]
@@ -494,10 +514,38 @@ pub struct ServiceSpec {
 /// What `unset` accepts: every key of `ServiceSpec` but `group` and `unset`, then `<table>.<entry>` for
 /// each table one entry of which may be dropped.
 const UNSET_PATTERNS: &[&str] = &[
-    "image", "runtime", "namespace", "replicas", "uses", "routes", "rate_limit", "reload_on_secret_change", "metrics",
-    "ports", "command", "args", "env", "env_from", "config", "resources", "liveness", "readiness", "startup",
-    "autoscale", "security", "service_account", "pod_annotations", "pod_labels", "node_selector", "tolerations",
-    "egress", "image_pull_secrets", "env.<NAME>", "config.<KEY>", "pod_annotations.<KEY>", "pod_labels.<KEY>",
+    "image",
+    "runtime",
+    "namespace",
+    "replicas",
+    "uses",
+    "routes",
+    "rate_limit",
+    "reload_on_secret_change",
+    "metrics",
+    "ports",
+    "command",
+    "args",
+    "env",
+    "env_from",
+    "config",
+    "resources",
+    "liveness",
+    "readiness",
+    "startup",
+    "autoscale",
+    "security",
+    "service_account",
+    "pod_annotations",
+    "pod_labels",
+    "node_selector",
+    "tolerations",
+    "egress",
+    "image_pull_secrets",
+    "env.<NAME>",
+    "config.<KEY>",
+    "pod_annotations.<KEY>",
+    "pod_labels.<KEY>",
     "node_selector.<KEY>",
 ];
 

@@ -85,9 +85,10 @@ fn services_inherit_defaults_then_their_group_then_their_own_then_the_environmen
         [("LOG_LEVEL", "warn".to_owned()), ("API_URL", "https://api.shop.example.com".to_owned())],
         "the frontend group drops the database password; the service's own value wins"
     );
-    assert_eq!(web.pod_labels.iter().map(|(k, v)| (k.value.as_str(), v.value.as_str())).collect::<Vec<_>>(), [(
-        "team", "web"
-    )]);
+    assert_eq!(
+        web.pod_labels.iter().map(|(k, v)| (k.value.as_str(), v.value.as_str())).collect::<Vec<_>>(),
+        [("team", "web")]
+    );
 
     let orders = &dev.services["orders"];
     assert_eq!(orders.replicas.value, 1, "the environment's settings of the group over the group's");

@@ -372,9 +372,9 @@ Fix: declare the store:
     provider = \"vault\"";
 
     SealedSecretMismatch = "S007", "sealed-secret-mismatch",
-"The SealedSecret file of a `sealed-secrets` secret (`platform/secrets/<name>.yaml`, as written by
-`kubeseal --format json`) is missing, is not a SealedSecret, is for another name, or does not carry
-exactly the declared keys.
+"The SealedSecret file of a `sealed-secrets` secret (`platform/secrets/<env>/<name>.yaml` for one
+environment, else `platform/secrets/<name>.yaml`, as written by `kubeseal --format json`) is missing, is
+not a SealedSecret, is for another name, or does not carry exactly the declared keys.
 
 Fix: seal the secret again with the declared name and keys:
     kubectl create secret generic <name> --dry-run=client -o json --from-literal=... |
@@ -407,6 +407,42 @@ Example:
 
 Fix: remove the field (and rotate the secret: it has been committed), or seal it again from the
 plain Secret with `kubeseal --format json`, which writes only `spec.encryptedData`.";
+
+    SecretObjects = "S011", "secret-objects",
+"A secret made of several remote secrets (`objects`) also writes `keys` or `remote` in the same
+table, or has an object that gives no key. `objects` takes the place of `keys`, `remote` and
+`properties`: each object names its remote secret and the Kubernetes keys it gives.
+
+Example:
+    [secrets.orders]
+    backend = \"aws-secrets-manager\"
+    keys = [\"DB_PASSWORD\"]
+    objects = [{ remote = \"prod/orders/db\", keys = { DB_PASSWORD = \"password\" } }]
+
+Fix: remove `keys` (and `remote`, `properties`); the objects' keys are the secret's keys.";
+
+    ObjectsNotRemote = "S012", "objects-not-remote",
+"A secret whose backend reads no remote store (`sealed-secrets`, `existing`) is made of `objects`.
+Only `external-secrets` and `aws-secrets-manager` read remote secrets.
+
+Example:
+    [secrets.orders]
+    backend = \"sealed-secrets\"
+    objects = [{ remote = \"orders/db\", keys = { DB_PASSWORD = \"password\" } }]
+
+Fix: use `keys` with this backend, or a backend that reads the remote store.";
+
+    DuplicateObjectKey = "S013", "duplicate-object-key",
+"Two objects of one secret give the same Kubernetes key, or read the same remote secret. The synced
+Secret can hold a key once, and the AWS provider refuses two objects of one name.
+
+Example:
+    objects = [
+      { remote = \"orders/db\", keys = { PASSWORD = \"password\" } },
+      { remote = \"orders/kafka\", keys = { PASSWORD = \"password\" } },
+    ]
+
+Fix: give each key its own name (`DB_PASSWORD`, `KAFKA_PASSWORD`), and each remote secret one object.";
 
     DuplicateContainerPort = "X001", "duplicate-container-port",
 "Two ports of one service use the same container port number (and protocol).

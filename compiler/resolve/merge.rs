@@ -34,7 +34,48 @@ macro_rules! replace {
     };
 }
 
-replace!(bool, u32, i64, String, model::PortRef, model::Route, model::SecretKey);
+replace!(bool, u32, i64, String, model::PortRef, model::Route, model::SecretKey, model::RemoteObject);
+
+/// A secret's overlay replaces each setting it writes; `objects` and the settings of one remote secret
+/// (`keys`, `remote`, `properties`) stand for each other, so writing one side drops the other.
+impl Merge for model::Secret {
+    fn merge(&mut self, overlay: Self) {
+        if overlay.objects.is_some() {
+            self.keys = None;
+            self.remote = None;
+            self.properties = None;
+        }
+        if overlay.keys.is_some() || overlay.remote.is_some() || overlay.properties.is_some() {
+            self.objects = None;
+        }
+        let model::Secret {
+            keys,
+            objects,
+            description,
+            backend,
+            store,
+            remote,
+            refresh,
+            properties,
+            region,
+            mount_path,
+            role_arn,
+            reload,
+        } = overlay;
+        self.keys.merge(keys);
+        self.objects.merge(objects);
+        self.description.merge(description);
+        self.backend.merge(backend);
+        self.store.merge(store);
+        self.remote.merge(remote);
+        self.refresh.merge(refresh);
+        self.properties.merge(properties);
+        self.region.merge(region);
+        self.mount_path.merge(mount_path);
+        self.role_arn.merge(role_arn);
+        self.reload.merge(reload);
+    }
+}
 
 /// Free-form chart values and realm settings merge like the rest of the file: tables by key.
 impl Merge for serde_json::Map<String, serde_json::Value> {
