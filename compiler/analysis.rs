@@ -144,7 +144,8 @@ fn waves<'a>(
         let wave = if is_front(component) { level.max(back_max.map_or(base, |max| max + 1)) } else { level };
         by_name.insert(component.name.value.as_str(), wave);
     }
-    let service_base = by_name.values().copied().max().map_or(base.max(WAVE_SERVICES), |max| max + 1);
+    // After the secrets too: when the only components are the operators, they end before the secrets.
+    let service_base = by_name.values().copied().max().map_or(base.max(WAVE_SERVICES), |max| (max + 1).max(base));
     for service in env.services.values() {
         by_name.insert(service.name.value.as_str(), service_base + depth[service.name.value.as_str()]);
     }

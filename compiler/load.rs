@@ -78,18 +78,50 @@ fn from_bytes(path: String, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
     }
 }
 
+/// A SealedSecret file: its path as shown to the user, and its text or why it could not be read.
+pub type SealedFile = (String, Result<String, String>);
+
 /// Files the platform refers to besides itself: the encrypted SealedSecrets in `secrets/` beside it.
 #[derive(Debug, Clone, Default)]
 pub struct Attachments {
-    /// By secret name: the file's path as shown to the user, and its text or why it could not be read.
+    /// By secret name, the file every environment shares (`secrets/<name>.yaml`): the file's path as shown
+    /// to the user, and its text or why it could not be read (`NO_FILE` when there is none).
     pub sealed_secrets: BTreeMap<String, (String, Result<String, String>)>,
+    /// By environment, then secret name, the environment's own file (`secrets/<env>/<name>.yaml`), which
+    /// takes the place of the shared one there.
+    pub sealed_by_environment: BTreeMap<String, BTreeMap<String, SealedFile>>,
 }
 
-/// Reads the SealedSecret file of every `sealed-secrets` secret: `<platform dir>/secrets/<name>.yaml`.
+/// Why a SealedSecret file was not read when there is no such file.
+pub const NO_FILE: &str = "there is no such file";
+
+impl Attachments {
+    /// The SealedSecret file of secret `name` in `environment`, looked up in this order: the environment's
+    /// own `secrets/<env>/<name>.yaml`, then the shared `secrets/<name>.yaml`. Neither is an error that
+    /// names both.
+    pub fn sealed_secret(&self, environment: &str, name: &str) -> (String, Result<String, String>) {
+        let own = self.sealed_by_environment.get(environment).and_then(|files| files.get(name));
+        let shared = self.sealed_secrets.get(name);
+        let exists = |file: &&(String, Result<String, String>)| file.1.as_ref().err().is_none_or(|why| why != NO_FILE);
+        if let Some(file) = own.filter(exists).or(shared.filter(exists)) {
+            return file.clone();
+        }
+        let paths: Vec<String> = own.into_iter().chain(shared).map(|(path, _)| format!("`{path}`")).collect();
+        let path = shared.or(own).map_or_else(|| format!("secrets/{name}.yaml"), |(path, _)| path.clone());
+        let why = match paths.as_slice() {
+            [own, shared] => format!("has no file for environment `{environment}`: neither {own} nor {shared} exists"),
+            _ => format!("has no file for environment `{environment}`"),
+        };
+        (path, Err(why))
+    }
+}
+
+/// Reads the SealedSecret files of every secret that is `sealed-secrets` in some environment: the shared
+/// `<platform dir>/secrets/<name>.yaml`, and each such environment's own `secrets/<env>/<name>.yaml`.
 ///
-/// Nothing outside `secrets/` is ever read: a secret whose name is not a DNS-1123 label (such as
-/// `../../x`, which the names check reports) gets no file at all, and a file that is a symbolic link, a
-/// FIFO or anything but a regular file is not opened.
+/// Nothing outside `secrets/` is ever read: a secret or environment whose name is not a DNS-1123 label
+/// (such as `../../x`, which the names check reports) gets no file at all, and a file that is a symbolic
+/// link, a FIFO or anything but a regular file is not opened.
 pub fn read_attachments(platform_path: &Path, platform: &model::Platform) -> Attachments {
     attachments_with(platform_path, platform, read_regular)
 }
@@ -99,36 +131,79 @@ pub fn read_attachments(platform_path: &Path, platform: &model::Platform) -> Att
 /// `is_safe_revision`.
 pub fn read_attachments_at(platform_path: &Path, revision: &str, platform: &model::Platform) -> Attachments {
     let safe = is_safe_revision(revision);
+    // Read from the platform's directory, which exists: an environment's directory of files may not.
+    let directory = platform_path.parent().filter(|it| !it.as_os_str().is_empty()).unwrap_or(Path::new("."));
     attachments_with(platform_path, platform, |path| {
         if !safe {
             return Err(format!("`{}` is not a revision slipway reads", revision.escape_debug()));
         }
-        git_show(path, revision).map_err(|error| error.to_string())
+        let relative = path.strip_prefix(directory).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        match git_show_in(directory, &relative, revision) {
+            Err(RevisionError::Unreadable(message))
+                if message.contains("does not exist") || message.contains("but not in") =>
+            {
+                Err(NO_FILE.to_owned())
+            }
+            other => other.map_err(|error| error.to_string()),
+        }
     })
 }
 
-/// The SealedSecret files of `platform`, each read with `read` from `<platform dir>/secrets/<name>.yaml`.
+/// The SealedSecret files of `platform`, each read with `read` (which gives `NO_FILE` for a file that is
+/// not there).
 fn attachments_with(
     platform_path: &Path,
     platform: &model::Platform,
     read: impl Fn(&Path) -> Result<String, String>,
 ) -> Attachments {
     let directory = platform_path.parent().unwrap_or(Path::new("")).join("secrets");
-    let sealed_secrets = platform
-        .secrets
-        .iter()
-        .filter(|(_, secret)| secret.backend.as_ref().is_some_and(|it| it.value == model::Backend::SealedSecrets))
-        .map(|(name, _)| {
-            if !is_dns_label(&name.value) {
-                let why = "its name is not a DNS-1123 label, so no file is read for it".to_owned();
-                return (name.value.clone(), (directory.display().to_string(), Err(why)));
+    let sealed = |secret: Option<&model::Secret>| {
+        secret.and_then(|it| it.backend.as_ref()).map(|it| it.value == model::Backend::SealedSecrets)
+    };
+    let mut attachments = Attachments::default();
+    for (environment, overlay) in &platform.environments {
+        let names =
+            platform.secrets.keys().chain(overlay.secrets.keys().filter(|it| !platform.secrets.contains_key(*it)));
+        for name in names {
+            let here = sealed(overlay.secrets.get(name.value.as_str()))
+                .or(sealed(platform.secrets.get(name.value.as_str())))
+                .unwrap_or(false);
+            if !here {
+                continue;
             }
-            let path = directory.join(format!("{}.yaml", name.value));
-            let text = read(&path);
-            (name.value.clone(), (path.display().to_string(), text))
-        })
-        .collect();
-    Attachments { sealed_secrets }
+            let file = sealed_file(&directory, None, &name.value, &read);
+            attachments.sealed_secrets.entry(name.value.clone()).or_insert(file);
+            if is_dns_label(&environment.value) && is_dns_label(&name.value) {
+                let own = sealed_file(&directory, Some(&environment.value), &name.value, &read);
+                attachments
+                    .sealed_by_environment
+                    .entry(environment.value.clone())
+                    .or_default()
+                    .insert(name.value.clone(), own);
+            }
+        }
+    }
+    attachments
+}
+
+/// Reads one SealedSecret file: `secrets/<env>/<name>.yaml` for an environment's own, or
+/// `secrets/<name>.yaml`. The one place that knows where the files are and how they are named.
+fn sealed_file(
+    directory: &Path,
+    environment: Option<&str>,
+    name: &str,
+    read: &impl Fn(&Path) -> Result<String, String>,
+) -> (String, Result<String, String>) {
+    if !is_dns_label(name) {
+        let why = "its name is not a DNS-1123 label, so no file is read for it".to_owned();
+        return (directory.display().to_string(), Err(why));
+    }
+    let path = match environment {
+        Some(environment) => directory.join(environment).join(format!("{name}.yaml")),
+        None => directory.join(format!("{name}.yaml")),
+    };
+    let text = read(&path);
+    (path.display().to_string(), text)
 }
 
 /// A DNS-1123 label: 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit.
@@ -138,7 +213,10 @@ fn is_dns_label(name: &str) -> bool {
 
 /// The text of a regular file, never through a symbolic link (it could point anywhere).
 fn read_regular(path: &Path) -> Result<String, String> {
-    let metadata = std::fs::symlink_metadata(path).map_err(|error| error.to_string())?;
+    let metadata = std::fs::symlink_metadata(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => NO_FILE.to_owned(),
+        _ => error.to_string(),
+    })?;
     if metadata.file_type().is_symlink() {
         return Err("it is a symbolic link, which slipway does not follow: commit the file itself".to_owned());
     }
@@ -336,6 +414,11 @@ pub fn read_at_revision(path: &Path, revision: &str) -> Result<SourceFile, Revis
 fn git_show(path: &Path, revision: &str) -> Result<String, RevisionError> {
     let directory = path.parent().filter(|it| !it.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file_name = path.file_name().map(|it| it.to_string_lossy().into_owned()).unwrap_or_default();
+    git_show_in(directory, &file_name, revision)
+}
+
+/// The text of `relative` (a path below `directory`) at `revision`.
+fn git_show_in(directory: &Path, file_name: &str, revision: &str) -> Result<String, RevisionError> {
     // `./` makes the path relative to the working directory rather than to the repository's top;
     // `--end-of-options` makes git read what follows as a revision even if it looked like an option.
     let output = std::process::Command::new("git")

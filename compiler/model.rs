@@ -238,13 +238,20 @@ pub enum SyncMode {
 pub struct Defaults {
     /// Settings every service inherits unless it says otherwise.
     pub service: Option<ServiceSpec>,
+    /// Settings of a group of services (`[defaults.groups.frontend]`), inherited after `[defaults.service]`
+    /// by every service whose `group` names it, and before the service's own.
+    pub groups: Option<IndexMap<Spanned<String>, ServiceSpec>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Secret {
-    /// The keys the secret holds; references to other keys are errors.
-    pub keys: Vec<Spanned<String>>,
+    /// The keys the secret holds; references to other keys are errors. Required, unless `objects` gives them.
+    pub keys: Option<Vec<Spanned<String>>>,
+    /// external-secrets and aws-secrets-manager: a secret made of several remote secrets, each with the
+    /// Kubernetes keys it gives. Takes the place of `keys`, `remote` and `properties` (in an environment's
+    /// overlay too: setting one side drops the other).
+    pub objects: Option<Vec<RemoteObject>>,
     pub description: Option<String>,
     /// How the secret reaches the cluster (default `existing`: created outside Slipway).
     pub backend: Option<Spanned<Backend>>,
@@ -267,6 +274,18 @@ pub struct Secret {
     pub role_arn: Option<String>,
     /// Restart the pods that use the secret when it changes (the Reloader annotation).
     pub reload: Option<bool>,
+}
+
+/// One remote secret of those a secret is made of.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteObject {
+    /// The remote key (external-secrets) or the AWS secret's name (aws-secrets-manager);
+    /// `${environment.name}` and `${platform.name}` are expanded.
+    pub remote: Spanned<String>,
+    /// Each Kubernetes key this remote secret gives, and the property of the remote secret (its JSON field,
+    /// for AWS) it comes from: `{ DB_PASSWORD = "password" }`.
+    pub keys: IndexMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -340,6 +359,10 @@ pub struct Environment {
     /// refuse any other tag; an image pinned by digest alone is accepted.
     pub image_tags: Option<Spanned<String>>,
     pub defaults: Option<Defaults>,
+    /// The environment's own settings of declared secrets (each replaces the base's: `backend`, `store`,
+    /// `remote`, `keys`, `objects`...), or a secret this environment alone has, with its `keys` or `objects`.
+    #[serde(default)]
+    pub secrets: IndexMap<Spanned<String>, Secret>,
     #[serde(default)]
     pub services: IndexMap<Spanned<String>, ServiceSpec>,
     #[serde(default)]
@@ -600,6 +623,13 @@ pub struct Mapper {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
+    /// The group of `[defaults.groups]` whose settings the service inherits, after `[defaults.service]` and
+    /// before its own (a service's or its environment overlay's key only).
+    pub group: Option<Spanned<String>>,
+    /// Inherited settings this table drops before its own apply: a key (`"uses"`) or one entry of `env`,
+    /// `config`, `pod_annotations`, `pod_labels` or `node_selector` (`"env.DB_PASSWORD"`). Naming what
+    /// is not inherited is an error.
+    pub unset: Option<Vec<Spanned<Unset>>>,
     /// The container image with a tag, such as `ghcr.io/flowmind/account-service:1.4.2`.
     pub image: Option<Spanned<String>>,
     /// A preset of port, probes and resources: `node`, `java`, `python` or `go`.
@@ -642,6 +672,100 @@ pub struct ServiceSpec {
     pub egress: Option<Vec<Egress>>,
     /// Declared secrets of type `kubernetes.io/dockerconfigjson` used to pull the image.
     pub image_pull_secrets: Option<Vec<Spanned<String>>>,
+}
+
+/// What `unset` accepts: every key of `ServiceSpec` but `group` and `unset`, then `<table>.<entry>` for
+/// each table one entry of which may be dropped.
+const UNSET_PATTERNS: &[&str] = &[
+    "image",
+    "runtime",
+    "namespace",
+    "replicas",
+    "uses",
+    "routes",
+    "rate_limit",
+    "reload_on_secret_change",
+    "metrics",
+    "ports",
+    "command",
+    "args",
+    "env",
+    "env_from",
+    "config",
+    "resources",
+    "liveness",
+    "readiness",
+    "startup",
+    "autoscale",
+    "security",
+    "service_account",
+    "pod_annotations",
+    "pod_labels",
+    "node_selector",
+    "tolerations",
+    "egress",
+    "image_pull_secrets",
+    "env.<NAME>",
+    "config.<KEY>",
+    "pod_annotations.<KEY>",
+    "pod_labels.<KEY>",
+    "node_selector.<KEY>",
+];
+
+/// The keys of a service that `unset` may name.
+pub const SERVICE_KEYS: &[&str] = UNSET_PATTERNS.split_at(UNSET_PATTERNS.len() - UNSET_TABLES.len()).0;
+
+/// The tables of a service one entry of which `unset` may name (`"env.DB_PASSWORD"`).
+pub const UNSET_TABLES: &[&str] = &["env", "config", "pod_annotations", "pod_labels", "node_selector"];
+
+/// An inherited setting to drop: a whole key of the service, or one entry of one of its tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unset {
+    /// One of `SERVICE_KEYS`.
+    pub key: &'static str,
+    /// The entry of the table `key` (one of `UNSET_TABLES`), when only one entry is dropped.
+    pub entry: Option<String>,
+}
+
+impl fmt::Display for Unset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.entry {
+            Some(entry) => write!(f, "{}.{entry}", self.key),
+            None => f.write_str(self.key),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Unset {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let (key, entry) = match text.split_once('.') {
+            Some((table, entry)) if !entry.is_empty() => match UNSET_TABLES.iter().find(|it| **it == table) {
+                Some(key) => (*key, Some(entry.to_owned())),
+                None => return Err(serde::de::Error::unknown_variant(&text, UNSET_PATTERNS)),
+            },
+            _ => match SERVICE_KEYS.iter().find(|it| **it == text) {
+                Some(key) => (*key, None),
+                None => return Err(serde::de::Error::unknown_variant(&text, UNSET_PATTERNS)),
+            },
+        };
+        Ok(Unset { key, entry })
+    }
+}
+
+impl JsonSchema for Unset {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Unset".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let pattern = format!("^(({})|(({})\\..+))$", SERVICE_KEYS.join("|"), UNSET_TABLES.join("|"));
+        schemars::json_schema!({
+            "description": "An inherited key of the service (`uses`), or one entry of its `env`, `config`, `pod_annotations`, `pod_labels` or `node_selector` (`env.DB_PASSWORD`).",
+            "type": "string",
+            "pattern": pattern
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]

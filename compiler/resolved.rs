@@ -288,17 +288,27 @@ pub struct Secret {
     /// external-secrets: the store, and its kind once resolved.
     pub store: Option<Spanned<String>>,
     pub store_kind: StoreKind,
-    /// The remote key or AWS secret name.
-    pub remote: String,
+    /// The remote secrets it is made of, each with the keys it gives: one for `remote` and `keys`, or
+    /// those of `objects`.
+    pub objects: Vec<RemoteObject>,
     pub refresh: u32,
-    /// Per key: the remote property or JMESPath.
-    pub properties: BTreeMap<String, String>,
     pub region: Option<Spanned<String>>,
     pub mount_path: String,
     pub role_arn: Option<String>,
     pub reload: bool,
     /// sealed-secrets: the file's path and text, or why it could not be read.
     pub sealed: Option<(String, Result<String, String>)>,
+}
+
+/// One remote secret a secret is made of.
+#[derive(Debug, Clone)]
+pub struct RemoteObject {
+    /// The remote key or AWS secret name, expanded.
+    pub remote: String,
+    /// Where `objects` declared it; `None` for the one remote of `remote` and `keys`.
+    pub span: Option<Span>,
+    /// Each Kubernetes key it gives, and the remote property (its JSON field, for AWS) it comes from.
+    pub keys: Vec<(Spanned<String>, String)>,
 }
 
 /// Settings of a namespace Slipway manages.

@@ -16,9 +16,10 @@ pub(crate) fn platform() -> Platform {
         },
         ..Platform::default()
     };
-    platform
-        .secrets
-        .insert("orders-db".to_owned().into(), Secret { keys: vec!["url".to_owned().into()], ..Secret::default() });
+    platform.secrets.insert(
+        "orders-db".to_owned().into(),
+        Secret { keys: Some(vec!["url".to_owned().into()]), ..Secret::default() },
+    );
     let mut env = indexmap::IndexMap::new();
     env.insert(
         Spanned::from("DATABASE_URL".to_owned()),

@@ -12,6 +12,7 @@ mod contracts;
 mod determinism;
 mod diagnostics;
 mod golden;
+mod groups;
 mod hostile;
 mod injection;
 mod kubernetes;

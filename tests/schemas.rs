@@ -183,6 +183,30 @@ fn custom_resources_of_valid_fixtures_match_the_pinned_crd_schemas() {
     }
 }
 
+/// A secret made of several remote secrets: one ExternalSecret `data` entry per key, each with its own
+/// `remoteRef.key` (external-secrets 0.9.20, `v1beta1`), and one `objects` entry per AWS secret in the
+/// SecretProviderClass (secrets-store CSI driver 1.4.4, `v1`), both valid against the pinned CRDs.
+#[test]
+fn secrets_of_several_remote_objects_match_the_pinned_crd_schemas() {
+    let platform = support::fixture("valid/secrets-per-environment.toml");
+    assert!(check_custom_resources(&platform) > 0);
+    let all = objects(&platform);
+    let find = |path: &str| &all.iter().find(|(it, _, _)| it == path).unwrap_or_else(|| panic!("{path}")).1;
+    let external = find("dev/secrets/externalsecret-shop-orders-aws.yaml");
+    assert_eq!(external["apiVersion"], "external-secrets.io/v1beta1");
+    let remote_keys: std::collections::BTreeSet<&str> = external["spec"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["remoteRef"]["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(remote_keys.len(), 2, "{external}");
+    let class = find("production/secrets/secretproviderclass-shop-orders-aws.yaml");
+    let objects = class["spec"]["parameters"]["objects"].as_str().unwrap();
+    assert_eq!(objects.matches("objectName:").count(), 2, "{objects}");
+    assert_eq!(class["spec"]["secretObjects"][0]["data"].as_array().unwrap().len(), 4);
+}
+
 #[test]
 fn the_root_over_every_environment_and_sync_windows_match_the_crd_schemas() {
     let platform = support::fixture("valid/delivery.toml");

@@ -292,6 +292,7 @@ env_from = [{ secret = "api-token" }]
     let attachments = slipway::load::Attachments {
         sealed_secrets: [("api-token".to_owned(), ("secrets/api-token.yaml".to_owned(), Ok(sealed.to_string())))]
             .into(),
+        ..slipway::load::Attachments::default()
     };
     let source = slipway::source::SourceFile::new("platform.toml", text);
     let compiled = slipway::compile_with(&source, &attachments);
@@ -339,4 +340,145 @@ fn a_remote_key_names_the_environment_it_is_rendered_for() {
         let secret = &files[&format!("{environment}/secrets/externalsecret-shop-api-db.yaml")];
         assert!(secret.contains(&format!("key: shop/{environment}/api-db\n")), "{secret}");
     }
+}
+
+/// `env_from` of a whole synced secret: `envFrom.secretRef`, every key of the secret used, the reader
+/// synced after the secret, and restarted by Reloader when the secret says so.
+#[test]
+fn env_from_a_whole_synced_secret() {
+    let text = r#"[platform]
+name = "shop"
+repo = "https://git.example.com/shop/gitops.git"
+
+[secret_stores.vault]
+provider = "vault"
+
+[secrets.orders-db]
+backend = "external-secrets"
+store = "vault"
+remote = "shop/orders/db"
+keys = ["DATABASE_URL", "DATABASE_PASSWORD"]
+reload = true
+
+[services.orders]
+image = "registry.example.com/shop/orders:1.0.0"
+runtime = "node"
+namespace = "shop"
+env_from = [{ secret = "orders-db" }]
+
+[environments.dev]
+"#;
+    let source = slipway::source::SourceFile::new("platform.toml", text);
+    let platform = slipway::load::parse(&source).unwrap();
+    let (compiled, observed) =
+        slipway::compile_observed(&platform, &source, &slipway::load::Attachments::default(), |facts| {
+            let readers = facts.secret_readers.get("orders-db").cloned().unwrap_or_default();
+            let readers: Vec<String> = readers.iter().map(|(name, namespace)| format!("{name}@{namespace}")).collect();
+            (readers, facts.waves.secrets, facts.waves.by_name["orders"])
+        });
+    assert!(compiled.diagnostics.is_empty(), "no key is unused: {:#?}", compiled.diagnostics);
+    let (readers, secrets_wave, orders_wave) = &observed[0];
+    assert_eq!(readers, &["orders@shop"]);
+    assert!(secrets_wave.is_some_and(|wave| wave < *orders_wave), "{secrets_wave:?} before {orders_wave}");
+    let files = compiled.files.unwrap();
+    let deployment = &files["dev/services/orders/deployment-orders.yaml"];
+    assert!(deployment.contains("reloader.stakater.com/auto: \"true\""), "{deployment}");
+    let container = deployment.split("containers:").nth(1).unwrap();
+    let env_from = container.split("image:").next().unwrap();
+    support::settings().bind(|| insta::assert_snapshot!("env_from_secret_ref", env_from));
+    assert!(files.contains_key("dev/secrets/externalsecret-shop-orders-db.yaml"));
+}
+
+/// Secrets per environment: an overlay changes the backend (dev reads the AWS secret's objects from
+/// Vault) or the keys (production adds one), production alone has `pager`, a secret made of several
+/// remote secrets renders one SecretProviderClass object (or ExternalSecret remote key) per remote
+/// secret, and production takes its own SealedSecret file.
+#[test]
+fn secrets_differ_per_environment() {
+    let files = support::render(&support::fixture("valid/secrets-per-environment.toml"));
+    let mut text = String::new();
+    for (path, contents) in files.iter().filter(|(path, _)| path.contains("/secrets/")) {
+        let _ = write!(text, "--- {path}\n{contents}");
+    }
+    support::settings().bind(|| insta::assert_snapshot!("secrets_per_environment", text));
+    assert!(!files.contains_key("dev/secrets/externalsecret-shop-pager.yaml"), "pager is production's alone");
+    assert!(files["production/secrets/sealedsecret-shop-signing-key.yaml"].contains("AgCProductionOnly"));
+    assert!(!files["dev/secrets/sealedsecret-shop-signing-key.yaml"].contains("AgCProductionOnly"));
+}
+
+/// An overlay of a secret the platform does not declare, without `keys`, is taken for a misspelling; a
+/// secret with neither `keys` nor `objects` is located at its name; and a key the environment's overlay
+/// drops is an error where it is still referenced there.
+#[test]
+fn secret_overlays_are_checked_where_they_are_written() {
+    let base = r#"[platform]
+name = "shop"
+repo = "https://git.example.com/shop/gitops.git"
+
+[secrets.orders-db]
+keys = ["url", "password"]
+
+[services.orders]
+image = "registry.example.com/shop/orders:1.0.0"
+runtime = "node"
+namespace = "shop"
+env.DATABASE_URL = { secret = "orders-db", key = "url" }
+env.DATABASE_PASSWORD = { secret = "orders-db", key = "password" }
+
+[environments.dev]
+"#;
+    let errors = |text: &str| -> Vec<(slipway::diagnostic::Code, String, String)> {
+        let compiled = slipway::compile(&slipway::source::SourceFile::new("platform.toml", text));
+        compiled
+            .diagnostics
+            .iter()
+            .filter(|it| it.is_error())
+            .map(|it| {
+                let span = it.primary.as_ref().unwrap().span;
+                (it.code, it.message.clone(), text[span.start..span.end].to_owned())
+            })
+            .collect()
+    };
+    let misspelled = errors(&format!("{base}secrets.order-db = {{ backend = \"existing\" }}\n"));
+    assert_eq!(misspelled.len(), 1, "{misspelled:?}");
+    assert_eq!(misspelled[0].0, slipway::diagnostic::Code::UnknownService);
+    assert_eq!(misspelled[0].2, "order-db");
+    let keyless = errors(&base.replace("keys = [\"url\", \"password\"]", "backend = \"existing\""));
+    assert!(
+        keyless.iter().any(|it| it.0 == slipway::diagnostic::Code::MissingKey && it.2 == "orders-db"),
+        "{keyless:?}"
+    );
+    let dropped = errors(&format!("{base}secrets.orders-db = {{ keys = [\"url\"] }}\n"));
+    assert_eq!(dropped.len(), 1, "{dropped:?}");
+    assert_eq!((dropped[0].0, dropped[0].2.as_str()), (slipway::diagnostic::Code::UndeclaredSecretKey, "\"password\""));
+}
+
+/// SealedSecret files: an environment's own `secrets/<env>/<name>.yaml` first, then the shared
+/// `secrets/<name>.yaml`; with neither, the error names both, in that environment alone.
+#[test]
+fn sealed_files_are_looked_up_per_environment_then_shared() {
+    let dir = support::temp_dir("sealed-per-env");
+    std::fs::create_dir_all(dir.join("platform/secrets/dev")).unwrap();
+    let sealed = std::fs::read_to_string(support::fixture("valid/secrets/signing-key.yaml")).unwrap();
+    std::fs::write(dir.join("platform/secrets/dev/signing-key.yaml"), &sealed).unwrap();
+    let text = "[platform]\nname = \"shop\"\nrepo = \"https://git.example.com/shop.git\"\n\n\
+                [secrets.signing-key]\nbackend = \"sealed-secrets\"\nkeys = [\"private-key\"]\n\n\
+                [services.orders]\nimage = \"registry.example.com/shop/orders:1.0.0\"\nruntime = \"node\"\n\
+                namespace = \"shop\"\nreplicas = 2\nenv_from = [{ secret = \"signing-key\" }]\n\n\
+                [environments.dev]\n[environments.production]\n\
+                cluster = { server = \"https://production.example.com:6443\" }\n";
+    std::fs::write(dir.join("platform/platform.toml"), text).unwrap();
+    let check = support::slipway(&dir, &["check"]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check.stderr.contains(
+            "the SealedSecret of `signing-key` has no file for environment `production`: neither \
+             `platform/secrets/production/signing-key.yaml` nor `platform/secrets/signing-key.yaml` exists"
+        ),
+        "{}",
+        check.stderr
+    );
+    assert!(check.stderr.contains("in environment `production`"), "dev has its file: {}", check.stderr);
+    std::fs::write(dir.join("platform/secrets/signing-key.yaml"), &sealed).unwrap();
+    assert_eq!(support::slipway(&dir, &["build"]).code, 0);
 }

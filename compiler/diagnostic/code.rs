@@ -96,6 +96,35 @@ Example:
 
 Fix: `memory = \"512Mi\"`.";
 
+    ServiceGroup = "P008", "service-group",
+"A service names a `group` that `[defaults.groups]` does not declare (in the base platform or in the
+environment's `defaults`), or `group` is written in `[defaults.service]` or a group, where it would
+mean nothing: each service chooses its group.
+
+Example:
+    [defaults.groups.frontend]
+    env.API_URL = \"https://api.example.com\"
+
+    [services.web]
+    group = \"frontends\"
+
+Fix: name a declared group (`group = \"frontend\"`), or declare it.";
+
+    UnsetNotInherited = "P009", "unset-not-inherited",
+"An `unset` entry names a key, or an entry of `env`, `config`, `pod_annotations`, `pod_labels` or
+`node_selector`, that the table does not inherit: from `[defaults.service]` for a group, from the
+defaults and its group for a service, from the service for its environment overlay. It is most
+often a typo, which would otherwise leave the setting inherited.
+
+Example:
+    [defaults.service]
+    env.DB_PASSWORD = { secret = \"db\", key = \"password\" }
+
+    [services.web]
+    unset = [\"env.DB_PASWORD\"]
+
+Fix: name what is inherited (`unset = [\"env.DB_PASSWORD\"]`), or remove the entry.";
+
     InvalidName = "N001", "invalid-name",
 "A name is not a valid DNS-1123 label: at most 63 lowercase letters, digits and `-`, starting
 and ending with a letter or digit. Services, secrets, namespaces (ArgoCD's too), environments and the
@@ -388,9 +417,9 @@ Fix: declare the store:
     provider = \"vault\"";
 
     SealedSecretMismatch = "S007", "sealed-secret-mismatch",
-"The SealedSecret file of a `sealed-secrets` secret (`platform/secrets/<name>.yaml`, as written by
-`kubeseal --format json`) is missing, is not a SealedSecret, is for another name, or does not carry
-exactly the declared keys.
+"The SealedSecret file of a `sealed-secrets` secret (`platform/secrets/<env>/<name>.yaml` for one
+environment, else `platform/secrets/<name>.yaml`, as written by `kubeseal --format json`) is missing, is
+not a SealedSecret, is for another name, or does not carry exactly the declared keys.
 
 Fix: seal the secret again with the declared name and keys:
     kubectl create secret generic <name> --dry-run=client -o json --from-literal=... |
@@ -423,6 +452,42 @@ Example:
 
 Fix: remove the field (and rotate the secret: it has been committed), or seal it again from the
 plain Secret with `kubeseal --format json`, which writes only `spec.encryptedData`.";
+
+    SecretObjects = "S011", "secret-objects",
+"A secret made of several remote secrets (`objects`) also writes `keys` or `remote` in the same
+table, or has an object that gives no key. `objects` takes the place of `keys`, `remote` and
+`properties`: each object names its remote secret and the Kubernetes keys it gives.
+
+Example:
+    [secrets.orders]
+    backend = \"aws-secrets-manager\"
+    keys = [\"DB_PASSWORD\"]
+    objects = [{ remote = \"prod/orders/db\", keys = { DB_PASSWORD = \"password\" } }]
+
+Fix: remove `keys` (and `remote`, `properties`); the objects' keys are the secret's keys.";
+
+    ObjectsNotRemote = "S012", "objects-not-remote",
+"A secret whose backend reads no remote store (`sealed-secrets`, `existing`) is made of `objects`.
+Only `external-secrets` and `aws-secrets-manager` read remote secrets.
+
+Example:
+    [secrets.orders]
+    backend = \"sealed-secrets\"
+    objects = [{ remote = \"orders/db\", keys = { DB_PASSWORD = \"password\" } }]
+
+Fix: use `keys` with this backend, or a backend that reads the remote store.";
+
+    DuplicateObjectKey = "S013", "duplicate-object-key",
+"Two objects of one secret give the same Kubernetes key, or read the same remote secret. The synced
+Secret can hold a key once, and the AWS provider refuses two objects of one name.
+
+Example:
+    objects = [
+      { remote = \"orders/db\", keys = { PASSWORD = \"password\" } },
+      { remote = \"orders/kafka\", keys = { PASSWORD = \"password\" } },
+    ]
+
+Fix: give each key its own name (`DB_PASSWORD`, `KAFKA_PASSWORD`), and each remote secret one object.";
 
     DuplicateContainerPort = "X001", "duplicate-container-port",
 "Two ports of one service use the same container port number (and protocol).

@@ -63,19 +63,20 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     }
 }
 
-fn property<'a>(secret: &'a resolved::Secret, key: &'a str) -> &'a str {
-    secret.properties.get(key).map_or(key, String::as_str)
-}
-
 fn external_secret(env: &resolved::Env, secret: &resolved::Secret, metadata: &meta::ObjectMeta) -> Value {
     let store_kind = match secret.store_kind {
         resolved::StoreKind::ClusterSecretStore => "ClusterSecretStore",
         resolved::StoreKind::SecretStore => "SecretStore",
     };
+    // One entry per key, each with the remote key of the object it comes from.
     let data: Vec<Value> = secret
-        .keys
+        .objects
         .iter()
-        .map(|key| json!({ "secretKey": key.value, "remoteRef": { "key": secret.remote, "property": property(secret, &key.value) } }))
+        .flat_map(|object| {
+            object.keys.iter().map(|(key, property)| {
+                json!({ "secretKey": key.value, "remoteRef": { "key": object.remote, "property": property } })
+            })
+        })
         .collect();
     // The API version the operator serves: the declared external-secrets component's pinned chart, or
     // the newest when the operator is a prerequisite.
@@ -112,16 +113,24 @@ pub(super) fn secret_labels(env: &resolved::Env, secret: &resolved::Secret) -> B
     labels
 }
 
-/// One AWS secret, each declared key a JMESPath alias, synced into a Kubernetes Secret of the same name
-/// so that `secretKeyRef` works as with any other backend. The provider reads `objects` as YAML text, so
-/// it is built as an object and written by the same YAML writer as everything else.
+/// The AWS secrets it is made of (one object each), each key a JMESPath alias, synced into a Kubernetes
+/// Secret of the same name so that `secretKeyRef` and `envFrom` work as with any other backend. The
+/// provider reads `objects` as YAML text (`SecretDescriptor`, provider 3.1.1), so it is built as an
+/// object and written by the same YAML writer as everything else.
 fn provider_class(env: &resolved::Env, secret: &resolved::Secret, metadata: &meta::ObjectMeta) -> Value {
-    let jmes_path: Vec<Value> = secret
-        .keys
+    let objects: Vec<Value> = secret
+        .objects
         .iter()
-        .map(|key| json!({ "path": jmes_path_field(property(secret, &key.value)), "objectAlias": key.value }))
+        .map(|object| {
+            let jmes_path: Vec<Value> = object
+                .keys
+                .iter()
+                .map(|(key, property)| json!({ "path": jmes_path_field(property), "objectAlias": key.value }))
+                .collect();
+            json!({ "objectName": object.remote, "objectType": "secretsmanager", "jmesPath": jmes_path })
+        })
         .collect();
-    let objects = json!([{ "objectName": secret.remote, "objectType": "secretsmanager", "jmesPath": jmes_path }]);
+    let objects = Value::Array(objects);
     let data: Vec<Value> = secret.keys.iter().map(|key| json!({ "objectName": key.value, "key": key.value })).collect();
     let mut secret_object = json!({ "secretName": secret.name.value, "type": "Opaque", "data": data });
     let labels = secret_labels(env, secret);

@@ -175,6 +175,7 @@ fn prerequisites(facts: &Facts<'_>) -> String {
             matches!(it.backend.value, resolved::Backend::ExternalSecrets | resolved::Backend::AwsSecretsManager)
         })
         .filter(|it| used_in.contains_key(it.name.value.as_str()))
+        .flat_map(|it| &it.objects)
         .map(|it| format!("`{}`", it.remote))
         .collect();
     if !remote_values.is_empty() {

@@ -34,7 +34,48 @@ macro_rules! replace {
     };
 }
 
-replace!(bool, u32, i64, String, model::PortRef, model::Route, model::SecretKey);
+replace!(bool, u32, i64, String, model::PortRef, model::Route, model::SecretKey, model::RemoteObject);
+
+/// A secret's overlay replaces each setting it writes; `objects` and the settings of one remote secret
+/// (`keys`, `remote`, `properties`) stand for each other, so writing one side drops the other.
+impl Merge for model::Secret {
+    fn merge(&mut self, overlay: Self) {
+        if overlay.objects.is_some() {
+            self.keys = None;
+            self.remote = None;
+            self.properties = None;
+        }
+        if overlay.keys.is_some() || overlay.remote.is_some() || overlay.properties.is_some() {
+            self.objects = None;
+        }
+        let model::Secret {
+            keys,
+            objects,
+            description,
+            backend,
+            store,
+            remote,
+            refresh,
+            properties,
+            region,
+            mount_path,
+            role_arn,
+            reload,
+        } = overlay;
+        self.keys.merge(keys);
+        self.objects.merge(objects);
+        self.description.merge(description);
+        self.backend.merge(backend);
+        self.store.merge(store);
+        self.remote.merge(remote);
+        self.refresh.merge(refresh);
+        self.properties.merge(properties);
+        self.region.merge(region);
+        self.mount_path.merge(mount_path);
+        self.role_arn.merge(role_arn);
+        self.reload.merge(reload);
+    }
+}
 
 /// Free-form chart values and realm settings merge like the rest of the file: tables by key.
 impl Merge for serde_json::Map<String, serde_json::Value> {
@@ -100,11 +141,11 @@ macro_rules! merge_fields {
 merge_fields! {
     model::Cluster { nodes, memory, cpu, reserved, max_pods, server }
     model::ArgoCd { namespace, resources, sync, revision, labels, annotations, sync_windows, root }
-    model::Defaults { service }
+    model::Defaults { service, groups }
     model::Resources { requests, limits }
     model::Amounts { memory, cpu }
     model::ServiceSpec {
-        image, runtime, namespace, replicas, uses, routes, rate_limit, reload_on_secret_change, metrics, ports, command, args, env, env_from, config, resources,
+        group, unset, image, runtime, namespace, replicas, uses, routes, rate_limit, reload_on_secret_change, metrics, ports, command, args, env, env_from, config, resources,
         liveness, readiness, startup, autoscale, security, service_account, pod_annotations, pod_labels,
         node_selector, tolerations, egress, image_pull_secrets,
     }
@@ -135,6 +176,66 @@ merge_fields! {
     model::ServiceAccount { create, annotations, automount_token }
 }
 
+/// `unset` on a service: takes a whole key, or one entry of a table, out of what a service inherited.
+macro_rules! service_keys {
+    ($($field:ident),* $(,)?) => {
+        fn take_key(spec: &mut model::ServiceSpec, key: &str) -> bool {
+            match key {
+                $(stringify!($field) => spec.$field.take().is_some(),)*
+                _ => false,
+            }
+        }
+
+        fn present_keys(spec: &model::ServiceSpec) -> Vec<String> {
+            let mut keys = Vec::new();
+            $(if spec.$field.is_some() {
+                keys.push(stringify!($field).to_owned());
+            })*
+            keys
+        }
+
+        #[cfg(test)]
+        const KEYS: &[&str] = &[$(stringify!($field)),*];
+    };
+}
+
+service_keys! {
+    image, runtime, namespace, replicas, uses, routes, rate_limit, reload_on_secret_change, metrics, ports, command, args,
+    env, env_from, config, resources, liveness, readiness, startup, autoscale, security, service_account,
+    pod_annotations, pod_labels, node_selector, tolerations, egress, image_pull_secrets,
+}
+
+/// Drops what `path` names from `spec`, which holds what a table inherits; `false` when `spec` has nothing
+/// there, so there was nothing to unset.
+pub(crate) fn unset(spec: &mut model::ServiceSpec, path: &model::Unset) -> bool {
+    fn remove<V>(table: Option<&mut BTreeMap<Spanned<String>, V>>, entry: &str) -> bool {
+        table.is_some_and(|table| table.remove(entry).is_some())
+    }
+    let Some(entry) = &path.entry else { return take_key(spec, path.key) };
+    match path.key {
+        "env" => spec.env.as_mut().is_some_and(|env| env.shift_remove(entry.as_str()).is_some()),
+        "config" => remove(spec.config.as_mut(), entry),
+        "pod_annotations" => remove(spec.pod_annotations.as_mut(), entry),
+        "pod_labels" => remove(spec.pod_labels.as_mut(), entry),
+        "node_selector" => remove(spec.node_selector.as_mut(), entry),
+        _ => false,
+    }
+}
+
+/// Everything `unset` could name in `spec`: its keys, and the entries of its tables (`env.DB_PASSWORD`).
+pub(crate) fn inherited(spec: &model::ServiceSpec) -> Vec<String> {
+    fn entries<'a>(table: &str, keys: impl Iterator<Item = &'a Spanned<String>>) -> Vec<String> {
+        keys.map(|key| format!("{table}.{}", key.value)).collect()
+    }
+    let mut names = present_keys(spec);
+    names.extend(entries("env", spec.env.iter().flat_map(|it| it.keys())));
+    names.extend(entries("config", spec.config.iter().flat_map(|it| it.keys())));
+    names.extend(entries("pod_annotations", spec.pod_annotations.iter().flat_map(|it| it.keys())));
+    names.extend(entries("pod_labels", spec.pod_labels.iter().flat_map(|it| it.keys())));
+    names.extend(entries("node_selector", spec.node_selector.iter().flat_map(|it| it.keys())));
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +243,31 @@ mod tests {
 
     fn spanned<T>(value: T) -> Spanned<T> {
         Spanned::new(value, Span::default())
+    }
+
+    #[test]
+    fn unset_knows_every_key_of_a_service() {
+        assert_eq!(KEYS, model::SERVICE_KEYS);
+    }
+
+    #[test]
+    fn unset_takes_a_key_or_one_entry_and_says_whether_it_was_there() {
+        let mut spec = model::ServiceSpec {
+            uses: Some(vec![spanned("db".to_owned())]),
+            env: Some(indexmap::IndexMap::from([
+                (spanned("DB_PASSWORD".to_owned()), spanned(model::EnvValue::Literal("x".to_owned()))),
+                (spanned("LOG".to_owned()), spanned(model::EnvValue::Literal("info".to_owned()))),
+            ])),
+            ..model::ServiceSpec::default()
+        };
+        assert_eq!(inherited(&spec), ["uses", "env", "env.DB_PASSWORD", "env.LOG"]);
+        let entry = model::Unset { key: "env", entry: Some("DB_PASSWORD".to_owned()) };
+        assert!(unset(&mut spec, &entry));
+        assert!(!unset(&mut spec, &entry), "gone once unset");
+        assert_eq!(spec.env.as_ref().unwrap().len(), 1);
+        assert!(unset(&mut spec, &model::Unset { key: "uses", entry: None }));
+        assert!(spec.uses.is_none());
+        assert!(!unset(&mut spec, &model::Unset { key: "config", entry: Some("A".to_owned()) }));
     }
 
     #[test]

@@ -143,6 +143,212 @@ impl Ctx<'_> {
         }
     }
 
+    /// The environment's secrets: each declared secret with the environment's overlay of it, and the
+    /// secrets the overlay alone declares.
+    fn resolve_secrets(
+        &mut self,
+        overlay: &model::Environment,
+        secret_stores: &BTreeMap<String, Spanned<model::StoreKind>>,
+    ) -> BTreeMap<String, resolved::Secret> {
+        let platform = self.platform;
+        // An overlay of a secret the platform does not declare declares it, for this environment: it needs
+        // `keys` or `objects`; without them it is taken for an override of a misspelled secret.
+        let overrides = overlay
+            .secrets
+            .iter()
+            .filter(|(_, secret)| secret.keys.is_none() && secret.objects.is_none())
+            .map(|(name, _)| name);
+        self.unknown_overrides(overrides, &platform.secrets, "secret", "[secrets]");
+        let nothing = model::Secret::default();
+        let only_here = overlay
+            .secrets
+            .iter()
+            .filter(|(name, secret)| {
+                !platform.secrets.contains_key(*name) && (secret.keys.is_some() || secret.objects.is_some())
+            })
+            .map(|(name, _)| (name, &nothing));
+        let mut secrets = BTreeMap::new();
+        for (name, base) in platform.secrets.iter().chain(only_here) {
+            let mut secret = base.clone();
+            if let Some(overlay) = overlay.secrets.get(name.value.as_str()) {
+                secret.merge(overlay.clone());
+            }
+            let resolved = self.resolve_secret(name, secret, secret_stores);
+            secrets.insert(name.value.clone(), resolved);
+        }
+        secrets
+    }
+
+    fn resolve_secret(
+        &mut self,
+        name: &Spanned<String>,
+        secret: model::Secret,
+        secret_stores: &BTreeMap<String, Spanned<model::StoreKind>>,
+    ) -> resolved::Secret {
+        let objects = match (secret.objects, secret.keys) {
+            (Some(objects), keys) => {
+                // `objects` stands for `keys`, `remote` and `properties`; written together, one is a mistake.
+                let single = keys.as_ref().and_then(|it| it.first()).map(|it| (it.span, "keys"));
+                let single = single.or(secret.remote.as_ref().map(|it| (it.span, "remote")));
+                if let Some((span, key)) = single {
+                    self.report(
+                        Diagnostic::error(
+                            Code::SecretObjects,
+                            format!("secret `{}` has both `objects` and `{key}`", name.value),
+                        )
+                        .with_label(span, "`objects` takes the place of `keys`, `remote` and `properties`")
+                        .with_help("write each key in the `keys` of the object it comes from, and remove this"),
+                    );
+                }
+                if objects.is_empty() || objects.iter().any(|object| object.keys.is_empty()) {
+                    self.report(
+                        Diagnostic::error(
+                            Code::SecretObjects,
+                            format!("secret `{}` has an object with no keys", name.value),
+                        )
+                        .with_label(
+                            objects.iter().find(|it| it.keys.is_empty()).map_or(name.span, |it| it.remote.span),
+                            "gives no key",
+                        )
+                        .with_help(
+                            "give each object its keys: `{ remote = \"...\", keys = { DB_PASSWORD = \"password\" } }`",
+                        ),
+                    );
+                }
+                objects
+                    .into_iter()
+                    .map(|object| resolved::RemoteObject {
+                        remote: self.expand_remote(&object.remote),
+                        span: Some(object.remote.span),
+                        keys: object.keys.into_iter().map(|(key, property)| (key, property.value)).collect(),
+                    })
+                    .collect()
+            }
+            (None, Some(keys)) => {
+                let properties = secret.properties.unwrap_or_default();
+                let remote = secret.remote.as_ref().map_or_else(|| name.value.clone(), |it| self.expand_remote(it));
+                let keys = keys
+                    .into_iter()
+                    .map(|key| {
+                        let property = properties.get(&key.value).cloned().unwrap_or_else(|| key.value.clone());
+                        (key, property)
+                    })
+                    .collect();
+                vec![resolved::RemoteObject { remote, span: None, keys }]
+            }
+            (None, None) => {
+                self.report(
+                    Diagnostic::error(Code::MissingKey, format!("secret `{}` has no `keys`", name.value))
+                        .with_label(name.span, "the keys it holds are not declared")
+                        .with_help("add `keys = [\"...\"]` (or `objects`, for a secret made of several remote ones)"),
+                );
+                Vec::new()
+            }
+        };
+        let backend = secret.backend.clone().unwrap_or_else(|| Spanned::new(model::Backend::Existing, name.span));
+        let sealed = (backend.value == model::Backend::SealedSecrets)
+            .then(|| self.attachments.sealed_secret(&self.environment.value, &name.value));
+        let store_kind = secret
+            .store
+            .as_ref()
+            .and_then(|store| secret_stores.get(&store.value))
+            .map_or(model::StoreKind::ClusterSecretStore, |kind| kind.value);
+        resolved::Secret {
+            name: name.clone(),
+            keys: objects.iter().flat_map(|object| object.keys.iter().map(|(key, _)| key.clone())).collect(),
+            objects,
+            backend,
+            store: secret.store.clone(),
+            store_kind,
+            refresh: secret.refresh.as_ref().map_or(3600, |it| it.value.seconds()),
+            region: secret.region.clone(),
+            mount_path: secret.mount_path.clone().unwrap_or_else(|| format!("/mnt/secrets-store/{}", name.value)),
+            role_arn: secret.role_arn.clone(),
+            reload: secret.reload.unwrap_or(false),
+            sealed,
+        }
+    }
+
+    /// A remote key may name the environment and the platform: `flowmind/${environment.name}/api`.
+    fn expand_remote(&mut self, remote: &Spanned<String>) -> String {
+        if !remote.contains('$') {
+            return remote.value.clone();
+        }
+        let raw = self.source.text.get(remote.span.start..remote.span.end).unwrap_or_default();
+        let lookup = |name: &str| match name {
+            "environment.name" => Some(self.environment.value.clone()),
+            "platform.name" => Some(self.platform.platform.name.value.clone()),
+            _ => None,
+        };
+        match interpolate::expand(remote, remote.span, raw, lookup) {
+            Ok((expanded, _)) => expanded,
+            Err(errors) => {
+                for error in errors {
+                    self.report(
+                        Diagnostic::error(
+                            Code::UnresolvedReference,
+                            format!("`${{{}}}` does not resolve to anything", error.reference),
+                        )
+                        .with_label(error.span, "a secret's remote key may name only the environment and the platform")
+                        .with_help("write `${environment.name}` or `${platform.name}`"),
+                    );
+                }
+                remote.value.clone()
+            }
+        }
+    }
+
+    /// Applies one layer of service settings over what `base` inherited: first its `unset` (each must name
+    /// something inherited), then its own settings, deep-merged.
+    fn inherit(&mut self, base: &mut model::ServiceSpec, mut layer: model::ServiceSpec) {
+        for path in layer.unset.take().unwrap_or_default() {
+            if merge::unset(base, &path.value) {
+                continue;
+            }
+            let inherited = merge::inherited(base);
+            let help =
+                did_you_mean(&path.value.to_string(), inherited.iter().map(String::as_str)).unwrap_or_else(|| {
+                    if inherited.is_empty() {
+                        "this table inherits nothing; remove the `unset` entry".to_owned()
+                    } else {
+                        let names: Vec<String> = inherited.iter().take(12).map(|it| format!("`{it}`")).collect();
+                        format!("what this table inherits: {}", names.join(", "))
+                    }
+                });
+            self.report(
+                Diagnostic::error(
+                    Code::UnsetNotInherited,
+                    format!("`unset` names `{}`, which is not inherited here", path.value),
+                )
+                .with_label(path.span, "nothing inherited to unset")
+                .with_help(help),
+            );
+        }
+        base.merge(layer);
+    }
+
+    /// `group` is the service's to choose: in `[defaults.service]` or a group it would mean nothing.
+    fn not_a_service_key(&mut self, layer: &model::ServiceSpec) {
+        if let Some(group) = &layer.group {
+            self.report(
+                Diagnostic::error(Code::ServiceGroup, "`group` is chosen by each service, not by defaults")
+                    .with_label(group.span, "defaults cannot name a group")
+                    .with_help("write `group = \"...\"` in the services that belong to the group"),
+            );
+        }
+    }
+
+    fn unknown_group(&mut self, group: &Spanned<String>, groups: &BTreeMap<&str, model::ServiceSpec>) {
+        let help = did_you_mean(group, groups.keys().copied()).unwrap_or_else(|| {
+            format!("declare it: `[defaults.groups.{}]`, with the settings its services share", group.value)
+        });
+        self.report(
+            Diagnostic::error(Code::ServiceGroup, format!("group `{}` is not declared", group.value))
+                .with_label(group.span, "not declared in [defaults.groups]")
+                .with_help(help),
+        );
+    }
+
     fn resolve_env(&mut self, overlay: &model::Environment) -> resolved::Env {
         let platform = self.platform;
         self.unknown_overrides(overlay.services.keys(), &platform.services, "service", "[services]");
@@ -192,9 +398,19 @@ impl Ctx<'_> {
             }
             argocd.merge(overlay.clone());
         }
-        let mut defaults = platform.defaults.service.clone().unwrap_or_default();
-        if let Some(overlay) = overlay.defaults.as_ref().and_then(|it| it.service.clone()) {
-            defaults.merge(overlay);
+        // Defaults, then the environment's defaults; then each group's settings over them.
+        let mut defaults = model::ServiceSpec::default();
+        let env_defaults = overlay.defaults.clone().unwrap_or_default();
+        for layer in [platform.defaults.service.clone(), env_defaults.service].into_iter().flatten() {
+            self.not_a_service_key(&layer);
+            self.inherit(&mut defaults, layer);
+        }
+        let mut groups: BTreeMap<&str, model::ServiceSpec> = BTreeMap::new();
+        let group_layers = platform.defaults.groups.iter().flatten().chain(env_defaults.groups.iter().flatten());
+        for (name, layer) in group_layers {
+            self.not_a_service_key(layer);
+            let group = groups.entry(name.value.as_str()).or_insert_with(|| defaults.clone());
+            self.inherit(group, layer.clone());
         }
 
         let mut components = BTreeMap::new();
@@ -252,10 +468,19 @@ impl Ctx<'_> {
         let mut services = BTreeMap::new();
         let mut incomplete = std::collections::BTreeSet::new();
         for (name, spec) in &platform.services {
-            let mut merged = defaults.clone();
-            merged.merge(spec.clone());
-            if let Some(overlay) = overlay.services.get(name.value.as_str()) {
-                merged.merge(overlay.clone());
+            let service_overlay = overlay.services.get(name.value.as_str());
+            let group = service_overlay.and_then(|it| it.group.as_ref()).or(spec.group.as_ref());
+            let settings = group.and_then(|group| {
+                let settings = groups.get(group.value.as_str());
+                if settings.is_none() {
+                    self.unknown_group(group, &groups);
+                }
+                settings
+            });
+            let mut merged = settings.unwrap_or(&defaults).clone();
+            self.inherit(&mut merged, spec.clone());
+            if let Some(overlay) = service_overlay {
+                self.inherit(&mut merged, overlay.clone());
             }
             match self.resolve_service(name, merged) {
                 Some(service) => {
@@ -278,78 +503,7 @@ impl Ctx<'_> {
                 (name.value.clone(), kind)
             })
             .collect();
-        let environment = self.environment.value.clone();
-        let platform_name = platform.platform.name.value.clone();
-        let mut unresolved = Vec::new();
-        let secrets = platform
-            .secrets
-            .iter()
-            .map(|(name, secret)| {
-                // The remote key may name the environment: `flowmind/${environment.name}/api`.
-                let remote = match &secret.remote {
-                    Some(remote) if remote.contains('$') => {
-                        let raw = self.source.text.get(remote.span.start..remote.span.end).unwrap_or_default();
-                        let lookup = |name: &str| match name {
-                            "environment.name" => Some(environment.clone()),
-                            "platform.name" => Some(platform_name.clone()),
-                            _ => None,
-                        };
-                        match interpolate::expand(remote, remote.span, raw, lookup) {
-                            Ok((expanded, _)) => expanded,
-                            Err(errors) => {
-                                unresolved.extend(errors);
-                                remote.value.clone()
-                            }
-                        }
-                    }
-                    Some(remote) => remote.value.clone(),
-                    None => name.value.clone(),
-                };
-                let backend =
-                    secret.backend.clone().unwrap_or_else(|| Spanned::new(model::Backend::Existing, name.span));
-                let sealed = (backend.value == model::Backend::SealedSecrets).then(|| {
-                    self.attachments
-                        .sealed_secrets
-                        .get(&name.value)
-                        .cloned()
-                        .unwrap_or_else(|| (format!("secrets/{}.yaml", name.value), Err("not read".to_owned())))
-                });
-                let store_kind = secret
-                    .store
-                    .as_ref()
-                    .and_then(|store| secret_stores.get(&store.value))
-                    .map_or(model::StoreKind::ClusterSecretStore, |kind| kind.value);
-                let secret = resolved::Secret {
-                    name: name.clone(),
-                    keys: secret.keys.clone(),
-                    backend,
-                    store: secret.store.clone(),
-                    store_kind,
-                    remote,
-                    refresh: secret.refresh.as_ref().map_or(3600, |it| it.value.seconds()),
-                    properties: secret.properties.clone().unwrap_or_default(),
-                    region: secret.region.clone(),
-                    mount_path: secret
-                        .mount_path
-                        .clone()
-                        .unwrap_or_else(|| format!("/mnt/secrets-store/{}", name.value)),
-                    role_arn: secret.role_arn.clone(),
-                    reload: secret.reload.unwrap_or(false),
-                    sealed,
-                };
-                (name.value.clone(), secret)
-            })
-            .collect();
-        for error in unresolved {
-            self.report(
-                Diagnostic::error(
-                    Code::UnresolvedReference,
-                    format!("`${{{}}}` does not resolve to anything", error.reference),
-                )
-                .with_label(error.span, "a secret's remote key may name only the environment and the platform")
-                .with_help("write `${environment.name}` or `${platform.name}`"),
-            );
-        }
+        let secrets = self.resolve_secrets(overlay, &secret_stores);
         let namespaces = platform
             .namespaces
             .iter()

@@ -91,8 +91,12 @@ fn leaks(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     }
     for secret in env.secrets.values() {
         let name = &secret.name.value;
-        let texts = [Some(&secret.remote), secret.role_arn.as_ref(), Some(&secret.mount_path)];
-        for text in texts.into_iter().flatten().chain(secret.properties.values()) {
+        let remotes = secret
+            .objects
+            .iter()
+            .flat_map(|object| std::iter::once(&object.remote).chain(object.keys.iter().map(|(_, property)| property)));
+        let texts = [secret.role_arn.as_ref(), Some(&secret.mount_path)];
+        for text in texts.into_iter().flatten().chain(remotes) {
             scan.text(secret.name.span, &|| format!("the settings of secret `{name}`"), text, OTHER_HELP);
         }
         sealed_leaks(&mut scan, secret);
@@ -409,7 +413,6 @@ fn reference(
 
 /// Declared secrets and keys that nothing in any environment uses; warnings, reported once.
 pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) {
-    let Some(first) = envs.first() else { return };
     let mut whole: BTreeSet<&str> = BTreeSet::new();
     let mut keys: BTreeSet<(&str, &str)> = BTreeSet::new();
     for service in envs.iter().flat_map(|env| env.services.values()) {
@@ -438,21 +441,25 @@ pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) 
     for (_, secret) in envs.iter().flat_map(|env| env.gateway.iter()).flat_map(|gateway| &gateway.jwt_consumers) {
         whole.insert(&secret.value);
     }
-    for secret in first.secrets.values() {
+    // Each environment may declare secrets and keys of its own: every declaration is looked at, once.
+    let mut seen: BTreeSet<(Span, &str)> = BTreeSet::new();
+    for secret in envs.iter().flat_map(|env| env.secrets.values()) {
         let name = secret.name.value.as_str();
         if whole.contains(name) {
             continue;
         }
         if !keys.iter().any(|(used, _)| *used == name) {
-            diagnostics.push(
-                Diagnostic::warning(Code::UnusedSecret, format!("secret `{name}` is used by no service"))
-                    .with_label(secret.name.span, "declared but never referenced")
-                    .with_help("remove it, or reference it where it is needed"),
-            );
+            if seen.insert((secret.name.span, name)) {
+                diagnostics.push(
+                    Diagnostic::warning(Code::UnusedSecret, format!("secret `{name}` is used by no service"))
+                        .with_label(secret.name.span, "declared but never referenced")
+                        .with_help("remove it, or reference it where it is needed"),
+                );
+            }
             continue;
         }
         for key in &secret.keys {
-            if !keys.contains(&(name, key.value.as_str())) {
+            if !keys.contains(&(name, key.value.as_str())) && seen.insert((key.span, &key.value)) {
                 diagnostics.push(
                     Diagnostic::warning(
                         Code::UnusedSecretKey,
@@ -471,6 +478,7 @@ fn backends(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
     let env = facts.env;
     let used_in = &facts.secret_namespaces;
     for secret in env.secrets.values() {
+        objects(secret, diagnostics);
         match secret.backend.value {
             resolved::Backend::ExternalSecrets => match &secret.store {
                 Some(store) if env.secret_stores.contains_key(&store.value) => {}
@@ -512,6 +520,57 @@ fn backends(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The remote secrets a secret is made of (`objects`): only backends that read a remote store take them,
+/// and each key, and each remote secret, comes from one object.
+fn objects(secret: &resolved::Secret, diagnostics: &mut Vec<Diagnostic>) {
+    let declared: Vec<(&resolved::RemoteObject, Span)> =
+        secret.objects.iter().filter_map(|object| Some((object, object.span?))).collect();
+    let Some((_, first)) = declared.first() else { return };
+    let remote =
+        matches!(secret.backend.value, resolved::Backend::ExternalSecrets | resolved::Backend::AwsSecretsManager);
+    if !remote {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ObjectsNotRemote,
+                format!("secret `{}` is made of remote `objects`, which its backend does not read", secret.name.value),
+            )
+            .with_label(*first, "a remote secret")
+            .with_secondary(secret.backend.span, "this backend reads no remote store")
+            .with_help(
+                "use `keys` with this backend, or `backend = \"external-secrets\"` or `\"aws-secrets-manager\"`",
+            ),
+        );
+    }
+    let mut keys: std::collections::BTreeMap<&str, Span> = std::collections::BTreeMap::new();
+    let mut remotes: std::collections::BTreeMap<&str, Span> = std::collections::BTreeMap::new();
+    for (object, span) in &declared {
+        if let Some(before) = remotes.insert(&object.remote, *span) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateObjectKey,
+                    format!("secret `{}` reads the remote secret `{}` twice", secret.name.value, object.remote),
+                )
+                .with_label(*span, "read again here")
+                .with_secondary(before, "read first here")
+                .with_help("write its keys in one object"),
+            );
+        }
+        for (key, _) in &object.keys {
+            if let Some(before) = keys.insert(&key.value, key.span) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::DuplicateObjectKey,
+                        format!("key `{}` of secret `{}` comes from two objects", key.value, secret.name.value),
+                    )
+                    .with_label(key.span, "given again here")
+                    .with_secondary(before, "given first here")
+                    .with_help("a Secret holds each key once: give one of them another name"),
+                );
+            }
+        }
+    }
+}
+
 /// A SealedSecret file is Slipway's to check, never to read the values of: the right kind, name,
 /// namespace and keys.
 fn sealed(secret: &resolved::Secret, namespaces: &BTreeSet<&str>, diagnostics: &mut Vec<Diagnostic>) {
@@ -522,6 +581,7 @@ fn sealed(secret: &resolved::Secret, namespaces: &BTreeSet<&str>, diagnostics: &
             .with_help("seal it again with `kubeseal --format json`, for this name, namespace and keys")
     };
     let object: serde_json::Value = match text.as_ref().map(|text| serde_json::from_str(text)) {
+        Err(error) if error.starts_with("has no file") => return diagnostics.push(mismatch(error.clone())),
         Err(error) => return diagnostics.push(mismatch(format!("cannot be read: {error}"))),
         Ok(Err(_)) => {
             return diagnostics.push(mismatch("is not JSON, as `kubeseal --format json` writes it".to_owned()));
