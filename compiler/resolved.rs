@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 pub use crate::model::{
-    Backend, ComponentKind, Cors, Egress, EnvFrom, GatewayKind, Mapper, Mesh, PodSecurity, PortRef, Protocol, Runtime,
-    SecretKey, StoreKind, Tier, Toleration,
+    Backend, ComponentKind, Cors, Egress, EnvFrom, GatewayKind, Mapper, Mesh, PodSecurity, PortRef, Protocol,
+    RouteProtocol, Runtime, SecretKey, StoreKind, Tier, Toleration,
 };
 use crate::quantity::{Cpu, Memory};
 use crate::source::{Span, Spanned};
@@ -74,9 +74,9 @@ impl Env {
         readers
     }
 
-    /// The host a route answers on: its own, or the gateway's default; `None` for any host. Checks,
-    /// render and the summary all read it here, so the conflict check sees the host that is rendered.
-    pub fn route_host<'a>(&'a self, route: &'a Route) -> Option<&'a Spanned<String>> {
+    /// The host a route answers on: its own, or the gateway's default; `None` for any host. Only the
+    /// analysis calls it (`Facts::routes`); checks, render and the summary read the fact.
+    pub(crate) fn route_host<'a>(&'a self, route: &'a Route) -> Option<&'a Spanned<String>> {
         route.host.as_ref().or(self.gateway.as_ref().and_then(|gateway| gateway.host.as_ref()))
     }
 
@@ -176,6 +176,44 @@ pub struct Gateway {
     pub correlation_id: bool,
     /// Requests per minute per route when a service does not say.
     pub rate_limit: Option<u32>,
+    /// TLS per host, sorted by host.
+    pub tls: Vec<Tls>,
+}
+
+/// TLS on one host. Validation holds that exactly one of the three sources is set.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub host: Spanned<String>,
+    pub cluster_issuer: Option<Spanned<String>>,
+    pub issuer: Option<Spanned<String>>,
+    pub secret: Option<Spanned<String>>,
+    pub redirect: bool,
+}
+
+/// Where a host's certificate comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsSource<'a> {
+    ClusterIssuer(&'a Spanned<String>),
+    Issuer(&'a Spanned<String>),
+    Secret(&'a Spanned<String>),
+}
+
+impl Tls {
+    /// The certificate's source: the first one set (validation refuses none or several).
+    pub fn source(&self) -> Option<TlsSource<'_>> {
+        (self.cluster_issuer.as_ref().map(TlsSource::ClusterIssuer))
+            .or_else(|| self.issuer.as_ref().map(TlsSource::Issuer))
+            .or_else(|| self.secret.as_ref().map(TlsSource::Secret))
+    }
+
+    /// The Secret the certificate is in: the declared one, or the one cert-manager writes, named after
+    /// the host (`shop.example.com` -> `shop-example-com-tls`, `*.example.com` -> `wildcard-example-com-tls`).
+    pub fn secret_name(&self) -> String {
+        match &self.secret {
+            Some(secret) => secret.value.clone(),
+            None => format!("{}-tls", self.host.value.replace("*.", "wildcard.").replace('.', "-")),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -372,6 +410,13 @@ pub struct Metrics {
 pub struct Route {
     pub path: Spanned<String>,
     pub host: Option<Spanned<String>>,
+    /// The service port it goes to, by name; the first port when absent.
+    pub port: Option<Spanned<String>>,
+    /// Defaults carry the path's span.
+    pub strip_prefix: Spanned<bool>,
+    pub protocol: Spanned<RouteProtocol>,
+    /// Read timeout, in seconds.
+    pub timeout: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Clone)]

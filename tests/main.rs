@@ -10,6 +10,7 @@ mod components;
 mod contracts;
 mod determinism;
 mod diagnostics;
+mod gateway;
 mod golden;
 mod hostile;
 mod injection;

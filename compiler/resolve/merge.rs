@@ -117,7 +117,8 @@ merge_fields! {
     }
     model::Chart { repo, name, version }
     model::External { host, port }
-    model::Gateway { kind, component, host, node_ports, cors, jwt, correlation_id, rate_limit }
+    model::Gateway { kind, component, host, node_ports, cors, jwt, correlation_id, rate_limit, tls }
+    model::Tls { cluster_issuer, issuer, secret, redirect }
     model::NodePorts { http, https }
     model::Cors { origins, methods, headers, exposed_headers, credentials, max_age }
     model::Jwt { key_claim, consumers }

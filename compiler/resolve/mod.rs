@@ -456,11 +456,20 @@ impl Ctx<'_> {
                 .into_iter()
                 .map(|route| {
                     // A route written as a bare string carries no span of its own; use the string's.
-                    let mut path = route.value.path;
+                    let span = route.span;
+                    let route = route.value;
+                    let mut path = route.path;
                     if path.span == Span::default() {
-                        path.span = route.span;
+                        path.span = span;
                     }
-                    resolved::Route { path, host: route.value.host }
+                    resolved::Route {
+                        strip_prefix: route.strip_prefix.unwrap_or_else(|| Spanned::new(false, path.span)),
+                        protocol: route.protocol.unwrap_or_else(|| Spanned::new(model::RouteProtocol::Http, path.span)),
+                        timeout: route.timeout.map(|it| Spanned::new(it.value.seconds(), it.span)),
+                        port: route.port,
+                        host: route.host,
+                        path,
+                    }
                 })
                 .fold(Vec::<resolved::Route>::new(), |mut routes, route| {
                     // The same route twice in one service is one route.
@@ -681,6 +690,18 @@ fn resolve_gateway(
         jwt_key_claim: gateway.jwt.map(|jwt| jwt.key_claim.unwrap_or_else(|| "kid".to_owned())),
         correlation_id: gateway.correlation_id.unwrap_or(true),
         rate_limit: gateway.rate_limit.and_then(|it| it.per_minute).map(|it| it.value),
+        tls: gateway
+            .tls
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(host, tls)| resolved::Tls {
+                host,
+                cluster_issuer: tls.cluster_issuer,
+                issuer: tls.issuer,
+                secret: tls.secret,
+                redirect: tls.redirect.unwrap_or(true),
+            })
+            .collect(),
     })
 }
 
