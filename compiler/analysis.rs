@@ -92,20 +92,12 @@ impl RouteFact<'_> {
 
     /// What clients outside call: `https://shop.example.com/api`; `None` on any host (no name to call).
     pub fn url(&self) -> Option<String> {
-        let host = self.host?;
-        Some(format!("{}://{}{}", self.scheme(), host.value, self.path()))
+        Some(resolved::route_url(&self.host?.value, self.path(), self.tls.is_some()))
     }
 }
 
 /// Every route, with what it resolves to.
 fn routes(env: &resolved::Env) -> Vec<RouteFact<'_>> {
-    let tls_of = |host: &str| {
-        let tls = env.gateway.as_ref().map_or(&[][..], |gateway| gateway.tls.as_slice());
-        tls.iter().find(|tls| tls.host.value == host).or_else(|| {
-            let (_, parent) = host.split_once('.')?;
-            tls.iter().find(|tls| tls.host.value.strip_prefix("*.") == Some(parent))
-        })
-    };
     let mut routes = Vec::new();
     for service in env.services.values() {
         for route in &service.routes {
@@ -114,7 +106,7 @@ fn routes(env: &resolved::Env) -> Vec<RouteFact<'_>> {
                 Some(name) => service.ports.iter().find(|port| port.name.value == name.value),
                 None => service.ports.first(),
             };
-            let tls = host.and_then(|host| tls_of(&host.value));
+            let tls = host.zip(env.gateway.as_ref()).and_then(|(host, gateway)| gateway.tls_for(&host.value));
             routes.push(RouteFact { service, route, host, port, tls });
         }
     }

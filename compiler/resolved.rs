@@ -77,7 +77,7 @@ impl Env {
     /// The host a route answers on: its own, or the gateway's default; `None` for any host. Only the
     /// analysis calls it (`Facts::routes`); checks, render and the summary read the fact.
     pub(crate) fn route_host<'a>(&'a self, route: &'a Route) -> Option<&'a Spanned<String>> {
-        route.host.as_ref().or(self.gateway.as_ref().and_then(|gateway| gateway.host.as_ref()))
+        route_host(self.gateway.as_ref(), route)
     }
 
     /// Where the gateway's own objects live (its KongConsumers): the gateway component's namespace.
@@ -101,6 +101,18 @@ impl Env {
         }
         graph
     }
+}
+
+/// The host a route answers on: its own, or the gateway's default. The one rule, read by the analysis
+/// (`Facts::routes`) and by `${routes.<service>.url}` before there is an environment to analyse.
+pub(crate) fn route_host<'a>(gateway: Option<&'a Gateway>, route: &'a Route) -> Option<&'a Spanned<String>> {
+    route.host.as_ref().or(gateway.and_then(|gateway| gateway.host.as_ref()))
+}
+
+/// What a client outside calls for a route: `https://shop.example.com/api` (`https` when its host has
+/// TLS), without the trailing `/` of a path, so `/` gives `https://shop.example.com`.
+pub fn route_url(host: &str, path: &str, tls: bool) -> String {
+    format!("{}://{host}{}", if tls { "https" } else { "http" }, path.trim_end_matches('/'))
 }
 
 /// A piece of infrastructure, with its chart (absent for an external one).
@@ -196,6 +208,16 @@ pub enum TlsSource<'a> {
     ClusterIssuer(&'a Spanned<String>),
     Issuer(&'a Spanned<String>),
     Secret(&'a Spanned<String>),
+}
+
+impl Gateway {
+    /// The TLS of a host: its own entry, else a `*.` entry one label up.
+    pub fn tls_for(&self, host: &str) -> Option<&Tls> {
+        self.tls.iter().find(|tls| tls.host.value == host).or_else(|| {
+            let (_, parent) = host.split_once('.')?;
+            self.tls.iter().find(|tls| tls.host.value.strip_prefix("*.") == Some(parent))
+        })
+    }
 }
 
 impl Tls {
