@@ -4,6 +4,7 @@ exact tag a platform pins, from a local Git clone of the upstream project (no ne
 
     extract.py chart GIT_DIR PROJECT TAG CHART_PATH > catalog/charts/<chart>-<version>.json
     extract.py crds  GIT_DIR PROJECT TAG PATH [PATH ...] --out catalog/crds/<project>-<tag> [--kinds K1,K2]
+    extract.py strings GIT_DIR PROJECT TAG OUT.json NAME=PATH:STRING [...]
 
 `chart` writes one JSON document: the provenance (project, tag, commit, path), Chart.yaml's name,
 version, appVersion and dependencies, every path of values.yaml with the shape of its value, every image
@@ -15,6 +16,11 @@ the templates, with the file each comes from) is carried over unchanged.
 openAPIV3Schema, as upstream wrote it) and an `index.json` with provenance and the served/storage flags;
 `--kinds` keeps only the kinds Slipway renders. `catalog/extract.sh` runs every extraction the catalog
 keeps.
+
+`strings` records where upstream source defines a name Slipway writes (an annotation, a label): for
+each `NAME=PATH:STRING`, the first line of PATH at TAG holding STRING, into OUT.json under the
+section given by PROJECT, keeping the other sections. It fails when a string is absent, so a name that
+upstream does not define at the pinned tag cannot be kept.
 
 Only Python's standard library and PyYAML are used; Git is run read-only (`git show`, `git ls-tree`).
 """
@@ -174,6 +180,27 @@ def crds(git_dir, project, tag, paths, out_dir, kinds=None):
         f.write("\n")
 
 
+def strings(git_dir, project, tag, out, items):
+    commit = git(git_dir, "rev-list", "-n1", tag).decode().strip()
+    document = {}
+    if os.path.exists(out):
+        with open(out) as f:
+            document = json.load(f)
+    names = {}
+    for item in items:
+        name, rest = item.split("=", 1)
+        path, needle = rest.split(":", 1)
+        lines = show(git_dir, tag, path).splitlines()
+        found = next((number for number, line in enumerate(lines, 1) if needle in line), None)
+        if found is None:
+            sys.exit(f"{project} {tag}: {path} does not hold {needle!r}")
+        names[name] = {"value": needle.strip('"'), "path": path, "line": found}
+    document[project] = {"tag": tag, "commit": commit, "extracted_by": "catalog/extract.py strings", "names": names}
+    with open(out, "w") as f:
+        json.dump(document, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
 def main(argv):
     if len(argv) >= 6 and argv[1] == "chart":
         _, _, git_dir, project, tag, chart_path = argv[:6]
@@ -197,6 +224,8 @@ def main(argv):
             argv = argv[:at] + argv[at + 2:]
         at = argv.index("--out")
         crds(argv[2], argv[3], argv[4], argv[5:at], argv[at + 1], kinds)
+    elif len(argv) >= 7 and argv[1] == "strings":
+        strings(argv[2], argv[3], argv[4], argv[5], argv[6:])
     else:
         sys.exit(__doc__)
 

@@ -64,3 +64,35 @@ chart grafana/helm-charts grafana-8.3.2 charts/grafana grafana-8.3.2
 # controller's own tag are identical (see the facts' notes), so they are read there.
 chart grafana/helm-charts grafana-10.5.15 charts/grafana grafana-10.5.15
 chart kubernetes-sigs/aws-load-balancer-controller v3.5.0 helm/aws-load-balancer-controller aws-load-balancer-controller-3.5.0
+
+# The annotation names the gateway render writes, each found in the source of the controller at the
+# version the pinned chart runs (Kong chart 2.33.0 runs KIC image tag `3.0`, whose newest release is
+# v3.0.2; ingress-nginx chart 4.10.1 runs controller v1.10.1), and cert-manager's ingress-shim names
+# (cert-manager is a prerequisite, not a component: v1.14.5). Traefik's Middleware and IngressRoute
+# fields are checked against its CRD schemas above, not here.
+strings() { # project tag NAME=PATH:STRING...
+    local project=$1 tag=$2
+    shift 2
+    "${extract[@]}" strings "$MIRROR/${project/\//+}/repo" "$project" "$tag" gateways/annotations.json "$@"
+}
+rm -f gateways/annotations.json
+mkdir -p gateways
+kic=internal/annotations/annotations.go
+strings Kong/kubernetes-ingress-controller v3.0.2 \
+    prefix=$kic:'"konghq.com"' strip-path=$kic:'"/strip-path"' protocol=$kic:'"/protocol"' \
+    protocols=$kic:'"/protocols"' https-redirect-status-code=$kic:'"/https-redirect-status-code"' \
+    read-timeout=$kic:'"/read-timeout"' write-timeout=$kic:'"/write-timeout"' \
+    service-annotations=internal/dataplane/kongstate/service.go:'s.overrideByAnnotation(svc.Annotations)' \
+    protocols-valid=internal/util/protocol.go:'\Agrpc$'
+nginx=internal/ingress/annotations
+strings kubernetes/ingress-nginx controller-v1.10.1 \
+    prefix=$nginx/parser/main.go:'"nginx.ingress.kubernetes.io"' \
+    ssl-redirect=$nginx/rewrite/main.go:'"ssl-redirect"' force-ssl-redirect=$nginx/rewrite/main.go:'"force-ssl-redirect"' \
+    rewrite-target=$nginx/rewrite/main.go:'"rewrite-target"' use-regex=$nginx/rewrite/main.go:'"use-regex"' \
+    backend-protocol=$nginx/backendprotocol/main.go:'"backend-protocol"' \
+    backend-protocol-grpc=$nginx/backendprotocol/main.go:'"grpc"' \
+    proxy-read-timeout=$nginx/proxy/main.go:'"proxy-read-timeout"' proxy-send-timeout=$nginx/proxy/main.go:'"proxy-send-timeout"'
+strings cert-manager/cert-manager v1.14.5 \
+    issuer=pkg/apis/certmanager/v1/types.go:'"cert-manager.io/issuer"' \
+    cluster-issuer=pkg/apis/certmanager/v1/types.go:'"cert-manager.io/cluster-issuer"'
+crds cert-manager/cert-manager v1.14.5 cert-manager-v1.14.5 Certificate deploy/crds

@@ -1,7 +1,8 @@
 //! Analysis: takes one resolved environment, gives the facts derived from it, each computed once and read
 //! by the checks, render and the review alike: the dependency graph (`uses`; every `${...}` reference
 //! must be among them, which the references check holds), the sync waves, the budget, who reads each
-//! secret and in which namespaces, and the namespaces Slipway manages.
+//! secret and in which namespaces, the namespaces Slipway manages, and the routes with their effective
+//! host, backend port, protocol and TLS.
 //!
 //! A fact has one source: nothing downstream recomputes what is here, so a check cannot pass on one copy
 //! of a fact while render writes another.
@@ -10,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::budget::{self, Budget};
 use crate::catalog::{self, Role};
-use crate::resolved::{self, Backend};
+use crate::resolved::{self, Backend, RouteProtocol};
 use crate::source::Spanned;
 
 /// Sync waves of the child Applications that are not computed from the graph.
@@ -30,6 +31,87 @@ pub struct Facts<'a> {
     /// Who reads each secret: (service or component, its namespace).
     pub secret_readers: BTreeMap<&'a str, BTreeSet<(&'a str, &'a str)>>,
     pub namespaces: Namespaces<'a>,
+    /// Every route of every service, in service then declaration order, as the gateway serves it.
+    pub routes: Vec<RouteFact<'a>>,
+}
+
+impl<'a> Facts<'a> {
+    /// The routes a gateway serves: none without `[gateway]` (the routes check warns of them).
+    pub fn served_routes(&self) -> impl Iterator<Item = &RouteFact<'a>> {
+        self.routes.iter().filter(|_| self.env.gateway.is_some())
+    }
+
+    /// The routes of one service.
+    pub fn routes_of<'s>(&'s self, service: &'s str) -> impl Iterator<Item = &'s RouteFact<'a>> {
+        self.routes.iter().filter(move |route| route.service.name.value == service)
+    }
+
+    /// How the gateway speaks to a service, from its first route (the routes check holds that a
+    /// service's routes agree): protocol and read timeout in seconds; `None` for a service without routes.
+    pub fn backend(&self, service: &str) -> Option<(RouteProtocol, Option<u32>)> {
+        let first = self.routes_of(service).next()?;
+        Some((first.route.protocol.value, first.route.timeout.as_ref().map(|it| it.value)))
+    }
+
+    /// The `appProtocol` of a Service port that routes reach, after the values Kubernetes defines
+    /// (`ServicePort.appProtocol`): `kubernetes.io/h2c` for gRPC (HTTP/2 in cleartext), `kubernetes.io/ws`
+    /// for WebSocket, `http` (an IANA name) for HTTP; `None` for a port no route reaches.
+    pub fn app_protocol(&self, service: &str, port: &str) -> Option<&'static str> {
+        let route = self.routes_of(service).find(|route| route.port.is_some_and(|it| it.name.value == port))?;
+        Some(match route.route.protocol.value {
+            RouteProtocol::Http => "http",
+            RouteProtocol::Grpc => "kubernetes.io/h2c",
+            RouteProtocol::Websocket => "kubernetes.io/ws",
+        })
+    }
+}
+
+/// One route as the gateway serves it: the one place its effective host, backend port and TLS are
+/// derived, so the conflict check, the rendered Ingress and the review agree.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteFact<'a> {
+    pub service: &'a resolved::Service,
+    pub route: &'a resolved::Route,
+    /// Its own host, else the gateway's default; `None` for any host.
+    pub host: Option<&'a Spanned<String>>,
+    /// The Service port the gateway sends to: the one `port` names, else the first; `None` when there is
+    /// no such port (the routes check reports it).
+    pub port: Option<&'a resolved::Port>,
+    /// The TLS of its host: the host's own entry, else a wildcard entry one label up.
+    pub tls: Option<&'a resolved::Tls>,
+}
+
+impl RouteFact<'_> {
+    pub fn path(&self) -> &str {
+        &self.route.path.value
+    }
+
+    /// `https` when its host has TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
+    }
+
+    /// What clients outside call: `https://shop.example.com/api`; `None` on any host (no name to call).
+    pub fn url(&self) -> Option<String> {
+        Some(resolved::route_url(&self.host?.value, self.path(), self.tls.is_some()))
+    }
+}
+
+/// Every route, with what it resolves to.
+fn routes(env: &resolved::Env) -> Vec<RouteFact<'_>> {
+    let mut routes = Vec::new();
+    for service in env.services.values() {
+        for route in &service.routes {
+            let host = env.route_host(route);
+            let port = match &route.port {
+                Some(name) => service.ports.iter().find(|port| port.name.value == name.value),
+                None => service.ports.first(),
+            };
+            let tls = host.zip(env.gateway.as_ref()).and_then(|(host, gateway)| gateway.tls_for(&host.value));
+            routes.push(RouteFact { service, route, host, port, tls });
+        }
+    }
+    routes
 }
 
 /// A shared cluster (`[clusters.<name>]`): the facts of its tree (its cluster-wide components, once), the
@@ -77,7 +159,17 @@ impl Waves<'_> {
 
 pub fn analyse(env: &resolved::Env) -> Facts<'_> {
     let graph = env.dependencies();
-    let secret_readers = env.secret_readers();
+    let routes = routes(env);
+    let mut secret_readers = env.secret_readers();
+    // The gateway reads a host's certificate Secret in the namespace of the Ingress that names it.
+    for route in routes.iter().filter(|_| env.gateway.is_some()) {
+        if let Some(secret) = route.tls.and_then(|tls| tls.secret.as_ref()) {
+            secret_readers
+                .entry(secret.value.as_str())
+                .or_default()
+                .insert((route.service.name.value.as_str(), route.service.namespace.value.as_str()));
+        }
+    }
     // A shared cluster's components get their secrets from the cluster's tree, not from each environment.
     let shared = |name: &str| env.components.get(name).is_some_and(|it| it.shared);
     let secret_namespaces: BTreeMap<&str, BTreeSet<&str>> = secret_readers
@@ -108,6 +200,7 @@ pub fn analyse(env: &resolved::Env) -> Facts<'_> {
         secret_namespaces,
         secret_readers,
         namespaces: Namespaces { services, components, all },
+        routes,
     }
 }
 

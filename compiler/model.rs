@@ -511,6 +511,9 @@ pub struct Gateway {
     pub rate_limit: Option<RateLimit>,
     /// How the ALB gateway's load balancer is made (`kind = "alb"` only).
     pub alb: Option<Alb>,
+    /// TLS per host, by host name: a certificate from cert-manager or an existing Secret, and whether plain
+    /// HTTP is redirected to HTTPS (not `kind = "alb"`, whose certificates are ACM's: `alb.certificate_arn`).
+    pub tls: Option<BTreeMap<Spanned<String>, Tls>>,
 }
 
 /// The ALB that serves the routes: one per group, shared by every routed service's Ingress.
@@ -530,6 +533,21 @@ pub struct Alb {
 pub enum AlbScheme {
     InternetFacing,
     Internal,
+}
+
+/// TLS on one host: exactly one of `cluster_issuer`, `issuer` (cert-manager issues the certificate) or
+/// `secret` (a declared Secret of type `kubernetes.io/tls` holds it).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    /// A cert-manager ClusterIssuer (a prerequisite).
+    pub cluster_issuer: Option<Spanned<String>>,
+    /// A cert-manager Issuer in the namespace of each routed service (a prerequisite).
+    pub issuer: Option<Spanned<String>>,
+    /// A declared secret holding `tls.crt` and `tls.key`.
+    pub secret: Option<Spanned<String>>,
+    /// Redirect plain HTTP to HTTPS on this host (default true).
+    pub redirect: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -821,11 +839,15 @@ pub struct Metrics {
     pub interval: Option<Spanned<Duration>>,
 }
 
-/// A gateway route: a path, optionally on one host.
+/// A gateway route: a path, optionally on one host, with how the gateway forwards it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     pub path: Spanned<String>,
     pub host: Option<Spanned<String>>,
+    pub port: Option<Spanned<String>>,
+    pub strip_prefix: Option<Spanned<bool>>,
+    pub protocol: Option<Spanned<RouteProtocol>>,
+    pub timeout: Option<Spanned<Duration>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -835,6 +857,36 @@ struct RouteTable {
     path: Spanned<String>,
     /// The host name; any host when absent.
     host: Option<Spanned<String>>,
+    /// The service's port the gateway sends to, by name (default: the first port).
+    port: Option<Spanned<String>>,
+    /// Remove the path prefix before forwarding: `/api/orders/1` reaches the service as `/orders/1`
+    /// for the route `/api` (default false).
+    strip_prefix: Option<Spanned<bool>>,
+    /// How the gateway speaks to the service: `http` (default), `grpc` (HTTP/2 in cleartext) or `websocket`.
+    protocol: Option<Spanned<RouteProtocol>>,
+    /// The longest the gateway waits between two reads from the service, such as `"3600s"` for a
+    /// WebSocket (default: the gateway's own, 60 seconds for Kong and nginx).
+    timeout: Option<Spanned<Duration>>,
+}
+
+/// The protocol between the gateway and a routed service.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RouteProtocol {
+    #[default]
+    Http,
+    Grpc,
+    Websocket,
+}
+
+impl fmt::Display for RouteProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RouteProtocol::Http => "http",
+            RouteProtocol::Grpc => "grpc",
+            RouteProtocol::Websocket => "websocket",
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Route {
@@ -849,12 +901,26 @@ impl<'de> Deserialize<'de> for Route {
 
             fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Route, E> {
                 // A bare string has no span of its own here; `resolve` gives it the span of the whole value.
-                Ok(Route { path: Spanned::new(value.to_owned(), crate::source::Span::default()), host: None })
+                Ok(Route {
+                    path: Spanned::new(value.to_owned(), crate::source::Span::default()),
+                    host: None,
+                    port: None,
+                    strip_prefix: None,
+                    protocol: None,
+                    timeout: None,
+                })
             }
 
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Route, A::Error> {
                 let table = RouteTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(Route { path: table.path, host: table.host })
+                Ok(Route {
+                    path: table.path,
+                    host: table.host,
+                    port: table.port,
+                    strip_prefix: table.strip_prefix,
+                    protocol: table.protocol,
+                    timeout: table.timeout,
+                })
             }
         }
         deserializer.deserialize_any(Visitor)

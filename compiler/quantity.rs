@@ -196,6 +196,8 @@ struct QuantityVisitor<T> {
     what: &'static str,
     parse: fn(&str) -> Result<T, QuantityError>,
     from_number: Option<fn(f64) -> Option<T>>,
+    /// What to write instead of a bare number this visitor refuses.
+    number_help: fn(f64) -> String,
 }
 
 impl<T> serde::de::Visitor<'_> for QuantityVisitor<T> {
@@ -219,7 +221,7 @@ impl<T> serde::de::Visitor<'_> for QuantityVisitor<T> {
         number.ok_or_else(|| {
             custom_error(&QuantityError {
                 message: format!("expected {}, found the number `{value}`", self.what),
-                help: format!("quote it with a unit, such as `\"{value}Mi\"`"),
+                help: (self.number_help)(value),
             })
         })
     }
@@ -231,6 +233,7 @@ impl<'de> serde::Deserialize<'de> for Memory {
             what: "a memory quantity such as \"512Mi\"",
             parse: Memory::parse,
             from_number: None,
+            number_help: |value| format!("quote it with a unit, such as `\"{value}Mi\"`"),
         })
     }
 }
@@ -245,6 +248,7 @@ impl<'de> serde::Deserialize<'de> for Cpu {
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 (millis >= 0.0 && millis.fract() == 0.0 && millis < 1e15).then_some(Cpu(millis as u64))
             }),
+            number_help: |_| "write whole millicores, at least 0, such as `\"250m\"` or `0.5`".to_owned(),
         })
     }
 }
@@ -255,6 +259,7 @@ impl<'de> serde::Deserialize<'de> for Duration {
             what: "a duration such as \"30s\"",
             parse: Duration::parse,
             from_number: None,
+            number_help: |value| format!("quote it with a unit, such as `\"{value}s\"`"),
         })
     }
 }
@@ -327,6 +332,25 @@ mod tests {
         assert!(Memory::parse("").is_err());
         assert!(Memory::parse("0.1").is_err());
         assert!(Memory::parse("99999999999999999999Ei").is_err());
+    }
+
+    /// A bare number is refused with a help that fits what was expected: a duration is not `"30Mi"`.
+    #[test]
+    fn bare_numbers_get_the_help_of_their_quantity() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Quantities {
+            memory: Option<Memory>,
+            cpu: Option<Cpu>,
+            duration: Option<Duration>,
+        }
+        let help = |text: &str| {
+            let error = toml::from_str::<Quantities>(text).unwrap_err().message().to_owned();
+            error.split_once(HELP_SEPARATOR).map(|(_, help)| help.to_owned()).unwrap_or(error)
+        };
+        assert_eq!(help("duration = 30"), "quote it with a unit, such as `\"30s\"`");
+        assert_eq!(help("memory = 512"), "quote it with a unit, such as `\"512Mi\"`");
+        assert_eq!(help("cpu = 0.0001"), "write whole millicores, at least 0, such as `\"250m\"` or `0.5`");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 pub use crate::model::{
     AlbScheme, Aws, Backend, ComponentKind, Cors, Egress, EnvFrom, GatewayKind, Mapper, Mesh, PodSecurity, PortRef,
-    Protocol, Runtime, SecretKey, StoreKind, SyncWindow, Tier, Toleration, WindowKind,
+    Protocol, RouteProtocol, Runtime, SecretKey, StoreKind, SyncWindow, Tier, Toleration, WindowKind,
 };
 use crate::quantity::{Cpu, Memory};
 use crate::source::{Span, Spanned};
@@ -79,10 +79,10 @@ impl Env {
         readers
     }
 
-    /// The host a route answers on: its own, or the gateway's default; `None` for any host. Checks,
-    /// render and the summary all read it here, so the conflict check sees the host that is rendered.
-    pub fn route_host<'a>(&'a self, route: &'a Route) -> Option<&'a Spanned<String>> {
-        route.host.as_ref().or(self.gateway.as_ref().and_then(|gateway| gateway.host.as_ref()))
+    /// The host a route answers on: its own, or the gateway's default; `None` for any host. Only the
+    /// analysis calls it (`Facts::routes`); checks, render and the summary read the fact.
+    pub(crate) fn route_host<'a>(&'a self, route: &'a Route) -> Option<&'a Spanned<String>> {
+        route_host(self.gateway.as_ref(), route)
     }
 
     /// Where the gateway's own objects live (its KongConsumers): the gateway component's namespace.
@@ -106,6 +106,18 @@ impl Env {
         }
         graph
     }
+}
+
+/// The host a route answers on: its own, or the gateway's default. The one rule, read by the analysis
+/// (`Facts::routes`) and by `${routes.<service>.url}` before there is an environment to analyse.
+pub(crate) fn route_host<'a>(gateway: Option<&'a Gateway>, route: &'a Route) -> Option<&'a Spanned<String>> {
+    route.host.as_ref().or(gateway.and_then(|gateway| gateway.host.as_ref()))
+}
+
+/// What a client outside calls for a route: `https://shop.example.com/api` (`https` when its host has
+/// TLS), without the trailing `/` of a path, so `/` gives `https://shop.example.com`.
+pub fn route_url(host: &str, path: &str, tls: bool) -> String {
+    format!("{}://{host}{}", if tls { "https" } else { "http" }, path.trim_end_matches('/'))
 }
 
 /// A piece of infrastructure, with its chart (absent for an external one).
@@ -192,6 +204,54 @@ pub struct Gateway {
     pub rate_limit: Option<Spanned<u32>>,
     /// The ALB's scheme, IngressGroup and certificates (`kind = "alb"`).
     pub alb: Alb,
+    /// TLS per host, sorted by host.
+    pub tls: Vec<Tls>,
+}
+
+/// TLS on one host. Validation holds that exactly one of the three sources is set.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub host: Spanned<String>,
+    pub cluster_issuer: Option<Spanned<String>>,
+    pub issuer: Option<Spanned<String>>,
+    pub secret: Option<Spanned<String>>,
+    pub redirect: bool,
+}
+
+/// Where a host's certificate comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsSource<'a> {
+    ClusterIssuer(&'a Spanned<String>),
+    Issuer(&'a Spanned<String>),
+    Secret(&'a Spanned<String>),
+}
+
+impl Gateway {
+    /// The TLS of a host: its own entry, else a `*.` entry one label up.
+    pub fn tls_for(&self, host: &str) -> Option<&Tls> {
+        self.tls.iter().find(|tls| tls.host.value == host).or_else(|| {
+            let (_, parent) = host.split_once('.')?;
+            self.tls.iter().find(|tls| tls.host.value.strip_prefix("*.") == Some(parent))
+        })
+    }
+}
+
+impl Tls {
+    /// The certificate's source: the first one set (validation refuses none or several).
+    pub fn source(&self) -> Option<TlsSource<'_>> {
+        (self.cluster_issuer.as_ref().map(TlsSource::ClusterIssuer))
+            .or_else(|| self.issuer.as_ref().map(TlsSource::Issuer))
+            .or_else(|| self.secret.as_ref().map(TlsSource::Secret))
+    }
+
+    /// The Secret the certificate is in: the declared one, or the one cert-manager writes, named after
+    /// the host (`shop.example.com` -> `shop-example-com-tls`, `*.example.com` -> `wildcard-example-com-tls`).
+    pub fn secret_name(&self) -> String {
+        match &self.secret {
+            Some(secret) => secret.value.clone(),
+            None => format!("{}-tls", self.host.value.replace("*.", "wildcard.").replace('.', "-")),
+        }
+    }
 }
 
 /// The load balancer of an ALB gateway.
@@ -423,6 +483,13 @@ pub struct Metrics {
 pub struct Route {
     pub path: Spanned<String>,
     pub host: Option<Spanned<String>>,
+    /// The service port it goes to, by name; the first port when absent.
+    pub port: Option<Spanned<String>>,
+    /// Defaults carry the path's span.
+    pub strip_prefix: Spanned<bool>,
+    pub protocol: Spanned<RouteProtocol>,
+    /// Read timeout, in seconds.
+    pub timeout: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Clone)]

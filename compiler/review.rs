@@ -70,15 +70,12 @@ pub struct EnvFacts {
 impl EnvFacts {
     pub fn of(facts: &analysis::Facts<'_>) -> EnvFacts {
         let env = facts.env;
-        let routes = env
-            .services
-            .values()
-            .filter(|_| env.gateway.is_some())
-            .flat_map(|service| {
-                service.routes.iter().map(move |route| {
-                    let host = env.route_host(route).map_or("", |host| host.value.as_str());
-                    format!("{host}{} -> {}", route.path.value, service.name.value)
-                })
+        let routes = facts
+            .served_routes()
+            .map(|route| {
+                let host = route.host.map_or("", |host| host.value.as_str());
+                let scheme = if route.tls.is_some() { "https://" } else { "" };
+                format!("{scheme}{host}{} -> {}", route.path(), route.service.name.value)
             })
             .collect();
         let secrets = facts

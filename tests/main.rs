@@ -11,6 +11,7 @@ mod components;
 mod contracts;
 mod determinism;
 mod diagnostics;
+mod gateway;
 mod golden;
 mod groups;
 mod hostile;

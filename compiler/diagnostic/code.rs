@@ -728,6 +728,74 @@ Example:
 
 Fix: `egress = [{ cidr = \"0.0.0.0/0\", ports = [443] }]`, or the provider's published blocks.";
 
+    InvalidTls = "G007", "invalid-tls",
+"A host's `[gateway.tls]` entry names no certificate source, or several: exactly one of
+`cluster_issuer` (a cert-manager ClusterIssuer), `issuer` (a cert-manager Issuer in each routed
+service's namespace) or `secret` (a declared secret holding `tls.crt` and `tls.key`).
+
+Example:
+    [gateway.tls.\"shop.example.com\"]
+    redirect = true
+
+Fix: `[gateway.tls.\"shop.example.com\"]` with `cluster_issuer = \"letsencrypt\"`.";
+
+    TlsSecretKeys = "G008", "tls-secret-keys",
+"A host's TLS `secret` is declared without the keys an Ingress controller reads the certificate
+from: `tls.crt` and `tls.key`.
+
+Example:
+    [secrets.shop-tls]
+    keys = [\"cert\", \"key\"]
+    [gateway.tls.\"shop.example.com\"]
+    secret = \"shop-tls\"
+
+Fix: `keys = [\"tls.crt\", \"tls.key\"]`.";
+
+    UnusedTls = "G009", "unused-tls",
+"A `[gateway.tls]` entry is for a host no route answers on (neither a route's `host` nor the
+gateway's `host`, nor covered by a `*.` entry), so no certificate is rendered for it.
+
+Example:
+    [gateway]
+    host = \"shop.example.com\"
+    [gateway.tls.\"shop.example.org\"]
+    cluster_issuer = \"letsencrypt\"
+
+Fix: correct the host, or remove the entry.";
+
+    RouteOptionsDisagree = "G010", "route-options-disagree",
+"Two routes of one service ask for different `strip_prefix`, `protocol` or `timeout`, or sit on hosts
+with different TLS. The gateways apply these to a whole service: Kong reads the protocol and timeouts
+from the Kubernetes Service and strip-path from the Ingress, nginx reads every option from the
+Ingress, and each service gets one of each.
+
+Example:
+    routes = [\"/api\", { path = \"/ws\", protocol = \"websocket\" }]
+
+Fix: give the routes the same options, or split the service.";
+
+    UnsupportedRouteOption = "G011", "unsupported-route-option",
+"A route asks for something its gateway kind cannot do: a `timeout` on Traefik (an IngressRoute has
+no read timeout of its own), or `strip_prefix` on a gRPC route on Kong (the ingress controller drops
+strip-path from gRPC routes, whose path names the method).
+
+Example:
+    [gateway]
+    kind = \"traefik\"
+    [services.chat]
+    routes = [{ path = \"/ws\", protocol = \"websocket\", timeout = \"3600s\" }]
+
+Fix: remove the option, or set it on the gateway component's own configuration.";
+
+    UnknownRoutePort = "G012", "unknown-route-port",
+"A route's `port` names no port of its service.
+
+Example:
+    ports = [{ name = \"http\", port = 8080 }]
+    routes = [{ path = \"/rpc\", port = \"grpc\" }]
+
+Fix: name one of the service's ports, or declare the port.";
+
     PodSecurityWithoutReason = "Y006", "pod-security-without-reason",
 "A namespace relaxes Pod Security below `restricted` (to `baseline` or `privileged`) without saying why.
 Slipway labels every namespace it manages `restricted`; relaxing it lets pods run as root or on the

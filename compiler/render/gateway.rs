@@ -10,25 +10,80 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use serde_json::{Value, json};
 
 use super::{Manifest, Out, labels, workload::to_value};
-use crate::resolved::{self, GatewayKind};
+use crate::analysis::{Facts, RouteFact};
+use crate::resolved::{self, GatewayKind, RouteProtocol, TlsSource};
 
 const KONG_API: &str = "configuration.konghq.com/v1";
 const TRAEFIK_API: &str = "traefik.io/v1alpha1";
+const CERT_MANAGER_API: &str = "cert-manager.io/v1";
 const GLOBAL_CORS: &str = "global-cors";
 const GLOBAL_CORRELATION_ID: &str = "global-correlation-id";
 const JWT_AUTH: &str = "jwt-auth";
 
-/// The objects of one routed service, into its own directory.
-pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, out: &mut Out<'_>) {
-    let Some(gateway) = &env.gateway else { return };
-    if service.routes.is_empty() {
-        return;
+/// Annotation names, each read at the controller's pinned version (`catalog/gateways/annotations.json`
+/// records the file and line; a test below holds these to it).
+pub(crate) mod annotation {
+    pub(crate) const KONG_STRIP_PATH: &str = "konghq.com/strip-path";
+    pub(crate) const KONG_PLUGINS: &str = "konghq.com/plugins";
+    /// On the Kubernetes Service: KIC reads a Kong service's protocol and timeouts from it.
+    pub(crate) const KONG_PROTOCOL: &str = "konghq.com/protocol";
+    pub(crate) const KONG_READ_TIMEOUT: &str = "konghq.com/read-timeout";
+    pub(crate) const KONG_WRITE_TIMEOUT: &str = "konghq.com/write-timeout";
+    pub(crate) const KONG_PROTOCOLS: &str = "konghq.com/protocols";
+    pub(crate) const KONG_HTTPS_REDIRECT: &str = "konghq.com/https-redirect-status-code";
+    pub(crate) const NGINX_SSL_REDIRECT: &str = "nginx.ingress.kubernetes.io/ssl-redirect";
+    pub(crate) const NGINX_REWRITE_TARGET: &str = "nginx.ingress.kubernetes.io/rewrite-target";
+    pub(crate) const NGINX_USE_REGEX: &str = "nginx.ingress.kubernetes.io/use-regex";
+    pub(crate) const NGINX_BACKEND_PROTOCOL: &str = "nginx.ingress.kubernetes.io/backend-protocol";
+    pub(crate) const NGINX_READ_TIMEOUT: &str = "nginx.ingress.kubernetes.io/proxy-read-timeout";
+    pub(crate) const NGINX_SEND_TIMEOUT: &str = "nginx.ingress.kubernetes.io/proxy-send-timeout";
+    pub(crate) const CERT_MANAGER_ISSUER: &str = "cert-manager.io/issuer";
+    pub(crate) const CERT_MANAGER_CLUSTER_ISSUER: &str = "cert-manager.io/cluster-issuer";
+}
+
+/// The annotations Kong reads from the Kubernetes Service of a routed service (its protocol and read
+/// and write timeouts, in milliseconds), for the workload's Service.
+pub(super) fn service_annotations(facts: &Facts<'_>, service: &resolved::Service) -> BTreeMap<String, String> {
+    let mut annotations = BTreeMap::new();
+    let Some(gateway) = &facts.env.gateway else { return annotations };
+    let Some((protocol, timeout)) = facts.backend(&service.name.value) else { return annotations };
+    if gateway.kind.value != GatewayKind::Kong {
+        return annotations;
     }
-    let Some(port) = service.ports.first() else { return };
+    if protocol == RouteProtocol::Grpc {
+        annotations.insert(annotation::KONG_PROTOCOL.to_owned(), "grpc".to_owned());
+    }
+    if let Some(seconds) = timeout {
+        let millis = (u64::from(seconds) * 1000).to_string();
+        annotations.insert(annotation::KONG_READ_TIMEOUT.to_owned(), millis.clone());
+        annotations.insert(annotation::KONG_WRITE_TIMEOUT.to_owned(), millis);
+    }
+    annotations
+}
+
+/// The name of the Secret holding a routed service's certificate: the declared one, or the one
+/// cert-manager writes for this service (one per service, so no two Ingresses own one certificate).
+fn tls_secret(service: &resolved::Service, tls: &resolved::Tls) -> String {
+    match &tls.secret {
+        Some(secret) => secret.value.clone(),
+        None => format!("{}-tls", service.name.value),
+    }
+}
+
+/// The objects of one routed service, into its own directory.
+pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out: &mut Out<'_>) {
+    let env = facts.env;
+    let Some(gateway) = &env.gateway else { return };
+    let routes: Vec<&RouteFact<'_>> = facts.routes_of(&service.name.value).filter(|it| it.port.is_some()).collect();
+    let Some(first) = routes.first().copied() else { return };
     let directory = format!("{}/services/{}", env.name.value, service.name.value);
     let origin = format!("services.{}", service.name.value);
     let labels = labels::common(env, &service.name, service.image_tag());
     let rate_limit = service.rate_limit.as_ref().or(gateway.rate_limit.as_ref()).map(|it| it.value);
+    // The routes check holds that a service's routes agree on these and on their hosts' TLS.
+    let strip = first.route.strip_prefix.value;
+    let protocol = first.route.protocol.value;
+    let tls = first.tls;
     let metadata = |name: String, annotations: BTreeMap<String, String>| meta::ObjectMeta {
         name: Some(name),
         namespace: Some(service.namespace.value.clone()),
@@ -43,6 +98,17 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
             object,
         });
     };
+    // cert-manager's ingress-shim issues the certificate of an Ingress that names an issuer.
+    let mut certificate_annotations = BTreeMap::new();
+    match tls.and_then(resolved::Tls::source) {
+        Some(TlsSource::ClusterIssuer(issuer)) => {
+            certificate_annotations.insert(annotation::CERT_MANAGER_CLUSTER_ISSUER.to_owned(), issuer.value.clone());
+        }
+        Some(TlsSource::Issuer(issuer)) => {
+            certificate_annotations.insert(annotation::CERT_MANAGER_ISSUER.to_owned(), issuer.value.clone());
+        }
+        Some(TlsSource::Secret(_)) | None => {}
+    }
     match gateway.kind.value {
         GatewayKind::Kong => {
             let mut plugins = Vec::new();
@@ -59,43 +125,61 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
                 plugins.push(name);
             }
             plugins.extend(global_plugins(gateway).into_iter().map(|(name, _, _)| name.to_owned()));
-            let mut annotations = BTreeMap::from([("konghq.com/strip-path".to_owned(), "false".to_owned())]);
-            if !plugins.is_empty() {
-                annotations.insert("konghq.com/plugins".to_owned(), plugins.join(","));
+            let mut annotations = certificate_annotations;
+            // Kong refuses `strip_path` on a gRPC route (the routes check reports asking for it).
+            if protocol != RouteProtocol::Grpc {
+                annotations.insert(annotation::KONG_STRIP_PATH.to_owned(), strip.to_string());
             }
-            let ingress = ingress(
-                env,
-                service,
-                port.service_port.value,
-                "kong",
-                metadata(service.name.value.clone(), annotations),
-            );
+            if !plugins.is_empty() {
+                annotations.insert(annotation::KONG_PLUGINS.to_owned(), plugins.join(","));
+            }
+            // Only HTTPS (or gRPC over TLS) is routed; Kong answers plain requests with a redirect.
+            let protocols = match (protocol, tls.is_some_and(|it| it.redirect)) {
+                (RouteProtocol::Grpc, true) => Some("grpcs"),
+                (RouteProtocol::Grpc, false) => Some("grpc,grpcs"),
+                (_, true) => Some("https"),
+                (_, false) => None,
+            };
+            if let Some(protocols) = protocols {
+                annotations.insert(annotation::KONG_PROTOCOLS.to_owned(), protocols.to_owned());
+            }
+            if tls.is_some_and(|it| it.redirect) {
+                annotations.insert(annotation::KONG_HTTPS_REDIRECT.to_owned(), "301".to_owned());
+            }
+            let ingress = ingress(service, &routes, false, "kong", metadata(service.name.value.clone(), annotations));
             push("Ingress", &service.name, to_value(&ingress));
         }
         GatewayKind::Nginx => {
-            let mut annotations = BTreeMap::new();
+            let mut annotations = certificate_annotations;
             if let Some(per_minute) = rate_limit {
                 annotations.insert("nginx.ingress.kubernetes.io/limit-rpm".to_owned(), per_minute.to_string());
             }
-            let ingress = ingress(
-                env,
-                service,
-                port.service_port.value,
-                "nginx",
-                metadata(service.name.value.clone(), annotations),
-            );
+            if let Some(tls) = tls {
+                annotations.insert(annotation::NGINX_SSL_REDIRECT.to_owned(), tls.redirect.to_string());
+            }
+            if protocol == RouteProtocol::Grpc {
+                annotations.insert(annotation::NGINX_BACKEND_PROTOCOL.to_owned(), "GRPC".to_owned());
+            }
+            if let Some(timeout) = &first.route.timeout {
+                annotations.insert(annotation::NGINX_READ_TIMEOUT.to_owned(), timeout.value.to_string());
+                annotations.insert(annotation::NGINX_SEND_TIMEOUT.to_owned(), timeout.value.to_string());
+            }
+            // Stripping rewrites to what the path's second capture group took: `/api(/|$)(.*)` -> `/$2`.
+            if strip {
+                annotations.insert(annotation::NGINX_USE_REGEX.to_owned(), "true".to_owned());
+                annotations.insert(annotation::NGINX_REWRITE_TARGET.to_owned(), "/$2".to_owned());
+            }
+            let ingress = ingress(service, &routes, strip, "nginx", metadata(service.name.value.clone(), annotations));
             push("Ingress", &service.name, to_value(&ingress));
         }
         GatewayKind::Alb => {
             // Rate limits, CORS and JWT are refused by `validate` (G015, G016): an ALB does none of them.
+            // TLS per host, stripping, gRPC and timeouts are refused too (G015): ACM certificates are the
+            // ALB's own (`alb.certificate_arn`).
+            let Some(port) = first.port else { return };
             let annotations = alb_annotations(&gateway.alb, service, port);
-            let ingress = ingress(
-                env,
-                service,
-                port.service_port.value,
-                ALB_CLASS,
-                metadata(service.name.value.clone(), annotations),
-            );
+            let ingress =
+                ingress(service, &routes, false, ALB_CLASS, metadata(service.name.value.clone(), annotations));
             push("Ingress", &service.name, to_value(&ingress));
         }
         GatewayKind::Traefik => {
@@ -113,37 +197,110 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
                 push("Middleware", &name, middleware);
                 middlewares.push(json!({ "name": name }));
             }
-            let mut by_host: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-            for route in &service.routes {
-                let host = env.route_host(route).map_or("", |host| host.value.as_str());
-                by_host.entry(host).or_default().push(&route.path.value);
+            if strip {
+                let name = format!("{}-strip-prefix", service.name.value);
+                let mut prefixes: Vec<&str> = routes.iter().map(|route| route.path()).collect();
+                prefixes.dedup();
+                let middleware = json!({
+                    "apiVersion": TRAEFIK_API,
+                    "kind": "Middleware",
+                    "metadata": to_value(&metadata(name.clone(), labels::custom_resource_annotations())),
+                    "spec": { "stripPrefix": { "prefixes": prefixes } },
+                });
+                push("Middleware", &name, middleware);
+                middlewares.push(json!({ "name": name }));
             }
-            let routes: Vec<Value> = by_host
-                .into_iter()
-                .map(|(host, paths)| {
-                    let paths: Vec<String> = paths.iter().map(|path| format!("PathPrefix(`{path}`)")).collect();
-                    let mut rule = paths.join(" || ");
-                    if !host.is_empty() {
-                        rule = format!("Host(`{host}`) && ({rule})");
-                    }
-                    let mut route = json!({
-                        "kind": "Rule",
-                        "match": rule,
-                        "services": [{ "name": service.name.value, "port": port.service_port.value }],
-                    });
-                    if !middlewares.is_empty() {
-                        route["middlewares"] = json!(middlewares);
-                    }
-                    route
-                })
-                .collect();
+            let mut by_host: BTreeMap<(&str, u16), Vec<&str>> = BTreeMap::new();
+            for route in &routes {
+                let host = route.host.map_or("", |host| host.value.as_str());
+                let port = route.port.map_or(0, |port| port.service_port.value);
+                by_host.entry((host, port)).or_default().push(route.path());
+            }
+            let rules = |middlewares: &[Value]| -> Vec<Value> {
+                by_host
+                    .iter()
+                    .map(|((host, port), paths)| {
+                        let paths: Vec<String> = paths.iter().map(|path| format!("PathPrefix(`{path}`)")).collect();
+                        let mut rule = paths.join(" || ");
+                        if !host.is_empty() {
+                            rule = format!("Host(`{host}`) && ({rule})");
+                        }
+                        let mut backend = json!({ "name": service.name.value, "port": port });
+                        if protocol == RouteProtocol::Grpc {
+                            // HTTP/2 in cleartext to the service (Traefik's `h2c` scheme).
+                            backend["scheme"] = json!("h2c");
+                        }
+                        let mut route = json!({ "kind": "Rule", "match": rule, "services": [backend] });
+                        if !middlewares.is_empty() {
+                            route["middlewares"] = json!(middlewares);
+                        }
+                        route
+                    })
+                    .collect()
+            };
+            let custom = labels::custom_resource_annotations;
+            let Some(tls) = tls else {
+                let route = json!({
+                    "apiVersion": TRAEFIK_API,
+                    "kind": "IngressRoute",
+                    "metadata": to_value(&metadata(service.name.value.clone(), custom())),
+                    "spec": { "entryPoints": ["web", "websecure"], "routes": rules(&middlewares) },
+                });
+                push("IngressRoute", &service.name, route);
+                return;
+            };
+            // With TLS: the routes on `websecure` with the certificate, and on `web` either a redirect to
+            // HTTPS or the same routes in plain HTTP.
+            let secret = tls_secret(service, tls);
+            if let Some(issuer) = match tls.source() {
+                Some(TlsSource::ClusterIssuer(issuer)) => Some((issuer, "ClusterIssuer")),
+                Some(TlsSource::Issuer(issuer)) => Some((issuer, "Issuer")),
+                _ => None,
+            } {
+                // cert-manager does not watch IngressRoutes: the certificate is asked for explicitly.
+                let mut hosts: Vec<&str> = routes.iter().filter_map(|route| Some(route.host?.value.as_str())).collect();
+                hosts.sort_unstable();
+                hosts.dedup();
+                let certificate = json!({
+                    "apiVersion": CERT_MANAGER_API,
+                    "kind": "Certificate",
+                    "metadata": to_value(&metadata(secret.clone(), custom())),
+                    "spec": {
+                        "secretName": secret,
+                        "dnsNames": hosts,
+                        "issuerRef": { "name": issuer.0.value, "kind": issuer.1, "group": "cert-manager.io" },
+                    },
+                });
+                push("Certificate", &secret, certificate);
+            }
             let route = json!({
                 "apiVersion": TRAEFIK_API,
                 "kind": "IngressRoute",
-                "metadata": to_value(&metadata(service.name.value.clone(), labels::custom_resource_annotations())),
-                "spec": { "entryPoints": ["web", "websecure"], "routes": routes },
+                "metadata": to_value(&metadata(service.name.value.clone(), custom())),
+                "spec": { "entryPoints": ["websecure"], "routes": rules(&middlewares), "tls": { "secretName": secret } },
             });
             push("IngressRoute", &service.name, route);
+            let plain = if tls.redirect {
+                let name = format!("{}-redirect-https", service.name.value);
+                let middleware = json!({
+                    "apiVersion": TRAEFIK_API,
+                    "kind": "Middleware",
+                    "metadata": to_value(&metadata(name.clone(), custom())),
+                    "spec": { "redirectScheme": { "scheme": "https", "permanent": true } },
+                });
+                push("Middleware", &name, middleware);
+                rules(&[json!({ "name": name })])
+            } else {
+                rules(&middlewares)
+            };
+            let name = format!("{}-http", service.name.value);
+            let route = json!({
+                "apiVersion": TRAEFIK_API,
+                "kind": "IngressRoute",
+                "metadata": to_value(&metadata(name.clone(), custom())),
+                "spec": { "entryPoints": ["web"], "routes": plain },
+            });
+            push("IngressRoute", &name, route);
         }
     }
 }
@@ -194,25 +351,45 @@ fn alb_annotations(
     annotations
 }
 
+/// An Ingress of one service's routes, grouped by host. With `regex` (nginx stripping the prefix), each
+/// path is written as the expression `<prefix>(/|$)(.*)` whose second group the rewrite keeps.
 fn ingress(
-    env: &resolved::Env,
     service: &resolved::Service,
-    port: u16,
+    routes: &[&RouteFact<'_>],
+    regex: bool,
     class: &str,
     metadata: meta::ObjectMeta,
 ) -> networking::Ingress {
-    let mut by_host: BTreeMap<Option<&str>, Vec<&str>> = BTreeMap::new();
-    for route in &service.routes {
-        let host = env.route_host(route).map(|host| host.value.as_str());
-        by_host.entry(host).or_default().push(&route.path.value);
+    let mut by_host: BTreeMap<Option<&str>, Vec<&RouteFact<'_>>> = BTreeMap::new();
+    for route in routes {
+        by_host.entry(route.host.map(|host| host.value.as_str())).or_default().push(route);
     }
-    let backend = networking::IngressBackend {
+    let backend = |route: &RouteFact<'_>| networking::IngressBackend {
         service: Some(networking::IngressServiceBackend {
             name: service.name.value.clone(),
-            port: Some(networking::ServiceBackendPort { number: Some(i32::from(port)), name: None }),
+            port: Some(networking::ServiceBackendPort {
+                number: route.port.map(|port| i32::from(port.service_port.value)),
+                name: None,
+            }),
         }),
         resource: None,
     };
+    let path = |route: &RouteFact<'_>| {
+        if regex {
+            (format!("{}(/|$)(.*)", route.path().trim_end_matches('/')), "ImplementationSpecific")
+        } else {
+            (route.path().to_owned(), "Prefix")
+        }
+    };
+    let mut tls: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for route in routes {
+        if let (Some(config), Some(host)) = (route.tls, route.host) {
+            let hosts = tls.entry(tls_secret(service, config)).or_default();
+            if !hosts.contains(&host.value) {
+                hosts.push(host.value.clone());
+            }
+        }
+    }
     networking::Ingress {
         metadata,
         spec: Some(networking::IngressSpec {
@@ -220,21 +397,29 @@ fn ingress(
             rules: Some(
                 by_host
                     .into_iter()
-                    .map(|(host, paths)| networking::IngressRule {
+                    .map(|(host, routes)| networking::IngressRule {
                         host: host.map(str::to_owned),
                         http: Some(networking::HTTPIngressRuleValue {
-                            paths: paths
+                            paths: routes
                                 .into_iter()
-                                .map(|path| networking::HTTPIngressPath {
-                                    path: Some(path.to_owned()),
-                                    path_type: "Prefix".to_owned(),
-                                    backend: backend.clone(),
+                                .map(|route| {
+                                    let (path, path_type) = path(route);
+                                    networking::HTTPIngressPath {
+                                        path: Some(path),
+                                        path_type: path_type.to_owned(),
+                                        backend: backend(route),
+                                    }
                                 })
                                 .collect(),
                         }),
                     })
                     .collect(),
             ),
+            tls: (!tls.is_empty()).then(|| {
+                tls.into_iter()
+                    .map(|(secret, hosts)| networking::IngressTLS { hosts: Some(hosts), secret_name: Some(secret) })
+                    .collect()
+            }),
             ..networking::IngressSpec::default()
         }),
         ..networking::Ingress::default()
@@ -318,7 +503,8 @@ fn kong_origin(origin: &str) -> String {
 /// The gateway-wide Kong plugins, in every namespace that has routed services (a KongPlugin is found
 /// only in the namespace of the Ingress that names it), and the KongConsumers whose JWT credentials the
 /// jwt plugin accepts.
-pub(super) fn render_shared(env: &resolved::Env, out: &mut Out<'_>) {
+pub(super) fn render_shared(facts: &Facts<'_>, out: &mut Out<'_>) {
+    let env = facts.env;
     let Some(gateway) = &env.gateway else { return };
     if gateway.kind.value == GatewayKind::Kong
         && gateway.jwt_key_claim.is_some()
@@ -354,12 +540,8 @@ pub(super) fn render_shared(env: &resolved::Env, out: &mut Out<'_>) {
             });
         }
     }
-    let namespaces: BTreeSet<&str> = env
-        .services
-        .values()
-        .filter(|service| !service.routes.is_empty())
-        .map(|service| service.namespace.value.as_str())
-        .collect();
+    let namespaces: BTreeSet<&str> =
+        facts.served_routes().map(|route| route.service.namespace.value.as_str()).collect();
     for (name, plugin, config) in global_plugins(gateway) {
         for namespace in &namespaces {
             let metadata = meta::ObjectMeta {
@@ -380,7 +562,42 @@ pub(super) fn render_shared(env: &resolved::Env, out: &mut Out<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{kong_origin, kong_origins};
+    use super::{annotation, kong_origin, kong_origins};
+
+    /// Every annotation name written is the one upstream defines at the pinned version, as extracted
+    /// into the catalog with its file and line.
+    #[test]
+    fn annotation_names_are_the_ones_upstream_defines() {
+        let catalog: serde_json::Value =
+            serde_json::from_str(include_str!("../../catalog/gateways/annotations.json")).unwrap();
+        let name = |project: &str, key: &str| {
+            catalog[project]["names"][key]["value"].as_str().unwrap_or_else(|| panic!("{project} {key}")).to_owned()
+        };
+        let kong = |key: &str| {
+            format!(
+                "{}{}",
+                name("Kong/kubernetes-ingress-controller", "prefix"),
+                name("Kong/kubernetes-ingress-controller", key)
+            )
+        };
+        let nginx = |key: &str| {
+            format!("{}/{}", name("kubernetes/ingress-nginx", "prefix"), name("kubernetes/ingress-nginx", key))
+        };
+        assert_eq!(annotation::KONG_STRIP_PATH, kong("strip-path"));
+        assert_eq!(annotation::KONG_PROTOCOL, kong("protocol"));
+        assert_eq!(annotation::KONG_PROTOCOLS, kong("protocols"));
+        assert_eq!(annotation::KONG_READ_TIMEOUT, kong("read-timeout"));
+        assert_eq!(annotation::KONG_WRITE_TIMEOUT, kong("write-timeout"));
+        assert_eq!(annotation::KONG_HTTPS_REDIRECT, kong("https-redirect-status-code"));
+        assert_eq!(annotation::NGINX_SSL_REDIRECT, nginx("ssl-redirect"));
+        assert_eq!(annotation::NGINX_REWRITE_TARGET, nginx("rewrite-target"));
+        assert_eq!(annotation::NGINX_USE_REGEX, nginx("use-regex"));
+        assert_eq!(annotation::NGINX_BACKEND_PROTOCOL, nginx("backend-protocol"));
+        assert_eq!(annotation::NGINX_READ_TIMEOUT, nginx("proxy-read-timeout"));
+        assert_eq!(annotation::NGINX_SEND_TIMEOUT, nginx("proxy-send-timeout"));
+        assert_eq!(annotation::CERT_MANAGER_ISSUER, name("cert-manager/cert-manager", "issuer"));
+        assert_eq!(annotation::CERT_MANAGER_CLUSTER_ISSUER, name("cert-manager/cert-manager", "cluster-issuer"));
+    }
 
     #[test]
     fn cors_origins_match_only_what_they_say() {

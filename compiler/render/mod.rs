@@ -91,14 +91,14 @@ pub fn render_facts(facts: &crate::analysis::Facts<'_>, sink: &mut dyn FnMut(Man
     platform::render(facts, manifests);
     platform::render_limits(facts, manifests);
     for service in env.services.values() {
-        workload::render(env, service, manifests);
-        gateway::render_service(env, service, manifests);
+        workload::render(facts, service, manifests);
+        gateway::render_service(facts, service, manifests);
     }
     for component in env.components.values().filter(|it| !it.shared) {
         components::render_external(env, component, manifests);
         components::render_pools(env, component, manifests);
     }
-    gateway::render_shared(env, manifests);
+    gateway::render_shared(facts, manifests);
     secrets::render(facts, manifests);
     network::render(facts, manifests);
     identity::render(env, manifests);

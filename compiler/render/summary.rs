@@ -71,7 +71,7 @@ pub fn summary(facts: &Facts<'_>) -> String {
     text.push_str("## Budget\n\n");
     text.push_str("Every pod at its highest replica count, the surge of a rolling update of the largest Deployment, and ArgoCD where it runs in this cluster.\n\n");
     text.push_str(&budget::table(env, &facts.budget));
-    text.push_str(&routes(env));
+    text.push_str(&routes(facts));
     text.push_str(&prerequisites(facts));
     text.push_str("\n## Dependencies\n\n");
     text.push_str(&mermaid_of(env, &facts.graph));
@@ -223,6 +223,23 @@ fn prerequisites(facts: &Facts<'_>) -> String {
     for component in env.components.values().filter(|it| it.external.is_none()) {
         needs.extend(crate::catalog::prerequisites(component, env));
     }
+    // cert-manager issues the certificates of hosts with an issuer; it is not a component kind.
+    let mut issuers = std::collections::BTreeSet::new();
+    for route in facts.served_routes() {
+        match route.tls.and_then(resolved::Tls::source) {
+            Some(resolved::TlsSource::ClusterIssuer(issuer)) => {
+                issuers.insert(format!("cert-manager (v1.14 or later), with the ClusterIssuer `{}`", issuer.value));
+            }
+            Some(resolved::TlsSource::Issuer(issuer)) => {
+                issuers.insert(format!(
+                    "cert-manager (v1.14 or later), with the Issuer `{}` in `{}`",
+                    issuer.value, route.service.namespace.value
+                ));
+            }
+            Some(resolved::TlsSource::Secret(_)) | None => {}
+        }
+    }
+    needs.extend(issuers);
     if env.services.values().any(|service| service.metrics.is_some())
         && !env.components.values().any(|it| it.kind.value == resolved::ComponentKind::PrometheusStack)
     {
@@ -298,20 +315,23 @@ pub fn dot(env: &resolved::Env) -> String {
     text
 }
 
-/// The routes table: host, path, service, rate limit.
-fn routes(env: &resolved::Env) -> String {
-    let Some(gateway) = &env.gateway else { return String::new() };
+/// The routes table: host (with its scheme when it has TLS), path, service, rate limit.
+fn routes(facts: &Facts<'_>) -> String {
+    let Some(gateway) = &facts.env.gateway else { return String::new() };
     let mut rows = Vec::new();
-    for service in env.services.values() {
-        for route in &service.routes {
-            let host = env.route_host(route).map_or("*", |host| host.value.as_str());
-            let limit = service
-                .rate_limit
-                .as_ref()
-                .or(gateway.rate_limit.as_ref())
-                .map_or_else(|| "-".to_owned(), |it| format!("{}/min", it.value));
-            rows.push(format!("| {host} | `{}` | {} | {limit} |", route.path.value, service.name.value));
-        }
+    for route in facts.served_routes() {
+        let service = route.service;
+        let host = match (route.host, route.tls) {
+            (Some(host), Some(_)) => format!("https://{}", host.value),
+            (Some(host), None) => host.value.clone(),
+            (None, _) => "*".to_owned(),
+        };
+        let limit = service
+            .rate_limit
+            .as_ref()
+            .or(gateway.rate_limit.as_ref())
+            .map_or_else(|| "-".to_owned(), |it| format!("{}/min", it.value));
+        rows.push(format!("| {host} | `{}` | {} | {limit} |", route.path(), service.name.value));
     }
     if rows.is_empty() {
         return String::new();

@@ -14,7 +14,8 @@ use super::{Manifest, Out, labels, names};
 use crate::resolved;
 use crate::source::Spanned;
 
-pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut Out<'_>) {
+pub(super) fn render(facts: &crate::analysis::Facts<'_>, service: &resolved::Service, out: &mut Out<'_>) {
+    let env = facts.env;
     let directory = format!("{}/services/{}", env.name.value, service.name.value);
     let origin = format!("services.{}", service.name.value);
     let labels = labels::common(env, &service.name, service.image_tag());
@@ -101,8 +102,9 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
 
     if !service.ports.is_empty() {
         let node_port = service.ports.iter().any(|port| port.node_port.is_some());
+        let annotations = super::gateway::service_annotations(facts, service);
         let kubernetes_service = core::Service {
-            metadata: metadata(&service.name),
+            metadata: meta::ObjectMeta { annotations: non_empty(&annotations), ..metadata(&service.name) },
             spec: Some(core::ServiceSpec {
                 type_: Some(if node_port { "NodePort" } else { "ClusterIP" }.to_owned()),
                 selector: Some(selector.clone()),
@@ -116,7 +118,11 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
                             target_port: Some(IntOrString::String(port.name.value.clone())),
                             protocol: Some(port.protocol.as_str().to_owned()),
                             node_port: port.node_port.as_ref().map(|it| i32::from(it.value)),
-                            ..core::ServicePort::default()
+                            // HTTP is the default and stays unwritten; gRPC and WebSocket say so.
+                            app_protocol: facts
+                                .app_protocol(&service.name.value, &port.name.value)
+                                .filter(|it| *it != "http")
+                                .map(str::to_owned),
                         })
                         .collect(),
                 ),

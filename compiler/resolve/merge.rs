@@ -158,9 +158,10 @@ merge_fields! {
     }
     model::Chart { repo, name, version }
     model::External { host, port }
-    model::Gateway { kind, component, host, node_ports, cors, jwt, correlation_id, rate_limit, alb }
+    model::Gateway { kind, component, host, node_ports, cors, jwt, correlation_id, rate_limit, alb, tls }
     model::Alb { scheme, group, certificate_arn }
     model::Aws { cluster_name, region, vpc_id, role_arn }
+    model::Tls { cluster_issuer, issuer, secret, redirect }
     model::NodePorts { http, https }
     model::Cors { origins, methods, headers, exposed_headers, credentials, max_age }
     model::Jwt { key_claim, consumers }

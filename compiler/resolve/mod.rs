@@ -492,7 +492,7 @@ impl Ctx<'_> {
             }
         }
         incomplete.extend(incomplete_components);
-        self.expand_references(&mut services, &components, &incomplete);
+        self.expand_references(&mut services, &components, gateway.as_ref(), &incomplete);
 
         let secret_stores: BTreeMap<String, Spanned<model::StoreKind>> = platform
             .secret_stores
@@ -712,11 +712,20 @@ impl Ctx<'_> {
                 .into_iter()
                 .map(|route| {
                     // A route written as a bare string carries no span of its own; use the string's.
-                    let mut path = route.value.path;
+                    let span = route.span;
+                    let route = route.value;
+                    let mut path = route.path;
                     if path.span == Span::default() {
-                        path.span = route.span;
+                        path.span = span;
                     }
-                    resolved::Route { path, host: route.value.host }
+                    resolved::Route {
+                        strip_prefix: route.strip_prefix.unwrap_or_else(|| Spanned::new(false, path.span)),
+                        protocol: route.protocol.unwrap_or_else(|| Spanned::new(model::RouteProtocol::Http, path.span)),
+                        timeout: route.timeout.map(|it| Spanned::new(it.value.seconds(), it.span)),
+                        port: route.port,
+                        host: route.host,
+                        path,
+                    }
                 })
                 .fold(Vec::<resolved::Route>::new(), |mut routes, route| {
                     // The same route twice in one service is one route.
@@ -789,9 +798,10 @@ impl Ctx<'_> {
         &mut self,
         services: &mut BTreeMap<String, resolved::Service>,
         components: &BTreeMap<String, resolved::Component>,
+        gateway: Option<&resolved::Gateway>,
         incomplete: &std::collections::BTreeSet<String>,
     ) {
-        let outputs = reference_outputs(self.platform, self.environment, services, components);
+        let outputs = reference_outputs(self.platform, self.environment, services, components, gateway);
         let lookup = |name: &str| outputs.get(name).cloned();
         let mut unresolved = Vec::new();
         for service in services.values_mut() {
@@ -834,7 +844,7 @@ impl Ctx<'_> {
         };
         for error in unresolved.into_iter().filter(|error| !names_incomplete(&error.reference)) {
             let help = did_you_mean(&error.reference, outputs.keys().map(String::as_str))
-                .unwrap_or_else(|| "references are `platform.name`, `environment.name`, and `.host`, `.port`, `.url` or `.namespace` of `services.<name>` or `components.<name>`".to_owned());
+                .unwrap_or_else(|| "references are `platform.name`, `environment.name`, `gateway.host`, `gateway.url`, `.url` or `.host` of `routes.<service>` (its first route with a host) or `routes.<service>.<index>`, and `.host`, `.port`, `.url` or `.namespace` of `services.<name>` or `components.<name>`".to_owned());
             self.report(
                 Diagnostic::error(
                     Code::UnresolvedReference,
@@ -853,10 +863,35 @@ fn reference_outputs(
     environment: &str,
     services: &BTreeMap<String, resolved::Service>,
     components: &BTreeMap<String, resolved::Component>,
+    gateway: Option<&resolved::Gateway>,
 ) -> BTreeMap<String, String> {
     let mut outputs = BTreeMap::new();
     outputs.insert("platform.name".to_owned(), platform.platform.name.value.clone());
     outputs.insert("environment.name".to_owned(), environment.to_owned());
+    // What clients outside call, through the gateway: no edge of the graph (the traffic leaves the
+    // cluster's network policies to the gateway), so not among a service's `references`.
+    if let Some(gateway) = gateway {
+        if let Some(host) = &gateway.host {
+            outputs.insert("gateway.host".to_owned(), host.value.clone());
+            let url = resolved::route_url(&host.value, "/", gateway.tls_for(&host.value).is_some());
+            outputs.insert("gateway.url".to_owned(), url);
+        }
+        for service in services.values() {
+            let prefix = format!("routes.{}", service.name.value);
+            let mut first = true;
+            for (index, route) in service.routes.iter().enumerate() {
+                let Some(host) = resolved::route_host(Some(gateway), route) else { continue };
+                let url = resolved::route_url(&host.value, &route.path.value, gateway.tls_for(&host.value).is_some());
+                if first {
+                    outputs.insert(format!("{prefix}.url"), url.clone());
+                    outputs.insert(format!("{prefix}.host"), host.value.clone());
+                    first = false;
+                }
+                outputs.insert(format!("{prefix}.{index}.url"), url);
+                outputs.insert(format!("{prefix}.{index}.host"), host.value.clone());
+            }
+        }
+    }
     for service in services.values() {
         let host = format!("{}.{}.svc.cluster.local", service.name.value, service.namespace.value);
         let prefix = format!("services.{}", service.name.value);
@@ -951,6 +986,18 @@ fn resolve_gateway(
             group: alb.group.unwrap_or_else(|| Spanned::from(default_group)),
             certificate_arns: alb.certificate_arn.unwrap_or_default(),
         },
+        tls: gateway
+            .tls
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(host, tls)| resolved::Tls {
+                host,
+                cluster_issuer: tls.cluster_issuer,
+                issuer: tls.issuer,
+                secret: tls.secret,
+                redirect: tls.redirect.unwrap_or(true),
+            })
+            .collect(),
         kind,
     })
 }

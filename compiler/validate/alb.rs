@@ -1,7 +1,8 @@
 //! The ALB gateway: takes an environment whose `[gateway]` is `kind = "alb"`, gives what an Application
 //! Load Balancer cannot do that the platform asks of its gateway (CORS, JWT, correlation IDs, rate limits,
-//! NodePorts: G015), settings of the `alb` table the controller would refuse (G016), and the `alb` table
-//! on another kind of gateway, which nothing would read (G015).
+//! NodePorts, TLS per host) or what Slipway does not render for it (route options) as G015, settings of
+//! the `alb` table the controller would refuse (G016), and the `alb` table on another kind of gateway,
+//! which nothing would read (G015).
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolved::{self, GatewayKind};
@@ -68,6 +69,42 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
                 .with_secondary(gateway.kind.span, "`kind = \"alb\"`")
                 .with_help("remove `rate_limit`; an AWS WAF web ACL with a rate-based rule (`alb.ingress.kubernetes.io/wafv2-acl-arn`) limits per client address"),
         );
+    }
+    for tls in &gateway.tls {
+        diagnostics.push(
+            Diagnostic::error(Code::GatewayFeatureUnsupported, format!("an ALB gateway takes no TLS per host (`{}`)", tls.host.value))
+                .with_label(tls.host.span, "the ALB terminates TLS with ACM certificates, not with a Secret or cert-manager")
+                .with_secondary(gateway.kind.span, "`kind = \"alb\"`")
+                .with_help("remove `[gateway.tls]` and give the certificates' ARNs: `alb = { certificate_arn = [\"arn:aws:acm:...\"] }`"),
+        );
+    }
+    for service in env.services.values() {
+        for route in &service.routes {
+            let options = [
+                (route.strip_prefix.value, route.strip_prefix.span, "strip the path prefix (`strip_prefix`)"),
+                (
+                    route.protocol.value != resolved::RouteProtocol::Http,
+                    route.protocol.span,
+                    "choose the backend protocol per route (`protocol`)",
+                ),
+                (
+                    route.timeout.is_some(),
+                    route.timeout.as_ref().map_or(route.path.span, |it| it.span),
+                    "set a route's timeout (`timeout`)",
+                ),
+            ];
+            for (_, span, what) in options.into_iter().filter(|(asked, _, _)| *asked) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::GatewayFeatureUnsupported,
+                        format!("Slipway's ALB gateway does not {what} for `{}`", service.name.value),
+                    )
+                    .with_label(span, "no ALB annotation is rendered for this")
+                    .with_secondary(gateway.kind.span, "`kind = \"alb\"`")
+                    .with_help("remove it, or use `kind = \"kong\"`, `\"nginx\"` or `\"traefik\"`"),
+                );
+            }
+        }
     }
     group(gateway, diagnostics);
     for arn in &gateway.alb.certificate_arns {

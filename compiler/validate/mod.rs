@@ -59,7 +59,7 @@ fn validate_env(facts: &Facts<'_>) -> Vec<Diagnostic> {
     references::check(facts, &mut diagnostics);
     secrets::check(facts, &mut diagnostics);
     ports::check(env, &mut diagnostics);
-    routes::check(env, &mut diagnostics);
+    routes::check(facts, &mut diagnostics);
     alb::check(env, &mut diagnostics);
     autoscale::check(env, &mut diagnostics);
     budget::check(facts, &mut diagnostics);

@@ -1,14 +1,18 @@
-//! Routes: paths start with `/`, hosts are DNS names, and no two services claim the same host and path
-//! in one environment.
+//! Routes: paths start with `/`, hosts are DNS names, no two services claim the same host and path in
+//! one environment, a route's port exists, a service's routes agree on how the gateway forwards them,
+//! the gateway kind can say what they ask, and each host's TLS names one certificate source.
+//! Every host here is the analysis' `RouteFact::host`, the one render writes.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
+use crate::analysis::{Facts, RouteFact};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::resolved;
+use crate::resolved::{self, GatewayKind, RouteProtocol};
 use crate::source::Span;
 
-pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let env = facts.env;
     // The gateway's host is every route's host unless the route names its own.
     if let Some(host) = env.gateway.as_ref().and_then(|gateway| gateway.host.as_ref())
         && let Some(problem) = host_problem(host)
@@ -23,9 +27,12 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         egress(service, diagnostics);
         served(env, service, diagnostics);
     }
+    tls(facts, diagnostics);
+    options(facts, diagnostics);
     let mut claimed: BTreeMap<(&str, &str), (&str, Span)> = BTreeMap::new();
-    for service in env.services.values() {
-        for route in &service.routes {
+    {
+        for fact in &facts.routes {
+            let (service, route) = (fact.service, fact.route);
             let path = &route.path;
             if let Some(problem) = path_problem(path) {
                 diagnostics.push(
@@ -55,7 +62,7 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
                 continue;
             }
             // The host the route is rendered with: a route without one takes the gateway's default.
-            let host = env.route_host(route).map_or("", |host| host.value.as_str());
+            let host = fact.host.map_or("", |host| host.value.as_str());
             // `/orders` and `/orders/` reach the same service through a prefix match.
             let normalised = path.value.trim_end_matches('/');
             let key = (host, if normalised.is_empty() { "/" } else { normalised });
@@ -78,6 +85,187 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+/// Each host's TLS: a valid host, exactly one certificate source, a declared secret holding `tls.crt`
+/// and `tls.key`, and some route on the host.
+fn tls(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let env = facts.env;
+    let Some(gateway) = &env.gateway else { return };
+    for tls in &gateway.tls {
+        if let Some(problem) = host_problem(&tls.host) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidRouteHost,
+                    format!("TLS host `{}` is not a valid DNS name", tls.host.value),
+                )
+                .with_label(tls.host.span, problem)
+                .with_help("use lowercase labels separated by dots, such as `shop.example.com`"),
+            );
+            continue;
+        }
+        let sources: Vec<(&str, Span)> = [
+            ("cluster_issuer", tls.cluster_issuer.as_ref()),
+            ("issuer", tls.issuer.as_ref()),
+            ("secret", tls.secret.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?.span)))
+        .collect();
+        match sources.as_slice() {
+            [] => diagnostics.push(
+                Diagnostic::error(Code::InvalidTls, format!("TLS of `{}` names no certificate", tls.host.value))
+                    .with_label(tls.host.span, "no `cluster_issuer`, `issuer` or `secret`")
+                    .with_help(
+                        "add `cluster_issuer = \"letsencrypt\"` (cert-manager) or `secret = \"<declared secret>\"`",
+                    ),
+            ),
+            [_] => {}
+            [(first, _), (second, span), ..] => diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidTls,
+                    format!("TLS of `{}` names both `{first}` and `{second}`", tls.host.value),
+                )
+                .with_label(*span, "a second certificate source")
+                .with_help("keep one: cert-manager issues the certificate, or a declared secret holds it"),
+            ),
+        }
+        if let Some(secret) = &tls.secret {
+            match env.secrets.get(secret.value.as_str()) {
+                None => diagnostics.push(
+                    Diagnostic::error(Code::UndeclaredSecret, format!("secret `{}` is not declared", secret.value))
+                        .with_label(secret.span, "not declared in [secrets]")
+                        .with_help(format!(
+                            "declare it: `[secrets.{}]` with `keys = [\"tls.crt\", \"tls.key\"]`",
+                            secret.value
+                        )),
+                ),
+                Some(declared) => {
+                    let missing: Vec<&str> = ["tls.crt", "tls.key"]
+                        .into_iter()
+                        .filter(|key| !declared.keys.iter().any(|it| it.value == *key))
+                        .collect();
+                    if !missing.is_empty() {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                Code::TlsSecretKeys,
+                                format!("secret `{}` holds no `{}`", secret.value, missing.join("` or `")),
+                            )
+                            .with_label(secret.span, "the gateway reads the certificate from `tls.crt` and `tls.key`")
+                            .with_help(format!(
+                                "declare `keys = [\"tls.crt\", \"tls.key\"]` in `[secrets.{}]`",
+                                secret.value
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+        if !facts.routes.iter().any(|route| route.tls.is_some_and(|it| std::ptr::eq(it, tls))) {
+            diagnostics.push(
+                Diagnostic::warning(Code::UnusedTls, format!("no route answers on TLS host `{}`", tls.host.value))
+                    .with_label(tls.host.span, "nothing is rendered for this certificate")
+                    .with_help("give a route this `host` (or make it the gateway's `host`), or remove the entry"),
+            );
+        }
+    }
+}
+
+/// What each route asks of the gateway: a port the service has, options its routes agree on (Kong and
+/// nginx apply them to a whole Ingress or Service), and options the gateway kind can render.
+fn options(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(gateway) = &facts.env.gateway else { return };
+    for fact in &facts.routes {
+        if let (Some(name), None) = (&fact.route.port, fact.port) {
+            let names: Vec<String> = fact.service.ports.iter().map(|it| format!("`{}`", it.name.value)).collect();
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownRoutePort,
+                    format!(
+                        "route `{}` of `{}` goes to undeclared port `{}`",
+                        fact.path(),
+                        fact.service.name.value,
+                        name.value
+                    ),
+                )
+                .with_label(name.span, "not a port of the service")
+                .with_help(if names.is_empty() {
+                    "the service declares no ports".to_owned()
+                } else {
+                    format!("declared ports: {}", names.join(", "))
+                }),
+            );
+        }
+        unsupported(gateway.kind.value, fact, diagnostics);
+    }
+    for service in facts.env.services.values() {
+        let mut routes = facts.routes_of(&service.name.value);
+        let Some(first) = routes.next() else { continue };
+        for other in routes {
+            let (a, b) = (first.route, other.route);
+            let differs = [
+                ("strip_prefix", a.strip_prefix.value != b.strip_prefix.value, b.strip_prefix.span),
+                ("protocol", a.protocol.value != b.protocol.value, b.protocol.span),
+                (
+                    "timeout",
+                    a.timeout.as_ref().map(|it| it.value) != b.timeout.as_ref().map(|it| it.value),
+                    b.timeout.as_ref().map_or(b.path.span, |it| it.span),
+                ),
+                ("TLS", !same_tls(first, other), b.host.as_ref().map_or(b.path.span, |it| it.span)),
+            ];
+            for (what, _, span) in differs.into_iter().filter(|(_, differs, _)| *differs) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::RouteOptionsDisagree,
+                        format!("routes `{}` and `{}` of `{}` differ in {what}", first.path(), other.path(), service.name.value),
+                    )
+                    .with_label(span, format!("not the {what} of `{}`", first.path()))
+                    .with_secondary(first.route.path.span, "the service's first route")
+                    .with_help("the gateway applies these to the whole service (one Ingress, one Service): give its routes the same, or split the service"),
+                );
+            }
+        }
+    }
+}
+
+fn same_tls(a: &RouteFact<'_>, b: &RouteFact<'_>) -> bool {
+    match (a.tls, b.tls) {
+        (None, None) => true,
+        (Some(x), Some(y)) => x.source() == y.source() && x.redirect == y.redirect,
+        _ => false,
+    }
+}
+
+/// Options a gateway kind has no way to say: a read timeout on Traefik (its IngressRoute has none; a
+/// ServersTransport would apply to every route of the gateway), stripping a gRPC route's prefix on Kong
+/// (KIC drops `strip_path` from gRPC routes, `kongstate/route.go`).
+fn unsupported(kind: GatewayKind, fact: &RouteFact<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let route = fact.route;
+    let problem = match kind {
+        GatewayKind::Traefik => route.timeout.as_ref().map(|it| {
+            (
+                it.span,
+                "Traefik's IngressRoute has no per-route read timeout",
+                "remove `timeout`, or set the entry point's `respondingTimeouts` in the Traefik component's `values`",
+            )
+        }),
+        GatewayKind::Kong if route.protocol.value == RouteProtocol::Grpc && route.strip_prefix.value => Some((
+            route.strip_prefix.span,
+            "Kong does not strip the path of a gRPC route",
+            "remove `strip_prefix`: a gRPC path names the method (`/package.Service/Method`)",
+        )),
+        _ => None,
+    };
+    if let Some((span, why, help)) = problem {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::UnsupportedRouteOption,
+                format!("route `{}` of `{}` asks what the gateway cannot do", fact.path(), fact.service.name.value),
+            )
+            .with_label(span, why)
+            .with_help(help),
+        );
     }
 }
 

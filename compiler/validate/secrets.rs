@@ -438,8 +438,9 @@ pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) 
         }
         whole.extend(component.secrets.iter().map(|secret| secret.value.as_str()));
     }
-    for (_, secret) in envs.iter().flat_map(|env| env.gateway.iter()).flat_map(|gateway| &gateway.jwt_consumers) {
-        whole.insert(&secret.value);
+    for gateway in envs.iter().flat_map(|env| env.gateway.iter()) {
+        whole.extend(gateway.jwt_consumers.iter().map(|(_, secret)| secret.value.as_str()));
+        whole.extend(gateway.tls.iter().filter_map(|tls| Some(tls.secret.as_ref()?.value.as_str())));
     }
     // Each environment may declare secrets and keys of its own: every declaration is looked at, once.
     let mut seen: BTreeSet<(Span, &str)> = BTreeSet::new();
