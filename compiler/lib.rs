@@ -26,6 +26,7 @@ pub mod schema;
 pub mod source;
 pub mod validate;
 pub mod workflow;
+pub mod yaml_reader;
 
 use diagnostic::Diagnostic;
 use source::SourceFile;
