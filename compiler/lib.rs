@@ -15,6 +15,7 @@ pub mod edit;
 pub mod emit;
 pub mod k8s_rules;
 pub mod load;
+pub mod manifests;
 pub mod model;
 pub mod quantity;
 pub mod reachability;

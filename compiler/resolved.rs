@@ -42,6 +42,23 @@ pub struct Env {
     pub network_policies: bool,
     /// Room a ResourceQuota leaves above the namespace's budget, as a fraction.
     pub quota_headroom: Spanned<f64>,
+    /// The plain manifests of `manifests/all/` and `manifests/<env>/`, in the order of their files.
+    pub manifests: Vec<PlainObject>,
+}
+
+/// One object of a plain manifest, as written, and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlainObject {
+    /// The file's path as shown to the user.
+    pub path: String,
+    /// Its path from the platform's directory, `manifests/<dir>/<file>`, the same on every machine.
+    pub relative: String,
+    /// The document's 1-based line and column in it.
+    pub line: usize,
+    pub column: usize,
+    /// The file's text, for excerpts in diagnostics.
+    pub text: std::sync::Arc<str>,
+    pub object: serde_json::Value,
 }
 
 impl Env {

@@ -38,6 +38,20 @@ pub struct Document {
     pub value: Value,
 }
 
+/// The one object of a file that is JSON (`kubeseal --format json`, its default) or YAML
+/// (`kubeseal --format yaml`): JSON is read by serde_json as before, anything else by `documents`.
+pub fn one_object(text: &str) -> Result<Value, String> {
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|error| format!("it is not valid JSON: {error}"));
+    }
+    let documents = documents(text)
+        .map_err(|error| format!("it is not YAML Slipway reads: {} at line {}, column {}", error.message, error.line, error.column))?;
+    match <[Document; 1]>::try_from(documents) {
+        Ok([document]) => Ok(document.value),
+        Err(documents) => Err(format!("it holds {} documents instead of one", documents.len())),
+    }
+}
+
 enum Frame {
     Sequence(Vec<Value>),
     /// The mapping so far, and the key waiting for its value.

@@ -6,6 +6,7 @@ mod budget;
 mod components;
 mod credentials;
 mod kubernetes;
+pub mod manifests;
 mod names;
 mod pods;
 mod policy;
@@ -53,6 +54,7 @@ fn validate_env(facts: &Facts<'_>) -> Vec<Diagnostic> {
     policy::check(env, &mut diagnostics);
     pods::check(env, &mut diagnostics);
     kubernetes::check(env, &mut diagnostics);
+    manifests::check(facts, &mut diagnostics);
     // The waves mean something only for an otherwise valid environment (a cycle has no order).
     if !diagnostics.iter().any(Diagnostic::is_error) {
         sync::check(facts, &mut diagnostics);
