@@ -123,7 +123,7 @@ fn read_manifests(platform_path: &Path) -> Vec<ManifestFile> {
         let Ok(inner) = sorted_entries(&path) else { continue };
         for (file_name, file_path, _) in inner {
             let shown = file_path.display().to_string();
-            let yaml = file_name.ends_with(".yaml") || file_name.ends_with(".yml");
+            let yaml = is_yaml_name(&file_name);
             let text = if yaml {
                 read_manifest(&file_path)
             } else {
@@ -133,6 +133,11 @@ fn read_manifests(platform_path: &Path) -> Vec<ManifestFile> {
         }
     }
     files
+}
+
+/// `*.yaml` or `*.yml`, as written: `x.YAML` is not read (and says so), as on a case-sensitive system.
+fn is_yaml_name(name: &str) -> bool {
+    Path::new(name).extension().is_some_and(|it| it == "yaml" || it == "yml")
 }
 
 /// The non-hidden entries of a directory, sorted by name, with their types (links not followed).
@@ -185,7 +190,7 @@ fn read_manifests_at(platform_path: &Path, revision: &str) -> Vec<ManifestFile> 
         let hidden = parts.iter().any(|part| part.starts_with('.'));
         match parts.as_slice() {
             _ if hidden => {}
-            [_, name, file] if file.ends_with(".yaml") || file.ends_with(".yml") => {
+            [_, name, file] if is_yaml_name(file) => {
                 let text = git_show(&directory.join(relative), revision);
                 let text = text.and_then(|text| {
                     if text.len() as u64 > MANIFEST_FILE_MAX {

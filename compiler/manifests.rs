@@ -25,9 +25,18 @@ pub fn read(files: &[ManifestFile], environments: &[&str]) -> (Vec<(String, Plai
     for file in files {
         if !file.directory.is_empty() && file.directory != ALL && !environments.contains(&file.directory.as_str()) {
             if unknown_reported.insert(file.directory.clone()) {
+                // `prod` for `production`: a prefix is as good a hint as a typo.
+                let prefix = environments
+                    .iter()
+                    .find(|name| name.starts_with(file.directory.as_str()))
+                    .map(|name| format!("did you mean `{name}`?"));
                 let help = did_you_mean(&file.directory, environments.iter().copied().chain([ALL]))
+                    .or(prefix)
                     .unwrap_or_else(|| {
-                        format!("name it `{ALL}` (every environment) or after an environment: {}", environments.join(", "))
+                        format!(
+                            "name it `{ALL}` (every environment) or after an environment: {}",
+                            environments.join(", ")
+                        )
                     });
                 problems.push(
                     Diagnostic::error(

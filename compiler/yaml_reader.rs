@@ -44,8 +44,9 @@ pub fn one_object(text: &str) -> Result<Value, String> {
     if text.trim_start().starts_with('{') {
         return serde_json::from_str(text).map_err(|error| format!("it is not valid JSON: {error}"));
     }
-    let documents = documents(text)
-        .map_err(|error| format!("it is not YAML Slipway reads: {} at line {}, column {}", error.message, error.line, error.column))?;
+    let documents = documents(text).map_err(|error| {
+        format!("it is not YAML Slipway reads: {} at line {}, column {}", error.message, error.line, error.column)
+    })?;
     match <[Document; 1]>::try_from(documents) {
         Ok([document]) => Ok(document.value),
         Err(documents) => Err(format!("it holds {} documents instead of one", documents.len())),
@@ -74,11 +75,16 @@ pub fn documents(text: &str) -> Result<Vec<Document>, Error> {
         let at = (span.start.line(), span.start.col() + 1);
         let unsupported = |message: String| Error { line: at.0, column: at.1, message, syntax: false };
         let is_mapping = matches!(event, Event::MappingStart(..));
+        // A document starts where its first node does, after any `---`.
+        if stack.is_empty() && matches!(event, Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..)) {
+            start = at;
+        }
         let value = match event {
             Event::DocumentStart(_) => {
                 start = at;
                 continue;
             }
+
             Event::DocumentEnd => {
                 if let Some(value) = current.take().filter(|value| !value.is_null()) {
                     documents.push(Document { line: start.0, column: start.1, value });
@@ -140,9 +146,7 @@ pub fn documents(text: &str) -> Result<Vec<Document>, Error> {
                     }
                 }
                 if matches!(stack.last(), Some(Frame::Mapping(_, None))) {
-                    return Err(unsupported(
-                        "a key that is a mapping or a sequence: keys are strings".to_owned(),
-                    ));
+                    return Err(unsupported("a key that is a mapping or a sequence: keys are strings".to_owned()));
                 }
                 if stack.len() >= MAX_DEPTH {
                     return Err(unsupported(format!("nesting deeper than {MAX_DEPTH} levels")));
@@ -257,9 +261,8 @@ fn is_float(text: &str) -> bool {
 /// What YAML 1.1 (Go's yaml.v2 and yaml.v3 in Kubernetes) reads a plain scalar as, when that differs
 /// from YAML 1.2's reading.
 fn yaml11_reading(text: &str) -> Option<&'static str> {
-    const BOOLEANS: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
-    ];
+    const BOOLEANS: &[&str] =
+        &["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"];
     if BOOLEANS.contains(&text) {
         return Some("a boolean");
     }
@@ -294,6 +297,7 @@ fn yaml11_reading(text: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::fmt::Write as _;
 
     fn one(text: &str) -> Value {
         let documents = documents(text).unwrap();
@@ -321,7 +325,7 @@ mod tests {
     fn several_documents_are_read_with_their_lines() {
         let documents = documents("---\na: 1\n---\n# only a comment\n---\nb: 2\n").unwrap();
         let found: Vec<(usize, Value)> = documents.into_iter().map(|it| (it.line, it.value)).collect();
-        assert_eq!(found, vec![(1, json!({"a": 1})), (5, json!({"b": 2}))]);
+        assert_eq!(found, vec![(2, json!({"a": 1})), (6, json!({"b": 2}))]);
     }
 
     #[test]
@@ -350,7 +354,8 @@ mod tests {
         assert!(documents(&deep).is_err());
         let mut laughs = String::from("a: &a [\"lol\",\"lol\"]\n");
         for index in 1..30 {
-            laughs.push_str(&format!("a{index}: &a{index} [*a{},*a{}]\n", index - 1, index - 1));
+            let previous = index - 1;
+            let _ = writeln!(laughs, "a{index}: &a{index} [*a{previous},*a{previous}]");
         }
         assert!(error(&laughs).2.contains("anchor"));
     }

@@ -14,6 +14,7 @@ mod golden;
 mod hostile;
 mod injection;
 mod kubernetes;
+mod manifests;
 mod numbers;
 mod out_safety;
 mod properties;

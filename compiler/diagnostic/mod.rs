@@ -123,7 +123,14 @@ impl Diagnostic {
 
     /// Locates the problem in another file: `line_text` is that file's line (cut to 400 bytes).
     #[must_use]
-    pub fn with_file(mut self, path: &str, line: usize, column: usize, text: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn with_file(
+        mut self,
+        path: &str,
+        line: usize,
+        column: usize,
+        text: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
         let mut end = line_text.len().min(400);
         while !line_text.is_char_boundary(end) {

@@ -80,7 +80,8 @@ fn human(out: &mut String, diagnostic: &Diagnostic, source: Option<&SourceFile>,
         group = group.element(snippet);
     } else if let Some(file) = &diagnostic.file {
         // The one line, with the column marked (a column past the line's end marks its end).
-        let at = file.line_text.char_indices().nth(file.column.saturating_sub(1)).map_or(file.line_text.len(), |it| it.0);
+        let at =
+            file.line_text.char_indices().nth(file.column.saturating_sub(1)).map_or(file.line_text.len(), |it| it.0);
         let end = file.line_text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
         let snippet = Snippet::source(file.line_text.as_str())
             .path(file.path.as_str())

@@ -345,18 +345,18 @@ fn manifests_apps(facts: &Facts<'_>, out: &Out<'_>, wave: i32) -> Vec<Manifest> 
         .to_owned();
     let mut namespaces: BTreeSet<&str> = out.plain_namespaces.iter().map(String::as_str).collect();
     namespaces.insert(&destination);
-    let (mut cluster, mut namespaced) = (Vec::new(), Vec::new());
+    let (mut cluster_kinds, mut namespaced_kinds) = (Vec::new(), Vec::new());
     for (group, kind, is_namespaced) in &out.plain_kinds {
         let kind = GroupKind { group: group.clone(), kind: kind.clone() };
-        if *is_namespaced { namespaced.push(kind) } else { cluster.push(kind) }
+        if *is_namespaced { namespaced_kinds.push(kind) } else { cluster_kinds.push(kind) }
     }
     let project = app_project(
         env,
         &name,
         vec![env.platform.repo.clone()],
         &namespaces,
-        cluster,
-        namespaced,
+        cluster_kinds,
+        namespaced_kinds,
         "plain manifests",
     );
     let directory = crate::render::MANIFESTS;

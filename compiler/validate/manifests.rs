@@ -167,7 +167,10 @@ fn identity<'a>(
     if let Err(why) = rule {
         let shown = crate::diagnostic::elide(name);
         return problem(
-            format!("the {kind} name `{shown}` is not a DNS-1123 {}: {why}", if kind == "Namespace" { "label" } else { "subdomain" }),
+            format!(
+                "the {kind} name `{shown}` is not a DNS-1123 {}: {why}",
+                if kind == "Namespace" { "label" } else { "subdomain" }
+            ),
             "use lowercase letters, digits and `-` (and `.` between parts), such as `trust-roots`",
         );
     }

@@ -532,7 +532,9 @@ fn sealed(secret: &resolved::Secret, namespaces: &BTreeSet<&str>, diagnostics: &
     let mismatch = |problem: String| {
         Diagnostic::error(Code::SealedSecretMismatch, format!("the SealedSecret of `{}` {problem}", secret.name.value))
             .with_label(secret.name.span, format!("sealed in `{path}`"))
-            .with_help("seal it again with `kubeseal` (`--format yaml` or `--format json`), for this name, namespace and keys")
+            .with_help(
+                "seal it again with `kubeseal` (`--format yaml` or `--format json`), for this name, namespace and keys",
+            )
     };
     let object: serde_json::Value = match text.as_ref().map(|text| crate::yaml_reader::one_object(text)) {
         Err(error) => return diagnostics.push(mismatch(format!("cannot be read: {error}"))),
