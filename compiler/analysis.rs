@@ -148,6 +148,9 @@ pub struct Namespaces<'a> {
 pub struct Waves<'a> {
     pub by_name: BTreeMap<&'a str, i32>,
     pub secrets: Option<i32>,
+    /// The `manifests` Application's, when the environment has plain manifests: after every component
+    /// (whose CRDs and controllers they may need), before every service (whose Roles they may hold).
+    pub manifests: Option<i32>,
 }
 
 impl Waves<'_> {
@@ -238,11 +241,15 @@ fn waves<'a>(
         by_name.insert(component.name.value.as_str(), wave);
     }
     // After the secrets too: when the only components are the operators, they end before the secrets.
-    let service_base = by_name.values().copied().max().map_or(base.max(WAVE_SERVICES), |max| (max + 1).max(base));
+    let mut service_base = by_name.values().copied().max().map_or(base.max(WAVE_SERVICES), |max| (max + 1).max(base));
+    let manifests = (!env.manifests.is_empty()).then_some(service_base);
+    if manifests.is_some() {
+        service_base += 1;
+    }
     for service in env.services.values() {
         by_name.insert(service.name.value.as_str(), service_base + depth[service.name.value.as_str()]);
     }
-    Waves { by_name, secrets }
+    Waves { by_name, secrets, manifests }
 }
 
 /// How many dependencies of the same sort (components among components, services among services) stand

@@ -16,6 +16,7 @@ pub mod edit;
 pub mod emit;
 pub mod k8s_rules;
 pub mod load;
+pub mod manifests;
 pub mod model;
 pub mod quantity;
 pub mod reachability;
@@ -27,6 +28,7 @@ pub mod schema;
 pub mod source;
 pub mod validate;
 pub mod workflow;
+pub mod yaml_reader;
 
 use diagnostic::Diagnostic;
 use source::SourceFile;

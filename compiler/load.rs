@@ -81,7 +81,8 @@ fn from_bytes(path: String, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
 /// A SealedSecret file: its path as shown to the user, and its text or why it could not be read.
 pub type SealedFile = (String, Result<String, String>);
 
-/// Files the platform refers to besides itself: the encrypted SealedSecrets in `secrets/` beside it.
+/// Files the platform refers to besides itself: the encrypted SealedSecrets in `secrets/` beside it, and
+/// the plain manifests in `manifests/`.
 #[derive(Debug, Clone, Default)]
 pub struct Attachments {
     /// By secret name, the file every environment shares (`secrets/<name>.yaml`): the file's path as shown
@@ -90,6 +91,138 @@ pub struct Attachments {
     /// By environment, then secret name, the environment's own file (`secrets/<env>/<name>.yaml`), which
     /// takes the place of the shared one there.
     pub sealed_by_environment: BTreeMap<String, BTreeMap<String, SealedFile>>,
+    /// Every entry of `manifests/<dir>/`, sorted by path; an entry that is not read says why.
+    pub manifests: Vec<ManifestFile>,
+}
+
+/// One entry of `manifests/`: a file of plain manifests, or something Slipway does not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestFile {
+    /// The directory under `manifests/` it is in (`all` or an environment's name); empty for an entry
+    /// directly in `manifests/`.
+    pub directory: String,
+    /// The path as shown to the user.
+    pub path: String,
+    /// Its text, or why it is not read.
+    pub text: Result<String, String>,
+}
+
+/// The largest manifest file read: the API server takes objects of at most 1.5 MiB.
+pub const MANIFEST_FILE_MAX: u64 = 2 * 1024 * 1024;
+
+/// The directory of plain manifests, beside the platform file.
+pub const MANIFESTS_DIR: &str = "manifests";
+
+/// Reads `<platform dir>/manifests/<dir>/*.yaml` (and `*.yml`). Hidden entries are skipped; anything else
+/// that is not such a file (a file directly in `manifests/`, a subdirectory, a symbolic link, another
+/// extension, a file over `MANIFEST_FILE_MAX`) is listed with why, so that nothing is silently left out.
+fn read_manifests(platform_path: &Path) -> Vec<ManifestFile> {
+    let root = platform_path.parent().unwrap_or(Path::new("")).join(MANIFESTS_DIR);
+    let mut files = Vec::new();
+    let Ok(entries) = sorted_entries(&root) else { return files };
+    for (name, path, file_type) in entries {
+        let shown = path.display().to_string();
+        if !file_type.is_dir() {
+            let why = "plain manifests go in `manifests/all/` or `manifests/<environment>/`".to_owned();
+            files.push(ManifestFile { directory: String::new(), path: shown, text: Err(why) });
+            continue;
+        }
+        let Ok(inner) = sorted_entries(&path) else { continue };
+        for (file_name, file_path, _) in inner {
+            let shown = file_path.display().to_string();
+            let yaml = is_yaml_name(&file_name);
+            let text = if yaml {
+                read_manifest(&file_path)
+            } else {
+                Err("only `*.yaml` and `*.yml` files are read here".to_owned())
+            };
+            files.push(ManifestFile { directory: name.clone(), path: shown, text });
+        }
+    }
+    files
+}
+
+/// `*.yaml` or `*.yml`, as written: `x.YAML` is not read (and says so), as on a case-sensitive system.
+fn is_yaml_name(name: &str) -> bool {
+    Path::new(name).extension().is_some_and(|it| it == "yaml" || it == "yml")
+}
+
+/// The non-hidden entries of a directory, sorted by name, with their types (links not followed).
+fn sorted_entries(directory: &Path) -> std::io::Result<Vec<(String, std::path::PathBuf, std::fs::FileType)>> {
+    if std::fs::symlink_metadata(directory)?.file_type().is_symlink() {
+        return Err(std::io::Error::other("a symbolic link"));
+    }
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(directory)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        entries.push((name, entry.path(), entry.file_type()?));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
+}
+
+/// A manifest file's text: a regular file (never through a link) of at most `MANIFEST_FILE_MAX` bytes.
+fn read_manifest(path: &Path) -> Result<String, String> {
+    let metadata = std::fs::symlink_metadata(path).map_err(|error| error.to_string())?;
+    if metadata.is_file() && metadata.len() > MANIFEST_FILE_MAX {
+        return Err(format!("it is {} bytes, more than the {MANIFEST_FILE_MAX} slipway reads", metadata.len()));
+    }
+    read_regular(path).map_err(|error| match error.as_str() {
+        "stream did not contain valid UTF-8" => "it is not UTF-8".to_owned(),
+        _ => error,
+    })
+}
+
+/// The manifests as they were at a Git revision (`git ls-tree`, then `git show` of each), for
+/// `diff --base`. `revision` must have passed `is_safe_revision`.
+fn read_manifests_at(platform_path: &Path, revision: &str) -> Vec<ManifestFile> {
+    let directory = platform_path.parent().filter(|it| !it.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(output) = std::process::Command::new("git")
+        .arg("-C")
+        .arg(directory)
+        .args(["ls-tree", "-r", "--name-only", "--end-of-options", revision, "--", MANIFESTS_DIR])
+        .output()
+    else {
+        return Vec::new();
+    };
+    let listing = String::from_utf8_lossy(&output.stdout).into_owned();
+    let mut files = Vec::new();
+    for relative in listing.lines() {
+        let parts: Vec<&str> = relative.split('/').collect();
+        let shown = directory.join(relative).display().to_string();
+        let hidden = parts.iter().any(|part| part.starts_with('.'));
+        match parts.as_slice() {
+            _ if hidden => {}
+            [_, name, file] if is_yaml_name(file) => {
+                // From the platform's directory, which exists: a manifests directory removed since may not.
+                let text = git_show_in(directory, relative, revision).map_err(|error| error.to_string());
+                let text = text.and_then(|text| {
+                    if text.len() as u64 > MANIFEST_FILE_MAX {
+                        Err(format!("it is {} bytes, more than the {MANIFEST_FILE_MAX} slipway reads", text.len()))
+                    } else {
+                        Ok(text)
+                    }
+                });
+                files.push(ManifestFile { directory: (*name).to_owned(), path: shown, text });
+            }
+            [_, _] => files.push(ManifestFile {
+                directory: String::new(),
+                path: shown,
+                text: Err("plain manifests go in `manifests/all/` or `manifests/<environment>/`".to_owned()),
+            }),
+            [_, name, ..] => files.push(ManifestFile {
+                directory: (*name).to_owned(),
+                path: shown,
+                text: Err("only `*.yaml` and `*.yml` files are read here".to_owned()),
+            }),
+            _ => {}
+        }
+    }
+    files
 }
 
 /// Why a SealedSecret file was not read when there is no such file.
@@ -123,7 +256,9 @@ impl Attachments {
 /// (such as `../../x`, which the names check reports) gets no file at all, and a file that is a symbolic
 /// link, a FIFO or anything but a regular file is not opened.
 pub fn read_attachments(platform_path: &Path, platform: &model::Platform) -> Attachments {
-    attachments_with(platform_path, platform, read_regular)
+    let mut attachments = attachments_with(platform_path, platform, read_regular);
+    attachments.manifests = read_manifests(platform_path);
+    attachments
 }
 
 /// The attachments of the platform as it was at a Git revision (for `diff --base`): each SealedSecret
@@ -133,7 +268,7 @@ pub fn read_attachments_at(platform_path: &Path, revision: &str, platform: &mode
     let safe = is_safe_revision(revision);
     // Read from the platform's directory, which exists: an environment's directory of files may not.
     let directory = platform_path.parent().filter(|it| !it.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    attachments_with(platform_path, platform, |path| {
+    let mut attachments = attachments_with(platform_path, platform, |path| {
         if !safe {
             return Err(format!("`{}` is not a revision slipway reads", revision.escape_debug()));
         }
@@ -146,7 +281,9 @@ pub fn read_attachments_at(platform_path: &Path, revision: &str, platform: &mode
             }
             other => other.map_err(|error| error.to_string()),
         }
-    })
+    });
+    attachments.manifests = if safe { read_manifests_at(platform_path, revision) } else { Vec::new() };
+    attachments
 }
 
 /// The SealedSecret files of `platform`, each read with `read` (which gives `NO_FILE` for a file that is

@@ -47,6 +47,23 @@ pub struct Env {
     /// This is no environment but a shared cluster's tree (`out/clusters/<name>/`): its cluster-wide
     /// components, rendered once for every environment placed on the cluster.
     pub cluster_tree: bool,
+    /// The plain manifests of `manifests/all/` and `manifests/<env>/`, in the order of their files.
+    pub manifests: Vec<PlainObject>,
+}
+
+/// One object of a plain manifest, as written, and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlainObject {
+    /// The file's path as shown to the user.
+    pub path: String,
+    /// Its path from the platform's directory, `manifests/<dir>/<file>`, the same on every machine.
+    pub relative: String,
+    /// The document's 1-based line and column in it.
+    pub line: usize,
+    pub column: usize,
+    /// The file's text, for excerpts in diagnostics.
+    pub text: std::sync::Arc<str>,
+    pub object: serde_json::Value,
 }
 
 impl Env {

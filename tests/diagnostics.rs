@@ -12,7 +12,7 @@ fn fixtures() -> Vec<std::path::PathBuf> {
 #[test]
 fn every_invalid_fixture_reports_its_code() {
     for path in fixtures() {
-        let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let stem = support::fixture_name(&path);
         let code = Code::parse(&stem[..4]).unwrap_or_else(|| panic!("{stem} does not start with a code"));
         let (source, compiled) = support::compile(&path);
         let found = compiled.diagnostics.iter().find(|d| d.code == code);
@@ -27,8 +27,7 @@ fn every_invalid_fixture_reports_its_code() {
 
 #[test]
 fn every_code_has_a_fixture_or_a_cli_test_and_an_explanation() {
-    let stems: Vec<String> =
-        fixtures().iter().map(|path| path.file_stem().unwrap().to_str().unwrap().to_owned()).collect();
+    let stems: Vec<String> = fixtures().iter().map(|path| support::fixture_name(path)).collect();
     for code in Code::ALL {
         assert!(code.explanation().lines().count() >= 3, "{code} needs an explanation with an example and a fix");
         // Output codes are about files on disk and usage codes about the command line, so `tests/cli.rs`

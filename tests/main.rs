@@ -17,6 +17,7 @@ mod groups;
 mod hostile;
 mod injection;
 mod kubernetes;
+mod manifests;
 mod numbers;
 mod out_safety;
 mod properties;

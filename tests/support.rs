@@ -44,15 +44,28 @@ pub(crate) fn attachments(path: &Path, platform: &slipway::model::Platform) -> s
     slipway::load::read_attachments(path.strip_prefix(root()).unwrap_or(path), platform)
 }
 
-/// The platform files in a fixture directory, sorted.
+/// The platform files in a fixture directory, sorted: `<name>.toml`, and `<name>/platform.toml` for a
+/// platform that comes with files of its own (plain manifests).
 pub(crate) fn fixtures(directory: &str) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(fixture(directory))
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|it| it == "toml"))
+        .filter_map(|path| {
+            if path.extension().is_some_and(|it| it == "toml") {
+                Some(path)
+            } else {
+                Some(path.join("platform.toml")).filter(|platform| platform.is_file())
+            }
+        })
         .collect();
     paths.sort();
     paths
+}
+
+/// A fixture's name: its file's stem, or its directory's name for `<name>/platform.toml`.
+pub(crate) fn fixture_name(path: &Path) -> String {
+    let named = if path.file_name().is_some_and(|it| it == "platform.toml") { path.parent().unwrap() } else { path };
+    named.file_stem().unwrap().to_string_lossy().into_owned()
 }
 
 /// Compiles a platform that must be valid, and gives its files.

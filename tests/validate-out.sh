@@ -15,8 +15,10 @@ rendered=target/validate-out
 rm -rf "$rendered"
 mkdir -p "$rendered"
 cargo build --quiet --locked
-for fixture in tests/fixtures/valid/*.toml; do
+for fixture in tests/fixtures/valid/*.toml tests/fixtures/valid/*/platform.toml; do
+  [ -f "$fixture" ] || continue
   name=$(basename "$fixture" .toml)
+  [ "$name" = platform ] && name=$(basename "$(dirname "$fixture")")
   ./target/debug/slipway build --platform "$fixture" --out "$rendered/$name" --schema "$rendered/$name.schema.json" >/dev/null
 done
 
@@ -24,6 +26,6 @@ done
 # The YAML writer's corpus of every string class, read back by YAML 1.1 (PyYAML, libyaml) and 1.2 readers.
 .venv/bin/python tests/yaml-readers.py
 # Every platform file against the JSON Schema editors use, by a judge that reads TOML itself.
-.venv/bin/check-jsonschema --schemafile schema/platform.schema.json platform/platform.toml tests/fixtures/valid/*.toml
+.venv/bin/check-jsonschema --schemafile schema/platform.schema.json platform/platform.toml tests/fixtures/valid/*.toml tests/fixtures/valid/*/platform.toml
 # The pull-request workflow must be valid YAML for GitHub to run it.
 .venv/bin/python -c 'import sys, yaml; [yaml.safe_load(open(path)) for path in sys.argv[1:]]' .github/workflows/*.yml

@@ -418,8 +418,9 @@ Fix: declare the store:
 
     SealedSecretMismatch = "S007", "sealed-secret-mismatch",
 "The SealedSecret file of a `sealed-secrets` secret (`platform/secrets/<env>/<name>.yaml` for one
-environment, else `platform/secrets/<name>.yaml`, as written by `kubeseal --format json`) is missing, is
-not a SealedSecret, is for another name, or does not carry exactly the declared keys.
+environment, else `platform/secrets/<name>.yaml`, as written by `kubeseal`, in JSON, its default, or with
+`--format yaml`) is missing, cannot be read, is not a SealedSecret, is for another name, or does not
+carry exactly the declared keys.
 
 Fix: seal the secret again with the declared name and keys:
     kubectl create secret generic <name> --dry-run=client -o json --from-literal=... |
@@ -1091,6 +1092,96 @@ Example:
     argocd = { root = \"all\" }
 
 Fix: set `root = \"all\"` in `[argocd]`, and give every environment the same `argocd.namespace`.";
+
+    ManifestSyntax = "M001", "manifest-syntax",
+"A file of plain manifests (`platform/manifests/<all or environment>/*.yaml`) cannot be read, or is not
+YAML: a syntax error (located at its line and column), a file that is not UTF-8, a symbolic link, or a
+file of more than 2 MiB.
+
+Example:
+    metadata:
+      name: pool
+     namespace: metallb-system      # indented one space less than `name`
+
+Fix: correct the YAML at the position shown (`kubectl apply --dry-run=client -f FILE` reads it too).";
+
+    ManifestYaml = "M002", "manifest-unsupported-yaml",
+"A plain manifest uses YAML that readers would not all read the same, which Slipway refuses rather than
+guess: anchors and aliases (`&name`, `*name`, the way to a billion laughs), merge keys (`<<`), tags other
+than `!!str`, `!!map` and `!!seq`, a key twice in one mapping, a key that is not a string (`1:`,
+`true:`), an integer past 64 bits or a float past its range, `.inf` and `.nan`, nesting deeper than 64,
+and plain words YAML 1.1 (which Kubernetes reads) takes for something else than YAML 1.2 does (`yes`,
+`no`, `on`, `off`, `y`, `n`, `0777`, `0o17`, `0b1`, `1_000`, `1:30`).
+
+Example:
+    data:
+      enabled: yes          # a boolean to kubectl, the string \"yes\" to a YAML 1.2 reader
+
+Fix: write the value out, and quote what is text: `enabled: \"yes\"`, or `enabled: true`.";
+
+    ManifestObject = "M003", "manifest-object",
+"A document of a plain manifest is not a Kubernetes object Slipway can place: it is not a mapping, it
+lacks `apiVersion`, `kind` or `metadata.name`, its name is not a name the API server takes for that
+kind (a DNS-1123 subdomain; a label for Namespaces and Services), its `metadata.namespace` is not a
+DNS-1123 label, or it is a `List` (write each object as its own document, after `---`).
+
+Example:
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: Trust_Roots
+
+Fix: `name: trust-roots`.";
+
+    ManifestNamespace = "M004", "manifest-namespace",
+"A plain manifest is not where Slipway can account for it. A namespaced object must name its
+`metadata.namespace`, and that namespace must be one the platform manages in the environment (a
+namespace of a service or component), or ArgoCD's own (`[argocd] namespace`, for an Ingress of its UI).
+A cluster-scoped object takes no namespace. Slipway knows the scope of Kubernetes' own kinds and of the
+custom resources in its catalog; any other kind is namespaced exactly when it names a namespace.
+
+Example:
+    kind: IPAddressPool
+    metadata:
+      name: pool
+      namespace: metallb               # no component runs in `metallb`
+
+Fix: `namespace: metallb-system`, the namespace of the MetalLB component.";
+
+    ManifestSecret = "M005", "manifest-secret",
+"A plain manifest holds a secret value: a `Secret` (or `SealedSecret`) with `data` or `stringData`, or a
+string that looks like a credential (see S005). `out/` and `platform/` are committed and synced, so a
+secret there is readable by anyone who can read the repository.
+
+Example:
+    apiVersion: v1
+    kind: Secret
+    metadata: { name: db, namespace: shop }
+    stringData: { password: hunter2 }
+
+Fix: declare it in `[secrets]` with a backend that delivers it (external-secrets, aws-secrets-manager,
+or sealed-secrets with a file from `kubeseal`), and rotate the value, which has been committed.";
+
+    ManifestArgoCd = "M006", "manifest-argocd",
+"A plain manifest is an ArgoCD `Application`, `ApplicationSet` or `AppProject`. Slipway's app of apps
+and its projects decide what syncs where, in which order and with which rights; an Application added
+beside them would sync outside those projects and waves.
+
+Example:
+    apiVersion: argoproj.io/v1alpha1
+    kind: Application
+
+Fix: declare a chart as a component (`kind = \"helm\"`), or the objects themselves as plain manifests.";
+
+    ManifestDirectory = "M007", "manifest-directory",
+"`platform/manifests/` holds a directory that is neither `all` nor the name of an environment, or an
+entry Slipway does not read (a file directly in `manifests/`, a subdirectory, a file that is not
+`*.yaml` or `*.yml`). Nothing there is silently left out.
+
+Example:
+    platform/manifests/prod/pools.yaml       # the environment is `production`
+
+Fix: rename the directory to `production` (or `all`, for every environment), or move the file.";
 
     UnknownEnvironment = "U001", "unknown-environment",
 "A command names an environment the platform does not declare (`promote`, `graph --env`,

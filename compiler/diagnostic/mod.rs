@@ -41,6 +41,17 @@ impl Label {
     }
 }
 
+/// A place in a file other than the platform file (a plain manifest): its path, 1-based line and column
+/// (in characters), the text of that line, and a short note.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileLabel {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub line_text: String,
+    pub message: String,
+}
+
 /// One problem: what, where, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
@@ -56,6 +67,9 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// The environments the problem shows up in; empty when it does not depend on one.
     pub environments: Vec<String>,
+    /// Where in another file, when the problem is there and not in the platform file (`primary` is then
+    /// `None`).
+    pub file: Option<FileLabel>,
 }
 
 impl Diagnostic {
@@ -69,6 +83,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             environments: Vec::new(),
+            file: None,
         }
     }
 
@@ -103,6 +118,31 @@ impl Diagnostic {
     #[must_use]
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
+        self
+    }
+
+    /// Locates the problem in another file: `line_text` is that file's line (cut to 400 bytes).
+    #[must_use]
+    pub fn with_file(
+        mut self,
+        path: &str,
+        line: usize,
+        column: usize,
+        text: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+        let mut end = line_text.len().min(400);
+        while !line_text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.file = Some(FileLabel {
+            path: path.to_owned(),
+            line,
+            column,
+            line_text: line_text[..end].to_owned(),
+            message: message.into(),
+        });
         self
     }
 

@@ -48,6 +48,13 @@ fn printable(diagnostic: &Diagnostic) -> Diagnostic {
         help: diagnostic.help.as_deref().map(clean),
         notes: diagnostic.notes.iter().map(|note| clean(note)).collect(),
         environments: diagnostic.environments.iter().map(|name| elide(name).into_owned()).collect(),
+        file: diagnostic.file.as_ref().map(|file| super::FileLabel {
+            path: clean(&file.path),
+            line: file.line,
+            column: file.column,
+            line_text: clean(&file.line_text),
+            message: clean(&file.message),
+        }),
     }
 }
 
@@ -70,6 +77,16 @@ fn human(out: &mut String, diagnostic: &Diagnostic, source: Option<&SourceFile>,
         for (label, span) in diagnostic.secondary.iter().zip(&excerpt.spans[1..]) {
             snippet = snippet.annotation(AnnotationKind::Context.span(span.clone()).label(&label.message));
         }
+        group = group.element(snippet);
+    } else if let Some(file) = &diagnostic.file {
+        // The one line, with the column marked (a column past the line's end marks its end).
+        let at =
+            file.line_text.char_indices().nth(file.column.saturating_sub(1)).map_or(file.line_text.len(), |it| it.0);
+        let end = file.line_text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        let snippet = Snippet::source(file.line_text.as_str())
+            .path(file.path.as_str())
+            .line_start(file.line)
+            .annotation(AnnotationKind::Primary.span(at..end).label(&file.message));
         group = group.element(snippet);
     }
     for note in &diagnostic.notes {
@@ -196,7 +213,9 @@ fn json(out: &mut String, diagnostic: &Diagnostic, source: Option<&SourceFile>) 
     object.insert("name".into(), diagnostic.code.name().into());
     object.insert("severity".into(), diagnostic.severity.as_str().into());
     object.insert("message".into(), diagnostic.message.clone().into());
-    if let Some(source) = source {
+    if let Some(file) = &diagnostic.file {
+        object.insert("file".into(), file.path.clone().into());
+    } else if let Some(source) = source {
         object.insert("file".into(), source.path.clone().into());
     }
     let location = |label: &super::Label| {
@@ -212,7 +231,16 @@ fn json(out: &mut String, diagnostic: &Diagnostic, source: Option<&SourceFile>) 
         location.insert("label".into(), label.message.clone().into());
         serde_json::Value::Object(location)
     };
-    object.insert("primary".into(), diagnostic.primary.as_ref().map_or(serde_json::Value::Null, location));
+    let in_file = diagnostic.file.as_ref().map(|file| {
+        serde_json::json!({
+            "line": file.line, "column": file.column, "end_line": file.line, "end_column": file.column + 1,
+            "label": file.message,
+        })
+    });
+    object.insert(
+        "primary".into(),
+        diagnostic.primary.as_ref().map(location).or(in_file).unwrap_or(serde_json::Value::Null),
+    );
     object.insert("secondary".into(), diagnostic.secondary.iter().map(location).collect());
     object.insert("help".into(), diagnostic.help.clone().map_or(serde_json::Value::Null, Into::into));
     object.insert("notes".into(), diagnostic.notes.clone().into());
@@ -238,6 +266,10 @@ fn github(out: &mut String, diagnostic: &Diagnostic, source: Option<&SourceFile>
         } else {
             properties.push(format!("endLine={end_line}"));
         }
+    } else if let Some(file) = &diagnostic.file {
+        properties.push(format!("file={}", escape_property(&file.path)));
+        properties.push(format!("line={}", file.line));
+        properties.push(format!("col={}", file.column));
     }
     properties.push(format!("title={}", escape_property(&format!("{} {}", diagnostic.code, diagnostic.code.name()))));
     let mut message = diagnostic.message.clone();

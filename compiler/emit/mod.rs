@@ -36,6 +36,16 @@ pub fn to_files(source_name: &str, manifests: &[Manifest]) -> Files {
 /// One manifest as a file: its path, and its text with the generated header.
 pub fn to_file(source_name: &str, manifest: &Manifest) -> (String, String) {
     let mut text = String::with_capacity(2048);
+    if manifest.origin.starts_with("manifests/") {
+        // A plain manifest, copied from its file beside the platform.
+        let _ = writeln!(
+            text,
+            "{HEADER_PREFIX} from {} ({source_name}'s directory). Do not edit: change that file and run `slipway build`.",
+            manifest.origin
+        );
+        yaml::write(&mut text, &manifest.object);
+        return (manifest.path.clone(), text);
+    }
     let _ = writeln!(
         text,
         "{HEADER_PREFIX} from {source_name} ({}). Do not edit: change {source_name} and run `slipway build`.",

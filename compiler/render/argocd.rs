@@ -345,6 +345,11 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             "gateway".to_owned(),
         ));
     }
+    if let Some(wave) = facts.waves.manifests
+        && has_directory(crate::render::MANIFESTS)
+    {
+        apps.extend(manifests_apps(facts, out, wave));
+    }
     for service in env.services.values() {
         let directory = format!("services/{}", service.name.value);
         let wave = waves[service.name.value.as_str()];
@@ -380,6 +385,42 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         origin: format!("environments.{}", env.name.value),
         object: to_value(&root),
     });
+}
+
+/// The plain manifests' project and Application. The project allows the platform's repository, the
+/// namespaces the manifests are in (and the Application's own), and exactly their kinds; the Application
+/// skips the dry run of custom resources whose definitions a component installs in the same sync.
+fn manifests_apps(facts: &Facts<'_>, out: &Out<'_>, wave: i32) -> Vec<Manifest> {
+    let env = facts.env;
+    let name = format!("{}-{}-{}", env.platform.name.value, env.name.value, crate::render::MANIFESTS);
+    let destination = out
+        .plain_namespaces
+        .iter()
+        .map(String::as_str)
+        .chain(facts.namespaces.all.iter().copied())
+        .next()
+        .unwrap_or(env.argocd.namespace.value.as_str())
+        .to_owned();
+    let mut namespaces: BTreeSet<&str> = out.plain_namespaces.iter().map(String::as_str).collect();
+    namespaces.insert(&destination);
+    let (mut cluster_kinds, mut namespaced_kinds) = (Vec::new(), Vec::new());
+    for (group, kind, is_namespaced) in &out.plain_kinds {
+        let kind = GroupKind { group: group.clone(), kind: kind.clone() };
+        if *is_namespaced { namespaced_kinds.push(kind) } else { cluster_kinds.push(kind) }
+    }
+    let project = app_project(
+        env,
+        &name,
+        vec![env.platform.repo.clone()],
+        &namespaces,
+        cluster_kinds,
+        namespaced_kinds,
+        "plain manifests",
+    );
+    let directory = crate::render::MANIFESTS;
+    let mut app = application(env, directory, &name, directory_source(env, directory), &destination, wave);
+    app.spec.sync_policy.sync_options.push("SkipDryRunOnMissingResource=true");
+    vec![project, manifest(env, &app, "manifests".to_owned())]
 }
 
 fn app_project(

@@ -6,6 +6,7 @@ mod components;
 mod gateway;
 mod identity;
 mod labels;
+mod manifests;
 pub mod names;
 mod network;
 mod platform;
@@ -16,6 +17,7 @@ mod workload;
 pub(crate) use argocd::SYNC_WAVE;
 pub use argocd::root_of_roots;
 pub(crate) use labels::RECOMMENDED as RECOMMENDED_LABELS;
+pub(crate) use manifests::MANIFESTS;
 pub(crate) use network::{ALLOW_DNS, DEFAULT_DENY};
 pub(crate) use secrets::CONSUMERS;
 pub use summary::{cluster_summary, dot, mermaid, summary};
@@ -49,6 +51,10 @@ pub struct Out<'a> {
     kinds: std::collections::BTreeSet<(String, String, bool)>,
     /// First directory under `<env>/`: `services`, `gateway`, `secrets`, ...
     directories: std::collections::BTreeSet<String>,
+    /// The plain manifests' (API group, kind, namespaced), which their own project allows, and their
+    /// namespaces.
+    plain_kinds: std::collections::BTreeSet<(String, String, bool)>,
+    plain_namespaces: std::collections::BTreeSet<String>,
 }
 
 impl Out<'_> {
@@ -65,6 +71,17 @@ impl Out<'_> {
         {
             self.directories.insert(directory.to_owned());
         }
+        (self.sink)(manifest);
+    }
+
+    /// A plain manifest: its kind goes to the manifests' project, not the services'.
+    fn push_plain(&mut self, manifest: Manifest, group: &str, kind: &str) {
+        let namespace = manifest.object["metadata"]["namespace"].as_str();
+        self.plain_kinds.insert((group.to_owned(), kind.to_owned(), namespace.is_some()));
+        if let Some(namespace) = namespace {
+            self.plain_namespaces.insert(namespace.to_owned());
+        }
+        self.directories.insert(MANIFESTS.to_owned());
         (self.sink)(manifest);
     }
 }
@@ -85,8 +102,13 @@ pub fn render_into(env: &resolved::Env, sink: &mut dyn FnMut(Manifest)) {
 /// Renders one analysed environment, handing each object to `sink` as soon as it is made.
 pub fn render_facts(facts: &crate::analysis::Facts<'_>, sink: &mut dyn FnMut(Manifest)) {
     let env = facts.env;
-    let mut out =
-        Out { sink, kinds: std::collections::BTreeSet::new(), directories: std::collections::BTreeSet::new() };
+    let mut out = Out {
+        sink,
+        kinds: std::collections::BTreeSet::new(),
+        directories: std::collections::BTreeSet::new(),
+        plain_kinds: std::collections::BTreeSet::new(),
+        plain_namespaces: std::collections::BTreeSet::new(),
+    };
     let manifests = &mut out;
     platform::render(facts, manifests);
     platform::render_limits(facts, manifests);
@@ -102,5 +124,6 @@ pub fn render_facts(facts: &crate::analysis::Facts<'_>, sink: &mut dyn FnMut(Man
     secrets::render(facts, manifests);
     network::render(facts, manifests);
     identity::render(env, manifests);
+    manifests::render(env, manifests);
     argocd::render(facts, manifests);
 }

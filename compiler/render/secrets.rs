@@ -167,7 +167,7 @@ fn jmes_path_field(field: &str) -> String {
 /// is not listed here (a template's `data`, kubectl's last-applied annotation) is never copied.
 fn sealed(secret: &resolved::Secret) -> Option<Value> {
     let (_, Ok(text)) = secret.sealed.as_ref()? else { return None };
-    let object: Value = serde_json::from_str(text).ok()?;
+    let object: Value = crate::yaml_reader::one_object(text).ok()?;
     let mut spec = Map::new();
     spec.insert("encryptedData".to_owned(), object["spec"]["encryptedData"].clone());
     let template = &object["spec"]["template"];

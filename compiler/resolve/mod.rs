@@ -35,12 +35,20 @@ pub fn resolve(
     }
     let mut environments: Vec<_> = platform.environments.iter().collect();
     environments.sort_by(|a, b| a.0.cmp(b.0));
+    let names: Vec<&str> = environments.iter().map(|(name, _)| name.value.as_str()).collect();
+    let (plain, problems) = crate::manifests::read(&attachments.manifests, &names);
+    diagnostics.extend(problems);
     let envs = environments
         .into_iter()
         .map(|(name, overlay)| {
             let mut ctx = Ctx { platform, source, attachments, environment: name, diagnostics: Vec::new() };
-            let env = ctx.resolve_env(overlay);
+            let mut env = ctx.resolve_env(overlay);
             diagnostics.append(&mut ctx.diagnostics);
+            env.manifests = plain
+                .iter()
+                .filter(|(directory, _)| directory == crate::manifests::ALL || *directory == name.value)
+                .map(|(_, object)| object.clone())
+                .collect();
             env
         })
         .collect();
@@ -71,6 +79,8 @@ pub fn clusters(platform: &model::Platform, envs: &[resolved::Env]) -> Vec<resol
         tree.incomplete = std::collections::BTreeSet::new();
         tree.disabled = std::collections::BTreeSet::new();
         tree.components = BTreeMap::new();
+        // Plain manifests are each environment's own (in its namespaces); the tree holds none.
+        tree.manifests = Vec::new();
         for member in &members {
             for component in member.components.values().filter(|it| it.shared) {
                 tree.components
@@ -580,6 +590,7 @@ impl Ctx<'_> {
             network_policies: overlay.network_policies.unwrap_or(true),
             quota_headroom: info.quota_headroom.clone().unwrap_or_else(|| Spanned::new(0.1, info.name.span)),
             cluster_tree: false,
+            manifests: Vec::new(),
             mesh_proxy: {
                 let mut proxy = resources(info.mesh_proxy.clone());
                 let mi = |n: u64| Some(Spanned::new(Memory(n << 20), info.name.span));

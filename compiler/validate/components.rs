@@ -153,14 +153,20 @@ fn incomplete(env: &resolved::Env, component: &resolved::Component, diagnostics:
             .with_help("declare a `postgresql` component and add it to `uses`; set the database, user and password secret in `values.externalDatabase`"),
         );
     }
-    if component.kind.value == ComponentKind::Metallb && component.addresses.is_empty() {
+    // A plain manifest may hold the pool instead (`manifests/<dir>/*.yaml`), in MetalLB's namespace.
+    let plain_pool = env.manifests.iter().any(|plain| {
+        plain.object["kind"] == "IPAddressPool"
+            && plain.object["apiVersion"].as_str().is_some_and(|it| it.starts_with("metallb.io/"))
+            && plain.object["metadata"]["namespace"] == component.namespace.value.as_str()
+    });
+    if component.kind.value == ComponentKind::Metallb && component.addresses.is_empty() && !plain_pool {
         diagnostics.push(
             Diagnostic::error(
                 Code::IncompleteComponent,
                 format!("MetalLB component `{}` has no addresses to hand out", component.name.value),
             )
             .with_label(component.name.span, "without an IPAddressPool, MetalLB announces nothing")
-            .with_help("add `addresses = [\"192.168.1.240-192.168.1.250\"]` (ranges or CIDRs of your network)"),
+            .with_help("add `addresses = [\"192.168.1.240-192.168.1.250\"]` (ranges or CIDRs of your network), or an IPAddressPool in its namespace as a plain manifest"),
         );
     }
     for address in &component.addresses {

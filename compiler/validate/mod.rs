@@ -9,6 +9,7 @@ mod components;
 mod credentials;
 mod delivery;
 mod kubernetes;
+pub mod manifests;
 mod names;
 mod pods;
 mod policy;
@@ -68,6 +69,7 @@ fn validate_env(facts: &Facts<'_>) -> Vec<Diagnostic> {
     pods::check(env, &mut diagnostics);
     kubernetes::check(env, &mut diagnostics);
     delivery::check(env, &mut diagnostics);
+    manifests::check(facts, &mut diagnostics);
     // The waves mean something only for an otherwise valid environment (a cycle has no order).
     if !diagnostics.iter().any(Diagnostic::is_error) {
         sync::check(facts, &mut diagnostics);

@@ -210,7 +210,7 @@ fn identity_leaks(scan: &mut Scan<'_>, identity: &resolved::Identity) {
 /// last-applied annotation is not, and S010 looks at it.
 fn sealed_leaks(scan: &mut Scan<'_>, secret: &resolved::Secret) {
     let Some((path, Ok(text))) = &secret.sealed else { return };
-    let Ok(object) = serde_json::from_str::<Value>(text) else { return };
+    let Ok(object) = crate::yaml_reader::one_object(text) else { return };
     let name = &secret.name.value;
     let at = (secret.name.span, "its SealedSecret file holds it in plain text, copied into out/");
     for (field, metadata) in
@@ -228,6 +228,19 @@ fn sealed_leaks(scan: &mut Scan<'_>, secret: &resolved::Secret) {
             OTHER_HELP,
         );
     }
+}
+
+/// The credentials in a plain manifest's object (S005), each message naming the path inside it; the
+/// caller locates them in the manifest's file.
+pub(super) fn object_leaks(object: &serde_json::Map<String, Value>, what: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut scan = Scan { diagnostics: &mut diagnostics };
+    let help = "keep the credential in a declared secret (`[secrets]`) and reference it from the object";
+    scan.json((Span::default(), "here"), what, object, help);
+    for diagnostic in &mut diagnostics {
+        diagnostic.primary = None;
+    }
+    diagnostics
 }
 
 /// Reports what `credentials` finds, never repeating the value.
@@ -579,13 +592,15 @@ fn sealed(secret: &resolved::Secret, namespaces: &BTreeSet<&str>, diagnostics: &
     let mismatch = |problem: String| {
         Diagnostic::error(Code::SealedSecretMismatch, format!("the SealedSecret of `{}` {problem}", secret.name.value))
             .with_label(secret.name.span, format!("sealed in `{path}`"))
-            .with_help("seal it again with `kubeseal --format json`, for this name, namespace and keys")
+            .with_help(
+                "seal it again with `kubeseal` (`--format yaml` or `--format json`), for this name, namespace and keys",
+            )
     };
-    let object: serde_json::Value = match text.as_ref().map(|text| serde_json::from_str(text)) {
+    let object: serde_json::Value = match text.as_ref().map(|text| crate::yaml_reader::one_object(text)) {
         Err(error) if error.starts_with("has no file") => return diagnostics.push(mismatch(error.clone())),
         Err(error) => return diagnostics.push(mismatch(format!("cannot be read: {error}"))),
-        Ok(Err(_)) => {
-            return diagnostics.push(mismatch("is not JSON, as `kubeseal --format json` writes it".to_owned()));
+        Ok(Err(why)) => {
+            return diagnostics.push(mismatch(format!("is not what `kubeseal` writes: {why}")));
         }
         Ok(Ok(object)) => object,
     };
@@ -634,7 +649,7 @@ fn sealed(secret: &resolved::Secret, namespaces: &BTreeSet<&str>, diagnostics: &
 
 /// The fields of a SealedSecret that hold plain text, each in backticks: `data` and `stringData` beside `spec`, the same
 /// in its template, and kubectl's last-applied annotation when the object it records has any of them.
-fn plaintext_fields(object: &Value) -> Vec<String> {
+pub(super) fn plaintext_fields(object: &Value) -> Vec<String> {
     let holds = |value: &Value| match value {
         Value::Null => false,
         Value::Object(map) => !map.is_empty(),

@@ -65,6 +65,24 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
     let last_component = env.components.keys().filter_map(|name| wave(name)).max();
+    // The plain manifests come after every component (a custom resource needs its operator's CRDs) and
+    // before every service.
+    if let Some(manifests) = facts.waves.manifests {
+        for component in env.components.values() {
+            if wave(&component.name.value).is_some_and(|it| it >= manifests) {
+                late(
+                    "the `manifests` Application".to_owned(),
+                    format!("`{}`, whose resources they may need", component.name.value),
+                    component.name.span,
+                );
+            }
+        }
+        for service in env.services.values() {
+            if wave(&service.name.value).is_some_and(|it| it <= manifests) {
+                late(format!("service `{}`", service.name.value), "the plain manifests".to_owned(), service.name.span);
+            }
+        }
+    }
     for service in env.services.values() {
         if let (Some(service_wave), Some(last)) = (wave(&service.name.value), last_component)
             && service_wave <= last
