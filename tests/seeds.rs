@@ -20,6 +20,11 @@ fn seeds() -> Vec<PathBuf> {
     support::fixtures("valid").into_iter().filter(|path| stem(path).starts_with("seed-")).collect()
 }
 
+/// Files in `out/` holding an object (the environments' README.md do not).
+fn is_yaml(path: &str) -> bool {
+    std::path::Path::new(path).extension().is_some_and(|it| it == "yaml")
+}
+
 fn stem(path: &std::path::Path) -> String {
     path.file_stem().unwrap().to_string_lossy().into_owned()
 }
@@ -84,7 +89,10 @@ fn the_duplicate_check_sees_an_object_two_environments_put_on_one_cluster() {
     let servers = servers(&files);
     let duplicates = duplicates(&files, &servers);
     assert_eq!(duplicates.len(), 1, "{duplicates:?}");
-    assert!(duplicates[0].contains("v1/Namespace `linkerd`") && duplicates[0].contains("https://one"), "{duplicates:?}");
+    assert!(
+        duplicates[0].contains("v1/Namespace `linkerd`") && duplicates[0].contains("https://one"),
+        "{duplicates:?}"
+    );
 }
 
 /// Each environment's cluster: the destination of its child Applications (`out/<env>/apps/`).
@@ -92,7 +100,7 @@ fn servers(files: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     let mut servers = BTreeMap::new();
     for (path, text) in files {
         let Some((env, rest)) = path.split_once('/') else { continue };
-        if !rest.starts_with("apps/") || !path.ends_with(".yaml") {
+        if !rest.starts_with("apps/") || !is_yaml(path) {
             continue;
         }
         let object = document(path, text);
@@ -109,7 +117,7 @@ fn servers(files: &BTreeMap<String, String>) -> BTreeMap<String, String> {
 fn duplicates(files: &BTreeMap<String, String>, servers: &BTreeMap<String, String>) -> Vec<String> {
     let mut seen: BTreeMap<(String, String, String, String), &str> = BTreeMap::new();
     let mut duplicates = Vec::new();
-    for (path, text) in files.iter().filter(|(path, _)| path.ends_with(".yaml")) {
+    for (path, text) in files.iter().filter(|(path, _)| is_yaml(path)) {
         let env = path.split('/').next().unwrap_or_default();
         let Object { kind, namespace, name, .. } = document(path, text);
         let cluster = if kind.starts_with("argoproj.io/") {
