@@ -27,6 +27,7 @@ mod robustness;
 mod scale;
 mod schemas;
 mod secrets;
+mod seeds;
 mod support;
 mod workflow;
 mod yaml_roundtrip;

@@ -3,12 +3,22 @@
 # (kubernetes-validate for Kubernetes 1.33, strict; the CRD schemas of the pinned operators in catalog/crds),
 # and the platform files against schema/platform.schema.json with check-jsonschema.
 # Installs its Python tools into .venv on first use. Run from anywhere: tests/validate-out.sh
+# With arguments, validates only the given rendered directories (each an out/ tree, such as a seed
+# platform's built into a temporary directory): tests/validate-out.sh DIR [DIR ...]
 set -euo pipefail
+dirs=()
+for dir in "$@"; do
+  dirs+=("$(cd "$dir" && pwd)")
+done
 cd "$(dirname "$0")/.."
 
 if [ ! -x .venv/bin/check-jsonschema ] || ! .venv/bin/python -c 'import kubernetes_validate' 2>/dev/null; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements-validate.txt
+fi
+
+if [ ${#dirs[@]} -gt 0 ]; then
+  exec .venv/bin/python tests/validate-out.py "${dirs[@]}"
 fi
 
 rendered=target/validate-out
