@@ -190,8 +190,8 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     let has_directory = |directory: &str| out.directories.contains(directory);
     let waves = &facts.waves.by_name;
     let (cluster_kinds, namespaced_kinds) = kinds(out);
-    let has_gateway = has_directory("gateway");
-    let has_identity = has_directory("identity");
+    let has_gateway = has_directory(super::GATEWAY);
+    let has_identity = has_directory(super::IDENTITY);
     let mut apps = Vec::new();
 
     let service_namespaces = &facts.namespaces.services;
@@ -235,8 +235,8 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     if let Some(first_namespace) = facts.namespaces.all.first() {
         apps.push(directory_app(
             env,
-            "platform",
-            "platform",
+            super::PLATFORM,
+            super::PLATFORM,
             &project,
             first_namespace,
             WAVE_PLATFORM,
@@ -284,17 +284,17 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     // would never become healthy, and the sync would stop there.
     let first_service_wave = facts.waves.after_components(env);
     if let Some(secrets_wave) = facts.waves.secrets
-        && has_directory("secrets")
+        && has_directory(super::SECRETS)
         && let Some(first_namespace) = service_namespaces.first()
     {
         apps.push(directory_app(
             env,
-            "secrets",
-            "secrets",
+            super::SECRETS,
+            super::SECRETS,
             &project,
             first_namespace,
             secrets_wave,
-            "secrets".to_owned(),
+            super::SECRETS.to_owned(),
         ));
     }
     if has_gateway && let Some(first_namespace) = service_namespaces.first() {
@@ -306,12 +306,12 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             .map(|wave| wave + 1);
         apps.push(directory_app(
             env,
-            "gateway",
-            "gateway",
+            super::GATEWAY,
+            super::GATEWAY,
             &project,
             first_namespace,
             gateway_wave.unwrap_or(first_service_wave),
-            "gateway".to_owned(),
+            super::GATEWAY.to_owned(),
         ));
     }
     if has_identity && let Some(identity) = &env.identity {
@@ -321,12 +321,12 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             let wave = waves[component.name.value.as_str()] - 1;
             apps.push(directory_app(
                 env,
-                "identity",
-                "identity",
+                super::IDENTITY,
+                super::IDENTITY,
                 &infra_project,
                 &component.namespace,
                 wave,
-                "identity".to_owned(),
+                super::IDENTITY.to_owned(),
             ));
         }
     }
@@ -342,7 +342,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             &project,
             namespace,
             last,
-            "gateway".to_owned(),
+            super::GATEWAY.to_owned(),
         ));
     }
     if let Some(wave) = facts.waves.manifests
@@ -381,7 +381,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         out.push(app);
     }
     out.push(Manifest {
-        path: format!("{}/root.yaml", env.name.value),
+        path: format!("{}/{}.yaml", env.name.value, super::ROOT),
         origin: format!("environments.{}", env.name.value),
         object: to_value(&root),
     });
@@ -544,7 +544,7 @@ fn application(
             project: project.to_owned(),
             source,
             destination: Destination { server: env.cluster.server.clone(), namespace: namespace.to_owned() },
-            sync_policy: sync_policy(env, name != "platform", waits_outside(name)),
+            sync_policy: sync_policy(env, name != super::PLATFORM, waits_outside(name)),
             ignore_differences: Vec::new(),
         },
     }
@@ -566,7 +566,7 @@ fn metadata(env: &resolved::Env, name: &str, wave: i32, finalizer: bool) -> meta
         map.iter().map(|(key, value)| (key.value.clone(), value.value.clone())).collect::<BTreeMap<_, _>>()
     };
     let mut labels = user(&env.argocd.labels);
-    labels.extend(labels::common(env, "root", None));
+    labels.extend(labels::common(env, super::ROOT, None));
     let mut annotations = user(&env.argocd.annotations);
     annotations.insert(SYNC_WAVE.to_owned(), wave.to_string());
     meta::ObjectMeta {
@@ -595,7 +595,7 @@ fn directory_source(env: &resolved::Env, directory: &str) -> Source {
 /// in it): they retry without a limit, since ArgoCD does not retry a failed automated sync of the same
 /// revision by itself (a negative limit is unlimited: argo-cd v3.5.1 controller/appcontroller.go:1620).
 fn waits_outside(name: &str) -> bool {
-    name == "secrets" || name == super::secrets::CONSUMERS
+    name == super::SECRETS || name == super::secrets::CONSUMERS
 }
 
 fn sync_policy(env: &resolved::Env, create_namespace: bool, unlimited_retries: bool) -> SyncPolicy {

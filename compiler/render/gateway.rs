@@ -518,7 +518,7 @@ pub(super) fn render_shared(facts: &Facts<'_>, out: &mut Out<'_>) {
             let metadata = meta::ObjectMeta {
                 name: Some(consumer.value.clone()),
                 namespace: Some(namespace.to_owned()),
-                labels: Some(labels::common(env, "gateway", None)),
+                labels: Some(labels::common(env, super::GATEWAY, None)),
                 annotations: Some(annotations),
                 ..meta::ObjectMeta::default()
             };
@@ -547,12 +547,12 @@ pub(super) fn render_shared(facts: &Facts<'_>, out: &mut Out<'_>) {
             let metadata = meta::ObjectMeta {
                 name: Some(name.to_owned()),
                 namespace: Some((*namespace).to_owned()),
-                labels: Some(labels::common(env, "gateway", None)),
+                labels: Some(labels::common(env, super::GATEWAY, None)),
                 annotations: Some(labels::custom_resource_annotations()),
                 ..meta::ObjectMeta::default()
             };
             out.push(Manifest {
-                path: format!("{}/gateway/kongplugin-{namespace}-{name}.yaml", env.name.value),
+                path: format!("{}/{}/kongplugin-{namespace}-{name}.yaml", env.name.value, super::GATEWAY),
                 origin: "gateway".to_owned(),
                 object: json!({ "apiVersion": KONG_API, "kind": "KongPlugin", "metadata": to_value(&metadata), "plugin": plugin, "config": config }),
             });

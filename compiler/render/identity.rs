@@ -47,14 +47,14 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
         metadata: meta::ObjectMeta {
             name: Some(name.clone()),
             namespace: Some(component.namespace.value.clone()),
-            labels: Some(labels::common(env, "identity", None)),
+            labels: Some(labels::common(env, super::IDENTITY, None)),
             ..meta::ObjectMeta::default()
         },
         data: Some(BTreeMap::from([(format!("{}.json", identity.realm.value), text)])),
         ..core::ConfigMap::default()
     };
     out.push(Manifest {
-        path: format!("{}/identity/configmap-{name}.yaml", env.name.value),
+        path: format!("{}/{}/configmap-{name}.yaml", env.name.value, super::IDENTITY),
         origin: "identity".to_owned(),
         object: to_value(&config_map),
     });

@@ -30,7 +30,7 @@ pub(super) fn common(env: &resolved::Env, name: &str, version: Option<&str>) -> 
 /// The recommended labels of the Application over every environment's root.
 pub(super) fn platform_root(platform: &str, instance: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
-        (NAME.to_owned(), "root".to_owned()),
+        (NAME.to_owned(), super::ROOT.to_owned()),
         (INSTANCE.to_owned(), instance.to_owned()),
         (PART_OF.to_owned(), platform.to_owned()),
         (MANAGED_BY_LABEL.to_owned(), MANAGED_BY.to_owned()),

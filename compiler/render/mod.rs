@@ -15,6 +15,15 @@ mod summary;
 mod workload;
 
 pub(crate) use argocd::SYNC_WAVE;
+
+/// Directories of an environment's tree that each become one ArgoCD Application of the same name (and
+/// `root`, the Application over them): a service or component of one of these names would replace it,
+/// which the name check refuses (N006).
+pub(crate) const PLATFORM: &str = "platform";
+pub(crate) const SECRETS: &str = "secrets";
+pub(crate) const GATEWAY: &str = "gateway";
+pub(crate) const IDENTITY: &str = "identity";
+pub(crate) const ROOT: &str = "root";
 pub use argocd::root_of_roots;
 pub(crate) use labels::RECOMMENDED as RECOMMENDED_LABELS;
 pub(crate) use manifests::MANIFESTS;

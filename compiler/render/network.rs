@@ -82,7 +82,7 @@ fn push(
         metadata: meta::ObjectMeta {
             name: Some(name.to_owned()),
             namespace: Some(namespace.to_owned()),
-            labels: Some(labels::common(env, "platform", None)),
+            labels: Some(labels::common(env, super::PLATFORM, None)),
             ..meta::ObjectMeta::default()
         },
         spec: Some(networking::NetworkPolicySpec {
@@ -93,7 +93,7 @@ fn push(
         }),
     };
     out.push(Manifest {
-        path: format!("{}/platform/networkpolicy-{namespace}-{name}.yaml", env.name.value),
+        path: format!("{}/{}/networkpolicy-{namespace}-{name}.yaml", env.name.value, super::PLATFORM),
         origin: "network policies".to_owned(),
         object: to_value(&policy),
     });

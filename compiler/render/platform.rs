@@ -56,7 +56,7 @@ fn service_pod_security_level(env: &resolved::Env, namespace: &str) -> &'static 
 pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     let env = facts.env;
     for namespace in facts.namespaces.all.iter().copied() {
-        let mut labels = labels::common(env, "platform", None);
+        let mut labels = labels::common(env, super::PLATFORM, None);
         labels.insert("kubernetes.io/metadata.name".to_owned(), namespace.to_owned());
         labels.insert("pod-security.kubernetes.io/enforce".to_owned(), pod_security_level(env, namespace).to_owned());
         labels.insert("pod-security.kubernetes.io/enforce-version".to_owned(), "v1.33".to_owned());
@@ -73,7 +73,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             ..core::Namespace::default()
         };
         out.push(Manifest {
-            path: format!("{}/platform/namespace-{namespace}.yaml", env.name.value),
+            path: format!("{}/{}/namespace-{namespace}.yaml", env.name.value, super::PLATFORM),
             origin: "namespaces of [services] and [components]".to_owned(),
             object: to_value(&object),
         });
@@ -93,7 +93,7 @@ pub(super) fn render_limits(facts: &Facts<'_>, out: &mut Out<'_>) {
         let metadata = |name: &str| meta::ObjectMeta {
             name: Some(name.to_owned()),
             namespace: Some(namespace.to_owned()),
-            labels: Some(labels::common(env, "platform", None)),
+            labels: Some(labels::common(env, super::PLATFORM, None)),
             ..meta::ObjectMeta::default()
         };
         let limit_range = core::LimitRange {
@@ -108,7 +108,7 @@ pub(super) fn render_limits(facts: &Facts<'_>, out: &mut Out<'_>) {
             }),
         };
         out.push(Manifest {
-            path: format!("{}/platform/limitrange-{namespace}-defaults.yaml", env.name.value),
+            path: format!("{}/{}/limitrange-{namespace}-defaults.yaml", env.name.value, super::PLATFORM),
             origin: "namespaces of [services] and [components]".to_owned(),
             object: to_value(&limit_range),
         });
@@ -131,7 +131,7 @@ pub(super) fn render_limits(facts: &Facts<'_>, out: &mut Out<'_>) {
             ..core::ResourceQuota::default()
         };
         out.push(Manifest {
-            path: format!("{}/platform/resourcequota-{namespace}-budget.yaml", env.name.value),
+            path: format!("{}/{}/resourcequota-{namespace}-budget.yaml", env.name.value, super::PLATFORM),
             origin: "namespaces of [services] and [components]".to_owned(),
             object: to_value(&quota),
         });

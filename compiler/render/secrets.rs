@@ -28,7 +28,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             let metadata = meta::ObjectMeta {
                 name: Some(secret.name.value.clone()),
                 namespace: Some((*namespace).to_owned()),
-                labels: Some(labels::common(env, "secrets", None)),
+                labels: Some(labels::common(env, super::SECRETS, None)),
                 annotations: Some(labels::custom_resource_annotations()),
                 ..meta::ObjectMeta::default()
             };
@@ -47,7 +47,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             let directory = if !secret_labels(env, secret).is_empty() && Some(*namespace) == env.gateway_namespace() {
                 CONSUMERS
             } else {
-                "secrets"
+                super::SECRETS
             };
             out.push(Manifest {
                 path: format!(

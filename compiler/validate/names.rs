@@ -14,12 +14,12 @@ const MAX_LABEL: usize = k8s_rules::LABEL_MAX;
 /// Names Slipway gives to objects of its own, and what each is: a service or component of that name
 /// would replace it (N006).
 const RESERVED: [(&str, &str); 9] = [
-    ("platform", "the Application of the environment's namespaces"),
-    ("secrets", "the Application of the environment's secrets"),
-    ("gateway", "the Application of the gateway's objects"),
-    ("identity", "the Application of the identity realm"),
+    (crate::render::PLATFORM, "the Application of the environment's namespaces"),
+    (crate::render::SECRETS, "the Application of the environment's secrets"),
+    (crate::render::GATEWAY, "the Application of the gateway's objects"),
+    (crate::render::IDENTITY, "the Application of the identity realm"),
     (crate::render::CONSUMERS, "the Application of the gateway's consumers"),
-    ("root", "the environment's root Application"),
+    (crate::render::ROOT, "the environment's root Application"),
     (crate::render::MANIFESTS, "the Application of the plain manifests"),
     (crate::render::DEFAULT_DENY, "the NetworkPolicy that denies all traffic in every namespace"),
     (crate::render::ALLOW_DNS, "the NetworkPolicy that allows DNS in every namespace"),
