@@ -115,10 +115,12 @@ pub fn compile_observed<T>(
         let mut pods = std::collections::BTreeMap::new();
         render::render_facts(facts, &mut |manifest| {
             identities.add(facts.env, &manifest);
-            network.add(&manifest.object);
-            if let Some(pod) = reachability::deployment_pod(&manifest.object) {
-                let name = manifest.object["metadata"]["name"].as_str().unwrap_or_default().to_owned();
-                pods.insert(name, pod);
+            // Only the objects the reachability check reads are made JSON values.
+            if reachability::Network::reads(&manifest.identity.kind) {
+                network.add(&manifest.value());
+            }
+            if let Some(deployment) = manifest.typed::<k8s_openapi::api::apps::v1::Deployment>() {
+                pods.insert(manifest.identity.name.clone(), reachability::pod_of(deployment));
             }
             let (path, text) = emit::to_file(source.file_name(), &manifest);
             // Its size is checked here, the one place an object exists whole: the API server (and
@@ -268,12 +270,11 @@ struct Identities {
 
 impl Identities {
     fn add(&mut self, env: &resolved::Env, manifest: &render::Manifest) {
-        let field = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
-        let object = &manifest.object;
+        let object = &manifest.identity;
         let identity = (
-            format!("{}/{}", field(&object["apiVersion"]), field(&object["kind"])),
-            field(&object["metadata"]["namespace"]),
-            field(&object["metadata"]["name"]),
+            format!("{}/{}", object.api_version, object.kind),
+            object.namespace.clone().unwrap_or_default(),
+            object.name.clone(),
         );
         if let Some(first) = self.seen.insert(identity.clone(), manifest.origin.clone()) {
             let (kind, namespace, name) = identity;

@@ -93,7 +93,7 @@ fn objects(platform: &std::path::Path) -> Vec<(String, Value, Pinned)> {
             .filter_map(|it| Some((it.kind.value, it.chart.version.as_ref()?.value.clone())))
             .collect();
         for manifest in slipway::render::render(env) {
-            all.push((manifest.path, manifest.object, pinned.clone()));
+            all.push((manifest.path.clone(), manifest.value(), pinned.clone()));
         }
     }
     all

@@ -41,7 +41,7 @@ pub fn to_file(source_name: &str, manifest: &Manifest) -> (String, String) {
         "{HEADER_PREFIX} from {source_name} ({}). Do not edit: change {source_name} and run `slipway build`.",
         manifest.origin
     );
-    yaml::write(&mut text, &manifest.object);
+    text.push_str(&manifest.yaml);
     (manifest.path.clone(), text)
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use serde::Serialize;
 
-use super::{Manifest, Out, labels, names, workload::to_value};
+use super::{Manifest, Out, labels, names};
 use crate::resolved;
 
 const API_VERSION: &str = "argoproj.io/v1alpha1";
@@ -317,11 +317,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     for app in apps {
         out.push(app);
     }
-    out.push(Manifest {
-        path: format!("{}/root.yaml", env.name.value),
-        origin: format!("environments.{}", env.name.value),
-        object: to_value(&root),
-    });
+    out.push(Manifest::new(format!("{}/root.yaml", env.name.value), format!("environments.{}", env.name.value), root));
 }
 
 fn app_project(
@@ -351,11 +347,11 @@ fn app_project(
             namespace_resource_whitelist,
         },
     };
-    Manifest {
-        path: format!("{}/apps/appproject-{name}.yaml", env.name.value),
-        origin: format!("environments.{}", env.name.value),
-        object: to_value(&project),
-    }
+    Manifest::new(
+        format!("{}/apps/appproject-{name}.yaml", env.name.value),
+        format!("environments.{}", env.name.value),
+        project,
+    )
 }
 
 fn directory_app(
@@ -367,7 +363,7 @@ fn directory_app(
     wave: i32,
     origin: String,
 ) -> Manifest {
-    manifest(env, &application(env, name, project, directory_source(env, directory), namespace, wave), origin)
+    manifest(env, application(env, name, project, directory_source(env, directory), namespace, wave), origin)
 }
 
 fn chart_app(
@@ -402,7 +398,7 @@ fn chart_app(
             .map(|it| IgnoreDifference { group: it.group, kind: it.kind, jq_path_expressions: it.jq_path_expressions })
             .collect();
     }
-    manifest(env, &app, origin)
+    manifest(env, app, origin)
 }
 
 /// The chart of a component's CRDs, installed a wave before the component's own chart.
@@ -423,7 +419,7 @@ fn crds_app(
         helm: Some(Helm { release_name: name.clone(), values_object: serde_json::json!({}) }),
     };
     let app = application(env, &name, project, source, &component.namespace, wave);
-    manifest(env, &app, format!("components.{}", component.name.value))
+    manifest(env, app, format!("components.{}", component.name.value))
 }
 
 fn application(
@@ -449,9 +445,9 @@ fn application(
 }
 
 /// A child Application as the file `apps/` holds it.
-fn manifest(env: &resolved::Env, application: &Application, origin: String) -> Manifest {
+fn manifest(env: &resolved::Env, application: Application, origin: String) -> Manifest {
     let name = application.metadata.name.as_deref().unwrap_or_default();
-    Manifest { path: format!("{}/apps/application-{name}.yaml", env.name.value), origin, object: to_value(application) }
+    Manifest::new(format!("{}/apps/application-{name}.yaml", env.name.value), origin, application)
 }
 
 /// Metadata of an ArgoCD object. Its instance label names the root Application, which owns it under

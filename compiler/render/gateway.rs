@@ -36,13 +36,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
         annotations: (!annotations.is_empty()).then_some(annotations),
         ..meta::ObjectMeta::default()
     };
-    let mut push = |kind: &str, name: &str, object: Value| {
-        out.push(Manifest {
-            path: format!("{directory}/{}-{name}.yaml", kind.to_ascii_lowercase()),
-            origin: origin.clone(),
-            object,
-        });
-    };
+    let path = |kind: &str, name: &str| format!("{directory}/{}-{name}.yaml", kind.to_ascii_lowercase());
     match gateway.kind.value {
         GatewayKind::Kong => {
             let mut plugins = Vec::new();
@@ -55,7 +49,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
                     "plugin": "rate-limiting",
                     "config": { "minute": per_minute, "policy": "local" },
                 });
-                push("KongPlugin", &name, plugin);
+                out.push(Manifest::new(path("KongPlugin", &name), origin.clone(), plugin));
                 plugins.push(name);
             }
             plugins.extend(global_plugins(gateway).into_iter().map(|(name, _, _)| name.to_owned()));
@@ -70,7 +64,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
                 "kong",
                 metadata(service.name.value.clone(), annotations),
             );
-            push("Ingress", &service.name, to_value(&ingress));
+            out.push(Manifest::new(path("Ingress", &service.name), origin.clone(), ingress));
         }
         GatewayKind::Nginx => {
             let mut annotations = BTreeMap::new();
@@ -84,7 +78,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
                 "nginx",
                 metadata(service.name.value.clone(), annotations),
             );
-            push("Ingress", &service.name, to_value(&ingress));
+            out.push(Manifest::new(path("Ingress", &service.name), origin.clone(), ingress));
         }
         GatewayKind::Traefik => {
             // Traefik limits rates with a Middleware that the routes name; `average` per `period`, with a
@@ -98,7 +92,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
                     "metadata": to_value(&metadata(name.clone(), labels::custom_resource_annotations())),
                     "spec": { "rateLimit": { "average": per_minute, "period": "1m", "burst": per_minute } },
                 });
-                push("Middleware", &name, middleware);
+                out.push(Manifest::new(path("Middleware", &name), origin.clone(), middleware));
                 middlewares.push(json!({ "name": name }));
             }
             let mut by_host: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -131,7 +125,7 @@ pub(super) fn render_service(env: &resolved::Env, service: &resolved::Service, o
                 "metadata": to_value(&metadata(service.name.value.clone(), labels::custom_resource_annotations())),
                 "spec": { "entryPoints": ["web", "websecure"], "routes": routes },
             });
-            push("IngressRoute", &service.name, route);
+            out.push(Manifest::new(path("IngressRoute", &service.name), origin.clone(), route));
         }
     }
 }
@@ -278,22 +272,22 @@ pub(super) fn render_shared(env: &resolved::Env, out: &mut Out<'_>) {
                 annotations: Some(annotations),
                 ..meta::ObjectMeta::default()
             };
-            out.push(Manifest {
-                path: format!(
+            out.push(Manifest::new(
+                format!(
                     "{}/{}/kongconsumer-{namespace}-{}.yaml",
                     env.name.value,
                     super::secrets::CONSUMERS,
                     consumer.value
                 ),
-                origin: "gateway".to_owned(),
-                object: json!({
+                "gateway".to_owned(),
+                json!({
                     "apiVersion": KONG_API,
                     "kind": "KongConsumer",
                     "metadata": to_value(&metadata),
                     "username": consumer.value,
                     "credentials": [secret.value],
                 }),
-            });
+            ));
         }
     }
     let namespaces: BTreeSet<&str> = env
@@ -311,11 +305,7 @@ pub(super) fn render_shared(env: &resolved::Env, out: &mut Out<'_>) {
                 annotations: Some(labels::custom_resource_annotations()),
                 ..meta::ObjectMeta::default()
             };
-            out.push(Manifest {
-                path: format!("{}/gateway/kongplugin-{namespace}-{name}.yaml", env.name.value),
-                origin: "gateway".to_owned(),
-                object: json!({ "apiVersion": KONG_API, "kind": "KongPlugin", "metadata": to_value(&metadata), "plugin": plugin, "config": config }),
-            });
+            out.push(Manifest::new(format!("{}/gateway/kongplugin-{namespace}-{name}.yaml", env.name.value), "gateway".to_owned(), json!({ "apiVersion": KONG_API, "kind": "KongPlugin", "metadata": to_value(&metadata), "plugin": plugin, "config": config })));
         }
     }
 }

@@ -24,13 +24,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
         labels: Some(labels.clone()),
         ..meta::ObjectMeta::default()
     };
-    let mut push = |kind: &str, name: &str, object: serde_json::Value| {
-        out.push(Manifest {
-            path: format!("{directory}/{}-{name}.yaml", kind.to_ascii_lowercase()),
-            origin: origin.clone(),
-            object,
-        });
-    };
+    let path = |kind: &str, name: &str| format!("{directory}/{}-{name}.yaml", kind.to_ascii_lowercase());
 
     // An AWS secret's IAM role is assumed through the service account (IRSA), unless the service says otherwise.
     let mut account_annotations = plain(&service.service_account.annotations);
@@ -45,7 +39,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
             automount_service_account_token: Some(service.service_account.automount_token),
             ..core::ServiceAccount::default()
         };
-        push("ServiceAccount", &service.name, to_value(&account));
+        out.push(Manifest::new(path("ServiceAccount", &service.name), origin.clone(), account));
     }
 
     if !service.config.is_empty() {
@@ -55,7 +49,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
             data: Some(plain(&service.config)),
             ..core::ConfigMap::default()
         };
-        push("ConfigMap", &name, to_value(&config));
+        out.push(Manifest::new(path("ConfigMap", &name), origin.clone(), config));
     }
 
     let selector = labels::selector(env, &service.name);
@@ -97,7 +91,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
         }),
         ..apps::Deployment::default()
     };
-    push("Deployment", &service.name, to_value(&deployment));
+    out.push(Manifest::new(path("Deployment", &service.name), origin.clone(), deployment));
 
     if !service.ports.is_empty() {
         let node_port = service.ports.iter().any(|port| port.node_port.is_some());
@@ -124,7 +118,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
             }),
             ..core::Service::default()
         };
-        push("Service", &service.name, to_value(&kubernetes_service));
+        out.push(Manifest::new(path("Service", &service.name), origin.clone(), kubernetes_service));
     }
 
     if let Some(metrics) = &service.metrics {
@@ -141,7 +135,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
                 "endpoints": [endpoint],
             },
         });
-        push("ServiceMonitor", &service.name, monitor);
+        out.push(Manifest::new(path("ServiceMonitor", &service.name), origin.clone(), monitor));
     }
 
     if let Some(autoscale) = &service.autoscale {
@@ -182,7 +176,7 @@ pub(super) fn render(env: &resolved::Env, service: &resolved::Service, out: &mut
             }),
             ..autoscaling::HorizontalPodAutoscaler::default()
         };
-        push("HorizontalPodAutoscaler", &service.name, to_value(&hpa));
+        out.push(Manifest::new(path("HorizontalPodAutoscaler", &service.name), origin.clone(), hpa));
     }
 }
 
