@@ -91,7 +91,13 @@ pub fn write<T: Serialize + ?Sized>(out: &mut String, value: &T) {
 /// sorted (struct fields, mostly) has its entries moved into order when it ends, and of two entries with
 /// one key the last stays, as in a `Map`.
 pub fn write_object<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<Identity, Error> {
-    let mut emitter = Emitter { out, identity: Identity::default(), entries: Vec::new(), keys: String::new() };
+    let mut emitter = Emitter {
+        out,
+        identity: Identity::default(),
+        entries: Vec::new(),
+        keys: String::new(),
+        scratch: String::new(),
+    };
     value.serialize(Ser { emitter: &mut emitter, place: Place::Top, capture: Capture::None })?;
     Ok(emitter.identity)
 }
@@ -156,6 +162,8 @@ struct Emitter<'a> {
     entries: Vec<Entry>,
     /// The text of the map keys being written, innermost last.
     keys: String,
+    /// Where a map's entries are copied to be put in order.
+    scratch: String,
 }
 
 impl Emitter<'_> {
@@ -540,6 +548,9 @@ impl MapSer<'_, '_> {
     }
 
     fn capture(&self, key: Key) -> Capture {
+        if self.level == Level::Other {
+            return Capture::None;
+        }
         match (self.level, self.emitter.key(key)) {
             (Level::Top, "apiVersion") => Capture::ApiVersion,
             (Level::Top, "kind") => Capture::Kind,
@@ -578,28 +589,33 @@ impl MapSer<'_, '_> {
         let sorted = entries.windows(2).all(|pair| emitter.key(pair[0].key) < emitter.key(pair[1].key));
         if !sorted {
             let region = entries[0].start;
-            let mut order: Vec<Entry> = entries.to_vec();
+            let Emitter { out, entries, keys, scratch, .. } = &mut *emitter;
+            let key = |entry: &Entry| match entry.key {
+                Key::Field(name) => name,
+                Key::Text(start, end) => &keys[start..end],
+            };
+            let entries = &mut entries[self.base..];
             // Stable, so of equal keys the last written stays last, and is the one kept.
-            order.sort_by(|a, b| emitter.key(a.key).cmp(emitter.key(b.key)));
-            let mut kept: Vec<Entry> = Vec::with_capacity(order.len());
-            for entry in order {
-                match kept.last_mut() {
-                    Some(last) if emitter.key(last.key) == emitter.key(entry.key) => *last = entry,
-                    _ => kept.push(entry),
-                }
-            }
-            let text = emitter.out.split_off(region);
+            entries.sort_by(|a, b| key(a).cmp(key(b)));
+            scratch.clear();
+            scratch.push_str(&out[region..]);
+            out.truncate(region);
             let indent = self.place.child();
-            for (index, entry) in kept.iter().enumerate() {
-                let written = &text[entry.start - region..entry.end - region];
-                let first_inline = index == 0 && matches!(self.place, Place::Item(_));
+            let mut first = true;
+            for (index, entry) in entries.iter().enumerate() {
+                if entries.get(index + 1).is_some_and(|next| key(next) == key(entry)) {
+                    continue;
+                }
+                let written = &scratch[entry.start - region..entry.end - region];
+                let first_inline = first && matches!(self.place, Place::Item(_));
+                first = false;
                 match (first_inline, entry.padded) {
-                    (true, true) => emitter.out.push_str(&written[indent..]),
+                    (true, true) => out.push_str(&written[indent..]),
                     (false, false) => {
-                        pad(emitter.out, indent);
-                        emitter.out.push_str(written);
+                        pad(out, indent);
+                        out.push_str(written);
                     }
-                    _ => emitter.out.push_str(written),
+                    _ => out.push_str(written),
                 }
             }
         }
