@@ -1,55 +1,153 @@
 #!/usr/bin/env bash
-# Times the whole slipway process on generated platforms: `check` when out/ is current (the pull-request
-# case) and `build` into an empty out/, at N = 14, 100, 1000 and 5000 services x 3 environments, plus the
-# simple workload other tools were measured on (N = 1000, one environment). Reports the median of several
-# runs after a warm-up (hyperfine) and the peak RSS (/usr/bin/time -v). Then times each stage in-process.
+# Times the whole slipway process where users run it, beside its peer, in one run: every workload with
+# `out/` on tmpfs (/dev/shm) and on the machine's disk (target/bench-disk), and jrsonnet rendering the same
+# objects as Slipway's simple workload from benches/simple.jsonnet. Medians of hyperfine runs after warm-ups;
+# peak RSS with GNU time; then each stage in-process (examples/stage_timings.rs). Beside each number, the
+# target of issue 15.
 #
-# Usage: benches/run.sh [N ...]      (needs hyperfine and GNU time: apt-get install hyperfine time)
+# Workloads (generated platforms, examples/gen_platform.rs):
+#   simple N=1000 x 1 environment, `build` into an empty out/   Slipway and jrsonnet, tmpfs and disk
+#   full N=1000 x 3 environments, `check` with out/ current     tmpfs and disk
+#   full N=1000 x 3, `build` with nothing changed               disk
+#   full N=1000 x 3, `set-image` of one service                 disk (each timed run changes its files)
+#   full N=5000 x 3, `check`, and its growth from N=1000        tmpfs
+#   peak RSS of `check` at N=1000 x 3
+#   full mode only: `check` and `build` into an empty out/ at N=14, 100 and 1000 x 3 on tmpfs (the README's
+#   table)
+#
+# Usage: benches/run.sh [--quick]
+#   --quick   two runs per workload, no warm-up, no N=5000 and no scale table: proves the script works, in
+#             a few minutes; the numbers are not worth quoting.
+#   RUNS=N    runs per workload in full mode (default 10).
+# Needs hyperfine and GNU time (`apt-get install hyperfine time`), python3, and cargo: jrsonnet is
+# installed once with `cargo install --locked` into benches/.tools (ignored by git), at the version below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(14 100 1000 5000)
+JRSONNET_VERSION=0.5.0-pre98
+quick=false
+case "${1:-}" in
+  --quick) quick=true ;;
+  "") ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
+esac
+if $quick; then runs=2 warmup=0; else runs=${RUNS:-10} warmup=2; fi
+
 command -v hyperfine >/dev/null || { echo "benches/run.sh needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "benches/run.sh needs GNU time (apt-get install time)" >&2; exit 2; }
 
+jrsonnet=$PWD/benches/.tools/bin/jrsonnet
+if [ ! -x "$jrsonnet" ]; then
+  echo "installing jrsonnet $JRSONNET_VERSION into benches/.tools (once)..." >&2
+  cargo install --locked --quiet --root benches/.tools jrsonnet --version "$JRSONNET_VERSION"
+fi
 cargo build --release --locked --quiet --bin slipway --example gen_platform --example stage_timings
 slipway=$PWD/target/release/slipway
-# On tmpfs when there is one, so that the numbers measure Slipway rather than the disk.
-work=$(mktemp -d -p "$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")")
-trap 'rm -rf "$work"' EXIT
+gen=$PWD/target/release/examples/gen_platform
+
+# The two places out/ lives: tmpfs, and a directory on the disk (checked to be neither tmpfs nor ramfs).
+fstype() { stat -f -c %T "$1"; }
+tmpfs=$(mktemp -d -p /dev/shm slipway-bench.XXXXXX)
+mkdir -p target/bench-disk
+disk=$(mktemp -d -p "$PWD/target/bench-disk" run.XXXXXX)
+trap 'rm -rf "$tmpfs" "$disk"' EXIT
+[ "$(fstype "$tmpfs")" = tmpfs ] || { echo "/dev/shm is not tmpfs here" >&2; exit 2; }
+case "$(fstype "$disk")" in
+  tmpfs | ramfs) echo "target/bench-disk is on $(fstype "$disk"), not on a disk" >&2; exit 2 ;;
+esac
+echo "tmpfs: $tmpfs ($(fstype "$tmpfs")); disk: $disk ($(fstype "$disk"), $(df --output=source "$disk" | tail -1))"
+echo "$(nproc) cores, $(uname -r), jrsonnet $("$jrsonnet" --version 2>/dev/null | head -1), $(date -u +%Y-%m-%d)"
+$quick && echo "QUICK MODE: $runs runs, no warm-up; not numbers to quote"
+
+# Median wall time of a command, in ms; the optional second command runs untimed before each run.
+median() {
+  local json=$tmpfs/hyperfine.json
+  hyperfine --style none --warmup "$warmup" --runs "$runs" --prepare "${2:-true}" --export-json "$json" "$1" \
+    >/dev/null 2>&1 || { echo "failed: $1" >&2; return 1; }
+  python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$json"
+}
 
 rss() { # peak resident set size of a command, in MB
   /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }'
 }
 
-median() { # median wall time of a command, in ms; an optional second command runs untimed before each run
-  hyperfine --style none --warmup 2 --runs "${RUNS:-10}" --prepare "${2:-true}" --export-json "$work/h.json" "$1" >/dev/null 2>&1
-  python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["results"][0]["median"]*1000, 1))' "$work/h.json"
-}
+ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$1" "$2"; }
 
-printf '| workload | files | check (current out/) | build (empty out/) | peak RSS check | peak RSS build |\n'
-printf '|---|---:|---:|---:|---:|---:|\n'
-run() { # name, generator arguments
-  local name=$1; shift
-  local dir="$work/$name"
-  ./target/release/examples/gen_platform "$@" "$dir" >/dev/null
+row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }
+
+platform() { # generates a platform at root/name with gen_platform arguments, and builds it once
+  local dir=$1/$2; shift 2
+  "$gen" "$@" "$dir" >/dev/null
   (cd "$dir" && "$slipway" build >/dev/null)
-  local files; files=$(find "$dir/out" -type f | wc -l)
-  local check; check=$(median "cd '$dir' && '$slipway' check")
-  local build; build=$(median "cd '$dir' && '$slipway' build" "rm -rf '$dir/out'")
-  local check_rss; check_rss=$(cd "$dir" && rss "$slipway" check)
-  rm -rf "$dir/out"
-  local build_rss; build_rss=$(cd "$dir" && rss "$slipway" build)
-  printf '| %s | %s | %s ms | %s ms | %s MB | %s MB |\n' "$name" "$files" "$check" "$build" "$check_rss" "$build_rss"
+  echo "$dir"
 }
-for n in "${sizes[@]}"; do
-  run "N=$n x 3 environments" "$n"
-done
-run "simple N=1000 x 1 environment" 1000 --simple
 
 echo
-echo "Stages, N=1000 x 3 environments:"
-./target/release/examples/gen_platform 1000 "$work/stages" >/dev/null
-(cd "$work/stages" && "$slipway" build >/dev/null)
-./target/release/examples/stage_timings "$work/stages/platform/platform.toml" "$work/stages/out"
+echo '| workload | where out/ lives | median | target |'
+echo '|---|---|---:|---|'
+
+# Simple, N=1000 x 1, into an empty out/: Slipway against jrsonnet on each file system.
+for where in tmpfs disk; do
+  root=${!where}
+  simple=$(platform "$root" simple 1000 --simple)
+  s=$(median "cd '$simple' && '$slipway' build" "rm -rf '$simple/out'")
+  j=$(median "'$jrsonnet' --tla-code n=1000 -S -m '$root/jsonnet-out' '$PWD/benches/simple.jsonnet'" \
+    "rm -rf '$root/jsonnet-out' && mkdir '$root/jsonnet-out'")
+  files=$(find "$simple/out" -type f | wc -l) jfiles=$(find "$root/jsonnet-out" -type f | wc -l)
+  if [ "$where" = tmpfs ]; then target="Slipway at least 3 x faster"; else target="Slipway faster"; fi
+  row "simple N=1000, \`build\` into an empty out/: Slipway ($files files)" "$where" "$s ms" ""
+  row "simple N=1000, same objects: jrsonnet ($jfiles files, YAML)" "$where" "$j ms" \
+    "$target: jrsonnet / Slipway = $(ratio "$j" "$s")"
+done
+
+# Full, N=1000 x 3.
+full_tmpfs=$(platform "$tmpfs" full 1000)
+full_disk=$(platform "$disk" full 1000)
+check_tmpfs=$(median "cd '$full_tmpfs' && '$slipway' check")
+row "full N=1000 x 3, \`check\`, out/ current" tmpfs "$check_tmpfs ms" "at most 400 ms"
+check_disk=$(median "cd '$full_disk' && '$slipway' check")
+row "full N=1000 x 3, \`check\`, out/ current" disk "$check_disk ms" ""
+unchanged=$(median "cd '$full_disk' && '$slipway' build")
+row "full N=1000 x 3, \`build\` with nothing changed" disk "$unchanged ms" \
+  "no slower than \`check\`: build / check = $(ratio "$unchanged" "$check_disk")"
+# Each timed run moves one service's tag from 1.0.0 to 2.0.0; the untimed preparation moves it back, so
+# every timed run rewrites the service's files in every environment.
+service=$(sed -n 's/^\[services\.\([^].]*\)\]$/\1/p;T;q' "$full_disk/platform/platform.toml")
+(cd "$full_disk" && "$slipway" set-image "$service" 1.0.0 >/dev/null)
+bump=$(median "cd '$full_disk' && '$slipway' set-image '$service' 2.0.0" \
+  "cd '$full_disk' && '$slipway' set-image '$service' 1.0.0")
+(cd "$full_disk" && "$slipway" set-image "$service" 1.0.0 >/dev/null)
+changed=$(cd "$full_disk" && "$slipway" set-image "$service" 2.0.0 2>&1 | awk 'match($0, /[0-9]+ changed/) { print substr($0, RSTART, RLENGTH) }')
+grep -q "$service:2.0.0" "$full_disk/out/dev/services/$service/deployment-$service.yaml" \
+  || { echo "set-image did not change the Deployment of $service" >&2; exit 1; }
+row "full N=1000 x 3, \`set-image\` of one service ($changed)" disk "$bump ms" \
+  "at most 1.2 x \`check\`: set-image / check = $(ratio "$bump" "$check_disk")"
+check_rss=$(cd "$full_tmpfs" && rss "$slipway" check)
+row "full N=1000 x 3, peak RSS of \`check\`" tmpfs "$check_rss MB" "at most 200 MB"
+
+if ! $quick; then
+  big=$(platform "$tmpfs" big 5000)
+  check_big=$(median "cd '$big' && '$slipway' check")
+  row "full N=5000 x 3, \`check\`, out/ current" tmpfs "$check_big ms" \
+    "growth from N=1000 at most 5.5 x: $(ratio "$check_big" "$check_tmpfs") x"
+  rm -rf "$big"
+
+  echo
+  echo "Scale, on tmpfs (the README's table):"
+  echo
+  echo '| workload | files | `check` (out/ current) | `build` (empty out/) | peak RSS of `check` |'
+  echo '|---|---:|---:|---:|---:|'
+  for n in 14 100 1000; do
+    dir=$(platform "$tmpfs" "scale-$n" "$n")
+    files=$(find "$dir/out" -type f | wc -l)
+    c=$(median "cd '$dir' && '$slipway' check")
+    b=$(median "cd '$dir' && '$slipway' build" "rm -rf '$dir/out'")
+    m=$(cd "$dir" && rss "$slipway" check)
+    printf '| N=%s x 3 environments | %s | %s ms | %s ms | %s MB |\n' "$n" "$files" "$c" "$b" "$m"
+    rm -rf "$dir"
+  done
+fi
+
+echo
+echo "Stages, N=1000 x 3 environments, out/ on tmpfs:"
+./target/release/examples/stage_timings "$full_tmpfs/platform/platform.toml" "$full_tmpfs/out"

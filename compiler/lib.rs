@@ -128,10 +128,12 @@ pub fn compile_observed<T>(
                 manifest.path.insert_str(0, prefix);
             }
             identities.add(facts.env, &manifest);
-            network.add(&manifest.object);
-            if let Some(pod) = reachability::deployment_pod(&manifest.object) {
-                let name = manifest.object["metadata"]["name"].as_str().unwrap_or_default().to_owned();
-                pods.insert(name, pod);
+            // Only the objects the reachability check reads are made JSON values.
+            if reachability::Network::reads(&manifest.identity.kind) {
+                network.add(&manifest.value());
+            }
+            if let Some(deployment) = manifest.typed::<k8s_openapi::api::apps::v1::Deployment>() {
+                pods.insert(manifest.identity.name.clone(), reachability::pod_of(deployment));
             }
             let (path, text) = emit::to_file(source.file_name(), &manifest);
             // Its size is checked here, the one place an object exists whole: the API server (and
@@ -301,12 +303,11 @@ struct Identities {
 
 impl Identities {
     fn add(&mut self, env: &resolved::Env, manifest: &render::Manifest) {
-        let field = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
-        let object = &manifest.object;
+        let object = &manifest.identity;
         let identity = (
-            format!("{}/{}", field(&object["apiVersion"]), field(&object["kind"])),
-            field(&object["metadata"]["namespace"]),
-            field(&object["metadata"]["name"]),
+            format!("{}/{}", object.api_version, object.kind),
+            object.namespace.clone().unwrap_or_default(),
+            object.name.clone(),
         );
         if let Some(first) = self.seen.insert(identity.clone(), manifest.origin.clone()) {
             let (kind, namespace, name) = identity;
@@ -337,8 +338,8 @@ impl Identities {
 /// The Application over every environment's root must not be an Application an environment renders in
 /// the same ArgoCD namespace (an environment named like the platform has its root named alike) (N007).
 fn root_identity(envs: &[resolved::Env], identities: &[Identities], root: &render::Manifest) -> Option<Diagnostic> {
-    let namespace = root.object["metadata"]["namespace"].as_str().unwrap_or_default().to_owned();
-    let name = root.object["metadata"]["name"].as_str().unwrap_or_default().to_owned();
+    let namespace = root.identity.namespace.clone().unwrap_or_default();
+    let name = root.identity.name.clone();
     let id = ("argoproj.io/v1alpha1/Application".to_owned(), namespace, name);
     let (env, origin) = envs.iter().zip(identities).find_map(|(env, ids)| Some((env, ids.seen.get(&id)?)))?;
     let mut diagnostic = Diagnostic::error(

@@ -87,6 +87,11 @@ pub struct Network {
 }
 
 impl Network {
+    /// Whether [`Network::add`] reads objects of this kind.
+    pub fn reads(kind: &str) -> bool {
+        matches!(kind, "NetworkPolicy" | "Namespace")
+    }
+
     /// Takes in every rendered object; keeps the NetworkPolicies and Namespaces.
     pub fn add(&mut self, object: &Value) {
         let namespace = object["metadata"]["namespace"].as_str().unwrap_or_default().to_owned();
@@ -221,6 +226,15 @@ fn labels_of(value: &Value) -> BTreeMap<String, String> {
 }
 
 /// The pods of a rendered Deployment, as its template labels them.
+pub fn pod_of(deployment: &k8s_openapi::api::apps::v1::Deployment) -> Pod {
+    let template = deployment.spec.as_ref().and_then(|spec| spec.template.metadata.as_ref());
+    Pod {
+        namespace: deployment.metadata.namespace.clone().unwrap_or_default(),
+        labels: template.and_then(|metadata| metadata.labels.clone()).unwrap_or_default(),
+    }
+}
+
+/// The pods of a rendered Deployment, as its template labels them, read from its JSON value.
 pub fn deployment_pod(object: &Value) -> Option<Pod> {
     (object["kind"] == "Deployment").then(|| Pod {
         namespace: object["metadata"]["namespace"].as_str().unwrap_or_default().to_owned(),

@@ -1,7 +1,8 @@
 //! Times each stage of the pipeline in-process, so a regression can be traced to its stage:
 //! `cargo run --release --example stage_timings -- PLATFORM_TOML [OUT_DIR]`.
-//! Prints the median of several runs of load, resolve, validate, render (objects to text) and emit (the
-//! comparison with OUT_DIR, as `check` does).
+//! Prints the median of several runs of load, resolve, validate, render (each object made and written to
+//! YAML text at once), emit (the files, with their headers) and compare (the comparison with OUT_DIR, as
+//! `check` does).
 
 use std::time::{Duration, Instant};
 
@@ -45,8 +46,8 @@ fn main() {
         ("load", load),
         ("resolve", resolve),
         ("validate", validate),
-        ("render", render),
-        ("emit (YAML)", emit),
+        ("render+YAML", render),
+        ("emit (files)", emit),
     ] {
         println!("  {stage:<12} {:>8.2} ms", duration.as_secs_f64() * 1000.0);
     }

@@ -43,8 +43,8 @@ fn cluster_wide_components_are_rendered_once_per_cluster() {
     for (tree, manifests) in &trees {
         let applications: Vec<&str> = manifests
             .iter()
-            .filter(|it| it.object["kind"] == "Application")
-            .filter_map(|it| it.object["metadata"]["name"].as_str())
+            .filter(|it| it.identity.kind == "Application")
+            .map(|it| it.identity.name.as_str())
             .collect();
         let shared = ["external-secrets", "ingress-nginx"].map(|it| format!("main-{it}"));
         if tree == "clusters/main" {
@@ -64,8 +64,8 @@ fn cluster_wide_components_are_rendered_once_per_cluster() {
             }
             let namespaces: Vec<&str> = manifests
                 .iter()
-                .filter(|it| it.object["kind"] == "Namespace")
-                .filter_map(|it| it.object["metadata"]["name"].as_str())
+                .filter(|it| it.identity.kind == "Namespace")
+                .map(|it| it.identity.name.as_str())
                 .collect();
             assert_eq!(namespaces, [format!("data-{tree}"), format!("shop-{tree}")], "{tree}");
         }
@@ -77,7 +77,7 @@ fn no_two_trees_on_one_cluster_create_the_same_object() {
     let mut seen: BTreeMap<(String, String, String), String> = BTreeMap::new();
     for (tree, manifests) in trees(&support::fixture(SHARED)) {
         for manifest in manifests {
-            let object = &manifest.object;
+            let object = &manifest.value();
             let api_version = object["apiVersion"].as_str().unwrap().to_owned();
             // ArgoCD's own objects are named per environment and live where ArgoCD runs.
             if api_version.starts_with("argoproj.io/") {

@@ -14,7 +14,7 @@ fn objects_of(path: &std::path::Path) -> std::collections::BTreeMap<String, Valu
     let platform = slipway::load::parse(&source).unwrap();
     let (envs, diagnostics) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-    envs.iter().flat_map(slipway::render::render).map(|manifest| (manifest.path, manifest.object)).collect()
+    envs.iter().flat_map(slipway::render::render).map(|manifest| (manifest.path.clone(), manifest.value())).collect()
 }
 
 #[test]

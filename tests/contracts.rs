@@ -146,7 +146,7 @@ fn rendered(path: &std::path::Path, environment: &str) -> BTreeMap<String, Value
     let (envs, diagnostics) = slipway::resolve::resolve(&platform, &source, &support::attachments(path, &platform));
     assert!(diagnostics.iter().all(|it| it.severity != slipway::diagnostic::Severity::Error), "{diagnostics:#?}");
     let env = envs.iter().find(|env| env.name.value == environment).expect("the environment exists");
-    slipway::render::render(env).into_iter().map(|manifest| (manifest.path, manifest.object)).collect()
+    slipway::render::render(env).into_iter().map(|manifest| (manifest.path.clone(), manifest.value())).collect()
 }
 
 fn applications() -> BTreeMap<String, Value> {

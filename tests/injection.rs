@@ -25,7 +25,7 @@ fn objects(text: &str) -> BTreeMap<String, Value> {
     let source = SourceFile::new("platform.toml", text);
     let platform = slipway::load::parse(&source).unwrap();
     let (envs, _) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
-    envs.iter().flat_map(slipway::render::render).map(|manifest| (manifest.path, manifest.object)).collect()
+    envs.iter().flat_map(slipway::render::render).map(|manifest| (manifest.path.clone(), manifest.value())).collect()
 }
 
 const POSTGRESQL: &str = r#"[platform]

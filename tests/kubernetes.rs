@@ -133,7 +133,7 @@ fn deployment(lines: &str) -> serde_json::Value {
     let platform = slipway::load::parse(&source).unwrap();
     let (envs, _) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
     let manifests = slipway::render::render(&envs[0]);
-    manifests.into_iter().find(|manifest| manifest.path.ends_with("deployment-api.yaml")).unwrap().object
+    manifests.into_iter().find(|manifest| manifest.path.ends_with("deployment-api.yaml")).unwrap().value()
 }
 
 #[test]

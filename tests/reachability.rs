@@ -51,7 +51,7 @@ fn rendered(text: &str) -> Vec<Value> {
     let platform = slipway::load::parse(&source).unwrap();
     let (envs, diagnostics) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-    slipway::render::render(&envs[0]).into_iter().map(|manifest| manifest.object).collect()
+    slipway::render::render(&envs[0]).into_iter().map(|manifest| manifest.value()).collect()
 }
 
 fn network_and_pods(objects: &[Value]) -> (Network, BTreeMap<String, Pod>) {
@@ -120,7 +120,7 @@ fn a_policy_that_blocks_a_declared_edge_is_found() {
     let platform = slipway::load::parse(&source).unwrap();
     let attachments = support::attachments(&support::root().join("platform/platform.toml"), &platform);
     let (envs, _) = slipway::resolve::resolve(&platform, &source, &attachments);
-    let objects: Vec<Value> = slipway::render::render(&envs[0]).into_iter().map(|it| it.object).collect();
+    let objects: Vec<Value> = slipway::render::render(&envs[0]).into_iter().map(|it| it.value()).collect();
     let (network, pods) = network_and_pods(&objects);
     assert_eq!(reachability::blocked_edges(&envs[0], &network, &pods), Vec::<String>::new());
     // Without the account service's own policy, its egress to PostgreSQL and Redis is denied by default.
@@ -140,7 +140,7 @@ fn prometheus_reaches_metrics_ports_and_loses_them_with_the_policy() {
     let source = support::source(&path);
     let platform = slipway::load::parse(&source).unwrap();
     let (envs, _) = slipway::resolve::resolve(&platform, &source, &support::attachments(&path, &platform));
-    let objects: Vec<Value> = slipway::render::render(&envs[0]).into_iter().map(|it| it.object).collect();
+    let objects: Vec<Value> = slipway::render::render(&envs[0]).into_iter().map(|it| it.value()).collect();
     let (network, pods) = network_and_pods(&objects);
     assert_eq!(reachability::blocked_edges(&envs[0], &network, &pods), Vec::<String>::new());
     let without: Vec<Value> = objects
@@ -150,4 +150,35 @@ fn prometheus_reaches_metrics_ports_and_loses_them_with_the_policy() {
     let (network, pods) = network_and_pods(&without);
     let blocked = reachability::blocked_edges(&envs[0], &network, &pods);
     assert!(blocked.contains(&"Prometheus to the metrics of `orders` on port 8000".to_owned()), "{blocked:?}");
+}
+
+#[test]
+fn compile_reads_the_same_pods_and_policies_from_the_typed_objects() {
+    // `compile` reads a Deployment's pod from the typed object and gives the network only the kinds it
+    // reads: the same as reading every object's JSON value, as the property tests above do.
+    let text = platform(&[vec![1], vec![]], &[true, false], &[false, true]);
+    let source = slipway::source::SourceFile::new("platform.toml", text.as_str());
+    let model = slipway::load::parse(&source).unwrap();
+    let (envs, _) = slipway::resolve::resolve(&model, &source, &slipway::load::Attachments::default());
+    let manifests = slipway::render::render(&envs[0]);
+    let mut pods = Vec::new();
+    let (mut every, mut read) = (Network::default(), Network::default());
+    for manifest in &manifests {
+        let value = manifest.value();
+        let typed = manifest.typed::<k8s_openapi::api::apps::v1::Deployment>().map(reachability::pod_of);
+        assert_eq!(typed, reachability::deployment_pod(&value), "{}", manifest.path);
+        pods.extend(typed);
+        every.add(&value);
+        if Network::reads(&manifest.identity.kind) {
+            read.add(&value);
+        }
+    }
+    assert_eq!(pods.len(), 2);
+    for client in &pods {
+        for server in &pods {
+            for port in [53, 80, 8080] {
+                assert_eq!(every.allows(client, server, port), read.allows(client, server, port));
+            }
+        }
+    }
 }

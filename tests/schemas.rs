@@ -93,12 +93,12 @@ fn objects(platform: &std::path::Path) -> Vec<(String, Value, Pinned)> {
             .filter_map(|it| Some((it.kind.value, it.chart.version.as_ref()?.value.clone())))
             .collect();
         for manifest in slipway::render::render(env) {
-            all.push((manifest.path, manifest.object, pinned.clone()));
+            all.push((manifest.path.clone(), manifest.value(), pinned.clone()));
         }
     }
     // `[argocd] root = "all"`: the Application over every environment's root.
     if let Some(root) = slipway::render::root_of_roots(&envs) {
-        all.push((root.path, root.object, Vec::new()));
+        all.push((root.path.clone(), root.value(), Vec::new()));
     }
     all
 }

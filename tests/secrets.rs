@@ -12,7 +12,7 @@ fn objects(fixture: &std::path::Path) -> std::collections::BTreeMap<String, Valu
     let platform = slipway::load::parse(&source).unwrap();
     let attachments = support::attachments(fixture, &platform);
     let (envs, _) = slipway::resolve::resolve(&platform, &source, &attachments);
-    envs.iter().flat_map(slipway::render::render).map(|manifest| (manifest.path, manifest.object)).collect()
+    envs.iter().flat_map(slipway::render::render).map(|manifest| (manifest.path.clone(), manifest.value())).collect()
 }
 
 #[test]
@@ -304,7 +304,7 @@ env_from = [{ secret = "api-token" }]
         .flat_map(slipway::render::render)
         .find(|manifest| manifest.path == "dev/secrets/sealedsecret-shop-api-token.yaml")
         .expect("the SealedSecret is rendered")
-        .object;
+        .value();
     assert_eq!(
         object,
         json!({

@@ -43,7 +43,7 @@ pub fn to_file(source_name: &str, manifest: &Manifest) -> (String, String) {
             "{HEADER_PREFIX} from {} ({source_name}'s directory). Do not edit: change that file and run `slipway build`.",
             manifest.origin
         );
-        yaml::write(&mut text, &manifest.object);
+        text.push_str(&manifest.yaml);
         return (manifest.path.clone(), text);
     }
     let _ = writeln!(
@@ -51,7 +51,7 @@ pub fn to_file(source_name: &str, manifest: &Manifest) -> (String, String) {
         "{HEADER_PREFIX} from {source_name} ({}). Do not edit: change {source_name} and run `slipway build`.",
         manifest.origin
     );
-    yaml::write(&mut text, &manifest.object);
+    text.push_str(&manifest.yaml);
     (manifest.path.clone(), text)
 }
 

@@ -1,4 +1,7 @@
-//! YAML writer: takes a JSON value (an object as rendered), gives block-style YAML text.
+//! YAML writer: takes an object as rendered (any `Serialize` type: a k8s-openapi object, one of render's
+//! own structs, or a `serde_json::Value`), gives block-style YAML text in one pass, as a serde
+//! `Serializer`, without making a JSON value first. The text is exactly that of the object's JSON value
+//! (`serde_json::to_value`): keys in byte order, as serde_json's sorted `Map` holds them.
 //!
 //! Slipway writes YAML itself rather than through serde_yaml (archived upstream) or a fork: the output is
 //! a small, fixed subset of YAML (block maps and sequences, plain or double-quoted scalars, literal blocks
@@ -26,61 +29,709 @@
 
 use std::fmt::Write as _;
 
-use serde_json::Value;
+use serde::Serialize;
+use serde::ser::{self, Impossible};
 
 /// The longest implicit key, in characters, that YAML 1.2 and libyaml or PyYAML read; longer keys are
 /// written as explicit keys (`? key`).
 const IMPLICIT_KEY_LIMIT: usize = 1024;
 
+/// What identifies a Kubernetes object, read as it is written: its `apiVersion`, `kind`, and
+/// `metadata.namespace` and `metadata.name` (empty, or `None`, when the object has none or not as text).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+/// Why a value cannot be written: what serde_json refuses too (a map key that is not text or a number,
+/// an integer past 64 bits), or a `Serialize` impl's own error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: std::fmt::Display>(message: T) -> Self {
+        Error(message.to_string())
+    }
+}
+
 /// The YAML text of `value`, ending in a newline.
-pub fn to_string(value: &Value) -> String {
+///
+/// # Panics
+/// When `value` cannot be written (see [`Error`]); nothing Slipway renders is such a value.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
     let mut out = String::with_capacity(1024);
     write(&mut out, value);
     out
 }
 
 /// Appends the YAML text of `value` to `out`.
-pub fn write(out: &mut String, value: &Value) {
-    match value {
-        Value::Object(map) if !map.is_empty() => entries(out, map, 0, false),
-        Value::Array(items) if !items.is_empty() => sequence(out, items, 0),
-        scalar => {
-            // A literal block at the top level is indented like a nested one: YAML 1.1 readers refuse one
-            // at column 0.
-            write_scalar(out, scalar, 2);
-            out.push('\n');
-        }
-    }
+///
+/// # Panics
+/// When `value` cannot be written (see [`Error`]); nothing Slipway renders is such a value.
+pub fn write<T: Serialize + ?Sized>(out: &mut String, value: &T) {
+    write_object(out, value).expect("rendered objects serialise as JSON does");
+}
+
+/// Appends the YAML text of `value` to `out` in one pass over its typed form, and gives its identity.
+///
+/// The text is exactly what writing `serde_json::to_value(value)` would give: maps' and structs' keys in
+/// the byte order of their text (serde_json's `Map` is sorted), `null` for `None` and non-finite floats,
+/// enums as serde_json represents them. Entries are written as they come; a map whose keys do not come
+/// sorted (struct fields, mostly) has its entries moved into order when it ends, and of two entries with
+/// one key the last stays, as in a `Map`.
+pub fn write_object<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<Identity, Error> {
+    let mut emitter = Emitter {
+        out,
+        identity: Identity::default(),
+        entries: Vec::new(),
+        keys: String::new(),
+        scratch: String::new(),
+    };
+    value.serialize(Ser { emitter: &mut emitter, place: Place::Top, capture: Capture::None })?;
+    Ok(emitter.identity)
 }
 
 fn pad(out: &mut String, indent: usize) {
     out.extend(std::iter::repeat_n(' ', indent));
 }
 
-/// Writes `key: value` lines at `indent`; with `inline_first`, the first line continues the current one
-/// (after a sequence's `- `).
-fn entries(out: &mut String, map: &serde_json::Map<String, Value>, indent: usize, inline_first: bool) {
-    for (index, (key, value)) in map.iter().enumerate() {
-        if index > 0 || !inline_first {
-            pad(out, indent);
+/// Where a value is written.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// The whole document.
+    Top,
+    /// After `key:` of an entry at this indent.
+    Value(usize),
+    /// After `-` of a sequence item at this indent.
+    Item(usize),
+}
+
+impl Place {
+    /// The indent of the entries or items of a collection written here.
+    fn child(self) -> usize {
+        match self {
+            Place::Top => 0,
+            Place::Value(indent) | Place::Item(indent) => indent + 2,
         }
-        write_key(out, key, indent);
+    }
+}
+
+/// Which part of the object's identity a value is, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Capture {
+    None,
+    ApiVersion,
+    Kind,
+    Metadata,
+    Name,
+    Namespace,
+}
+
+/// A map's key: a struct's field name, or a span of [`Emitter::keys`].
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    Field(&'static str),
+    Text(usize, usize),
+}
+
+/// One written entry of a map: its key and where its text lies in the output.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    key: Key,
+    start: usize,
+    end: usize,
+    /// Whether its text begins with the indent (all but the first entry of a map in a sequence item).
+    padded: bool,
+}
+
+struct Emitter<'a> {
+    out: &'a mut String,
+    identity: Identity,
+    /// The entries of the maps being written, innermost last.
+    entries: Vec<Entry>,
+    /// The text of the map keys being written, innermost last.
+    keys: String,
+    /// Where a map's entries are copied to be put in order.
+    scratch: String,
+}
+
+impl Emitter<'_> {
+    fn key(&self, key: Key) -> &str {
+        match key {
+            Key::Field(name) => name,
+            Key::Text(start, end) => &self.keys[start..end],
+        }
+    }
+
+    /// Writes a scalar at `place`: `write` is given the output and the indent of a literal block's lines.
+    fn scalar(&mut self, place: Place, write: impl FnOnce(&mut String, usize)) {
+        match place {
+            // A literal block at the top level is indented like a nested one: YAML 1.1 readers refuse
+            // one at column 0.
+            Place::Top => write(self.out, 2),
+            Place::Value(indent) | Place::Item(indent) => {
+                self.out.push(' ');
+                write(self.out, indent + 2);
+            }
+        }
+        self.out.push('\n');
+    }
+
+    /// An empty collection, `{}` or `[]`, at `place`.
+    fn empty(&mut self, place: Place, text: &str) {
+        self.scalar(place, |out, _| out.push_str(text));
+    }
+}
+
+/// Writes one value at a place.
+struct Ser<'e, 'a> {
+    emitter: &'e mut Emitter<'a>,
+    place: Place,
+    capture: Capture,
+}
+
+impl<'e, 'a> Ser<'e, 'a> {
+    fn integer(self, value: impl std::fmt::Display) {
+        self.emitter.scalar(self.place, |out, _| {
+            let _ = write!(out, "{value}");
+        });
+    }
+
+    fn float(self, value: f64) {
+        self.emitter.scalar(self.place, |out, _| match serde_json::Number::from_f64(value) {
+            Some(number) => write_number(out, &number),
+            None => out.push_str("null"),
+        });
+    }
+
+    fn sequence(self) -> SeqSer<'e, 'a> {
+        SeqSer { emitter: self.emitter, place: self.place, count: 0 }
+    }
+
+    fn map(self) -> MapSer<'e, 'a> {
+        let level = match (self.place, self.capture) {
+            (Place::Top, _) => Level::Top,
+            (_, Capture::Metadata) => Level::Metadata,
+            _ => Level::Other,
+        };
+        let base = self.emitter.entries.len();
+        let keys = self.emitter.keys.len();
+        MapSer { emitter: self.emitter, place: self.place, level, base, keys, pending: None }
+    }
+
+    /// An enum variant with data, as serde_json writes it: a map of one entry, the variant's name.
+    fn variant(self, variant: &'static str) -> MapSer<'e, 'a> {
+        let mut map = self.map();
+        map.begin_entry(Key::Field(variant));
+        map
+    }
+}
+
+impl<'e, 'a> ser::Serializer for Ser<'e, 'a> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = SeqSer<'e, 'a>;
+    type SerializeTuple = SeqSer<'e, 'a>;
+    type SerializeTupleStruct = SeqSer<'e, 'a>;
+    type SerializeTupleVariant = VariantSer<'e, 'a>;
+    type SerializeMap = MapSer<'e, 'a>;
+    type SerializeStruct = MapSer<'e, 'a>;
+    type SerializeStructVariant = VariantSer<'e, 'a>;
+
+    fn serialize_bool(self, value: bool) -> Result<(), Error> {
+        self.emitter.scalar(self.place, |out, _| out.push_str(if value { "true" } else { "false" }));
+        Ok(())
+    }
+
+    fn serialize_i8(self, value: i8) -> Result<(), Error> {
+        self.integer(i64::from(value));
+        Ok(())
+    }
+
+    fn serialize_i16(self, value: i16) -> Result<(), Error> {
+        self.integer(i64::from(value));
+        Ok(())
+    }
+
+    fn serialize_i32(self, value: i32) -> Result<(), Error> {
+        self.integer(i64::from(value));
+        Ok(())
+    }
+
+    fn serialize_i64(self, value: i64) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_i128(self, value: i128) -> Result<(), Error> {
+        match (u64::try_from(value), i64::try_from(value)) {
+            (Ok(value), _) => {
+                self.integer(value);
+                Ok(())
+            }
+            (_, Ok(value)) => {
+                self.integer(value);
+                Ok(())
+            }
+            _ => Err(Error("number out of range".to_owned())),
+        }
+    }
+
+    fn serialize_u8(self, value: u8) -> Result<(), Error> {
+        self.integer(u64::from(value));
+        Ok(())
+    }
+
+    fn serialize_u16(self, value: u16) -> Result<(), Error> {
+        self.integer(u64::from(value));
+        Ok(())
+    }
+
+    fn serialize_u32(self, value: u32) -> Result<(), Error> {
+        self.integer(u64::from(value));
+        Ok(())
+    }
+
+    fn serialize_u64(self, value: u64) -> Result<(), Error> {
+        self.integer(value);
+        Ok(())
+    }
+
+    fn serialize_u128(self, value: u128) -> Result<(), Error> {
+        match u64::try_from(value) {
+            Ok(value) => {
+                self.integer(value);
+                Ok(())
+            }
+            Err(_) => Err(Error("number out of range".to_owned())),
+        }
+    }
+
+    fn serialize_f32(self, value: f32) -> Result<(), Error> {
+        self.float(f64::from(value));
+        Ok(())
+    }
+
+    fn serialize_f64(self, value: f64) -> Result<(), Error> {
+        self.float(value);
+        Ok(())
+    }
+
+    fn serialize_char(self, value: char) -> Result<(), Error> {
+        self.serialize_str(value.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, value: &str) -> Result<(), Error> {
+        let identity = &mut self.emitter.identity;
+        match self.capture {
+            Capture::ApiVersion => value.clone_into(&mut identity.api_version),
+            Capture::Kind => value.clone_into(&mut identity.kind),
+            Capture::Name => value.clone_into(&mut identity.name),
+            Capture::Namespace => identity.namespace = Some(value.to_owned()),
+            Capture::None | Capture::Metadata => {}
+        }
+        self.emitter.scalar(self.place, |out, indent| write_string(out, value, indent, false));
+        Ok(())
+    }
+
+    fn serialize_bytes(self, value: &[u8]) -> Result<(), Error> {
+        use ser::SerializeSeq as _;
+        let mut sequence = self.sequence();
+        for byte in value {
+            sequence.serialize_element(byte)?;
+        }
+        sequence.end()
+    }
+
+    fn serialize_none(self) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), Error> {
+        self.emitter.scalar(self.place, |out, _| out.push_str("null"));
+        Ok(())
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+
+    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<(), Error> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        use ser::SerializeMap as _;
+        let mut map = self.variant(variant);
+        map.serialize_value(value)?;
+        map.end()
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<SeqSer<'e, 'a>, Error> {
+        Ok(self.sequence())
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<SeqSer<'e, 'a>, Error> {
+        Ok(self.sequence())
+    }
+
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<SeqSer<'e, 'a>, Error> {
+        Ok(self.sequence())
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<VariantSer<'e, 'a>, Error> {
+        let map = self.variant(variant);
+        Ok(VariantSer { map, inner: Inner::Seq(0) })
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<MapSer<'e, 'a>, Error> {
+        Ok(self.map())
+    }
+
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<MapSer<'e, 'a>, Error> {
+        Ok(self.map())
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<VariantSer<'e, 'a>, Error> {
+        let map = self.variant(variant);
+        let entries = map.emitter.entries.len();
+        let keys = map.emitter.keys.len();
+        Ok(VariantSer { map, inner: Inner::Map { base: entries, keys, started: false } })
+    }
+}
+
+/// Writes the items of a sequence at a place.
+struct SeqSer<'e, 'a> {
+    emitter: &'e mut Emitter<'a>,
+    place: Place,
+    count: usize,
+}
+
+/// Starts an item of a sequence at `place`, the `count`-th: gives where its value goes.
+fn begin_item(emitter: &mut Emitter<'_>, place: Place, count: usize) -> Place {
+    if count == 0 && !matches!(place, Place::Top) {
+        emitter.out.push('\n');
+    }
+    let indent = place.child();
+    pad(emitter.out, indent);
+    emitter.out.push('-');
+    Place::Item(indent)
+}
+
+impl ser::SerializeSeq for SeqSer<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let place = begin_item(self.emitter, self.place, self.count);
+        self.count += 1;
+        value.serialize(Ser { emitter: self.emitter, place, capture: Capture::None })
+    }
+
+    fn end(self) -> Result<(), Error> {
+        if self.count == 0 {
+            self.emitter.empty(self.place, "[]");
+        }
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for SeqSer<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for SeqSer<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+/// Which map's entries are part of the identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Top,
+    Metadata,
+    Other,
+}
+
+/// Writes the entries of a map at a place.
+struct MapSer<'e, 'a> {
+    emitter: &'e mut Emitter<'a>,
+    place: Place,
+    level: Level,
+    /// Where this map's entries and key texts begin in the emitter's stacks.
+    base: usize,
+    keys: usize,
+    /// The entry whose key is written and whose value is not yet: its key, start and padding.
+    pending: Option<(Key, usize, bool)>,
+}
+
+impl MapSer<'_, '_> {
+    /// Writes the key of an entry (and what comes before it), and remembers the entry as pending.
+    fn begin_entry(&mut self, key: Key) {
+        let count = self.emitter.entries.len() - self.base;
+        let indent = self.place.child();
+        let inline = matches!(self.place, Place::Item(_));
+        if count == 0 {
+            match self.place {
+                Place::Top => {}
+                Place::Value(_) => self.emitter.out.push('\n'),
+                Place::Item(_) => self.emitter.out.push(' '),
+            }
+        }
+        let start = self.emitter.out.len();
+        let padded = count > 0 || !inline;
+        if padded {
+            pad(self.emitter.out, indent);
+        }
+        let Emitter { out, keys, .. } = &mut *self.emitter;
+        let text = match key {
+            Key::Field(name) => name,
+            Key::Text(from, to) => &keys[from..to],
+        };
+        write_key(out, text, indent);
         out.push(':');
-        match value {
-            Value::Object(inner) if !inner.is_empty() => {
-                out.push('\n');
-                entries(out, inner, indent + 2, false);
-            }
-            Value::Array(items) if !items.is_empty() => {
-                out.push('\n');
-                sequence(out, items, indent + 2);
-            }
-            scalar => {
-                out.push(' ');
-                write_scalar(out, scalar, indent + 2);
-                out.push('\n');
+        self.pending = Some((key, start, padded));
+    }
+
+    fn capture(&self, key: Key) -> Capture {
+        if self.level == Level::Other {
+            return Capture::None;
+        }
+        match (self.level, self.emitter.key(key)) {
+            (Level::Top, "apiVersion") => Capture::ApiVersion,
+            (Level::Top, "kind") => Capture::Kind,
+            (Level::Top, "metadata") => Capture::Metadata,
+            (Level::Metadata, "name") => Capture::Name,
+            (Level::Metadata, "namespace") => Capture::Namespace,
+            _ => Capture::None,
+        }
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let (key, _, _) = self.pending.ok_or_else(|| Error("a map value without a key".to_owned()))?;
+        let capture = self.capture(key);
+        let place = Place::Value(self.place.child());
+        value.serialize(Ser { emitter: self.emitter, place, capture })?;
+        self.end_entry()
+    }
+
+    /// Records the pending entry, whose value is written.
+    fn end_entry(&mut self) -> Result<(), Error> {
+        let (key, start, padded) = self.pending.take().ok_or_else(|| Error("a map value without a key".to_owned()))?;
+        let end = self.emitter.out.len();
+        self.emitter.entries.push(Entry { key, start, end, padded });
+        Ok(())
+    }
+
+    /// Ends the map: `{}` when it has no entry, else its entries put in the order of their keys.
+    fn finish(self) {
+        let emitter = self.emitter;
+        let entries = &emitter.entries[self.base..];
+        if entries.is_empty() {
+            emitter.empty(self.place, "{}");
+            emitter.keys.truncate(self.keys);
+            return;
+        }
+        let sorted = entries.windows(2).all(|pair| emitter.key(pair[0].key) < emitter.key(pair[1].key));
+        if !sorted {
+            let region = entries[0].start;
+            let Emitter { out, entries, keys, scratch, .. } = &mut *emitter;
+            let key = |entry: &Entry| match entry.key {
+                Key::Field(name) => name,
+                Key::Text(start, end) => &keys[start..end],
+            };
+            let entries = &mut entries[self.base..];
+            // Stable, so of equal keys the last written stays last, and is the one kept.
+            entries.sort_by(|a, b| key(a).cmp(key(b)));
+            scratch.clear();
+            scratch.push_str(&out[region..]);
+            out.truncate(region);
+            let indent = self.place.child();
+            let mut first = true;
+            for (index, entry) in entries.iter().enumerate() {
+                if entries.get(index + 1).is_some_and(|next| key(next) == key(entry)) {
+                    continue;
+                }
+                let written = &scratch[entry.start - region..entry.end - region];
+                let first_inline = first && matches!(self.place, Place::Item(_));
+                first = false;
+                match (first_inline, entry.padded) {
+                    (true, true) => out.push_str(&written[indent..]),
+                    (false, false) => {
+                        pad(out, indent);
+                        out.push_str(written);
+                    }
+                    _ => out.push_str(written),
+                }
             }
         }
+        emitter.entries.truncate(self.base);
+        emitter.keys.truncate(self.keys);
+    }
+}
+
+impl ser::SerializeMap for MapSer<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        let from = self.emitter.keys.len();
+        key.serialize(KeySer { keys: &mut self.emitter.keys })?;
+        let to = self.emitter.keys.len();
+        self.begin_entry(Key::Text(from, to));
+        Ok(())
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.value(value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.finish();
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for MapSer<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+        self.begin_entry(Key::Field(key));
+        self.value(value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.finish();
+        Ok(())
+    }
+}
+
+/// The data of an enum variant: a sequence or a map, inside the map of one entry that names the variant.
+struct VariantSer<'e, 'a> {
+    map: MapSer<'e, 'a>,
+    inner: Inner,
+}
+
+enum Inner {
+    /// Items written so far.
+    Seq(usize),
+    /// Where the inner map's entries and keys begin, and whether its first entry is written.
+    Map { base: usize, keys: usize, started: bool },
+}
+
+impl VariantSer<'_, '_> {
+    fn place(&self) -> Place {
+        Place::Value(self.map.place.child())
+    }
+}
+
+impl ser::SerializeTupleVariant for VariantSer<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let place = self.place();
+        let Inner::Seq(count) = &mut self.inner else { return Err(Error("not a tuple variant".to_owned())) };
+        let item = begin_item(self.map.emitter, place, *count);
+        *count += 1;
+        value.serialize(Ser { emitter: self.map.emitter, place: item, capture: Capture::None })
+    }
+
+    fn end(mut self) -> Result<(), Error> {
+        let place = self.place();
+        if let Inner::Seq(0) = self.inner {
+            self.map.emitter.empty(place, "[]");
+        }
+        self.map.end_entry()?;
+        self.map.finish();
+        Ok(())
+    }
+}
+
+impl ser::SerializeStructVariant for VariantSer<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+        let place = self.place();
+        let Inner::Map { base, keys, started } = &mut self.inner else {
+            return Err(Error("not a struct variant".to_owned()));
+        };
+        let mut inner = MapSer {
+            emitter: &mut *self.map.emitter,
+            place,
+            level: Level::Other,
+            base: *base,
+            keys: *keys,
+            pending: None,
+        };
+        *started = true;
+        inner.begin_entry(Key::Field(key));
+        inner.value(value)
+    }
+
+    fn end(mut self) -> Result<(), Error> {
+        let place = self.place();
+        let Inner::Map { base, keys, .. } = self.inner else { return Err(Error("not a struct variant".to_owned())) };
+        MapSer { emitter: &mut *self.map.emitter, place, level: Level::Other, base, keys, pending: None }.finish();
+        self.map.end_entry()?;
+        self.map.finish();
+        Ok(())
     }
 }
 
@@ -99,36 +750,152 @@ fn write_key(out: &mut String, key: &str, indent: usize) {
     }
 }
 
-fn sequence(out: &mut String, items: &[Value], indent: usize) {
-    for item in items {
-        pad(out, indent);
-        out.push('-');
-        match item {
-            Value::Object(inner) if !inner.is_empty() => {
-                out.push(' ');
-                entries(out, inner, indent + 2, true);
-            }
-            Value::Array(inner) if !inner.is_empty() => {
-                out.push('\n');
-                sequence(out, inner, indent + 2);
-            }
-            scalar => {
-                out.push(' ');
-                write_scalar(out, scalar, indent + 2);
-                out.push('\n');
-            }
-        }
+/// Writes a map key's text, as serde_json takes keys: text, or a boolean or an integer as its text.
+struct KeySer<'k> {
+    keys: &'k mut String,
+}
+
+fn key_must_be_text() -> Error {
+    Error("key must be a string".to_owned())
+}
+
+impl KeySer<'_> {
+    fn text(self, value: impl std::fmt::Display) {
+        let _ = write!(self.keys, "{value}");
     }
 }
 
-fn write_scalar(out: &mut String, value: &Value, indent: usize) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
-        Value::Number(number) => write_number(out, number),
-        Value::String(text) => write_string(out, text, indent, false),
-        Value::Object(_) => out.push_str("{}"),
-        Value::Array(_) => out.push_str("[]"),
+impl ser::Serializer for KeySer<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Impossible<(), Error>;
+    type SerializeTuple = Impossible<(), Error>;
+    type SerializeTupleStruct = Impossible<(), Error>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = Impossible<(), Error>;
+    type SerializeStruct = Impossible<(), Error>;
+    type SerializeStructVariant = Impossible<(), Error>;
+
+    fn serialize_bool(self, value: bool) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_i8(self, value: i8) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_i16(self, value: i16) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_i32(self, value: i32) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_i64(self, value: i64) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_i128(self, value: i128) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_u8(self, value: u8) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_u16(self, value: u16) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_u32(self, value: u32) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_u64(self, value: u64) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_u128(self, value: u128) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_f32(self, _value: f32) -> Result<(), Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_f64(self, _value: f64) -> Result<(), Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_char(self, value: char) -> Result<(), Error> {
+        self.text(value);
+        Ok(())
+    }
+    fn serialize_str(self, value: &str) -> Result<(), Error> {
+        self.keys.push_str(value);
+        Ok(())
+    }
+    fn serialize_bytes(self, _value: &[u8]) -> Result<(), Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<(), Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<(), Error> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<(), Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct, Error> {
+        Err(key_must_be_text())
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(key_must_be_text())
     }
 }
 
@@ -293,5 +1060,134 @@ mod tests {
              text: |\n  line one\n  line two\n\
              url: http://host:80/path\n"
         );
+    }
+
+    /// Fields declared out of order, an absent one, enums of every shape, a flattened map that repeats a
+    /// field, and maps of sorted and unsorted keys, nested in sequences.
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Typed {
+        zeta: Vec<Inner>,
+        api_version: &'static str,
+        kind: &'static str,
+        metadata: Meta,
+        empty_list: Vec<u8>,
+        empty_map: std::collections::BTreeMap<String, u8>,
+        absent: Option<String>,
+        shapes: Vec<Shape>,
+        #[serde(flatten)]
+        extra: indexmap::IndexMap<String, serde_json::Value>,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Meta {
+        namespace: Option<String>,
+        name: String,
+        labels: indexmap::IndexMap<String, String>,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Inner {
+        z: f32,
+        b: char,
+        a: (u8, i128),
+        #[serde(with = "serde_bytes_like")]
+        bytes: Vec<u8>,
+    }
+
+    mod serde_bytes_like {
+        pub(super) fn serialize<S: serde::Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_bytes(bytes)
+        }
+    }
+
+    #[derive(serde::Serialize)]
+    enum Shape {
+        Unit,
+        Newtype(String),
+        Tuple(u8, String),
+        EmptyTuple(),
+        Struct { y: u8, x: Option<u8> },
+        EmptyStruct {},
+    }
+
+    fn typed() -> Typed {
+        let inner = |z: f32| Inner { z, b: 'y', a: (7, -1), bytes: vec![1, 2] };
+        Typed {
+            zeta: vec![inner(0.1), inner(f32::NAN)],
+            api_version: "v1",
+            kind: "Thing",
+            metadata: Meta {
+                namespace: Some("ns".to_owned()),
+                name: "on".to_owned(),
+                labels: [("b", "2"), ("a", "1")].into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+            },
+            empty_list: Vec::new(),
+            empty_map: std::collections::BTreeMap::new(),
+            absent: None,
+            shapes: vec![
+                Shape::Unit,
+                Shape::Newtype("x".to_owned()),
+                Shape::Tuple(1, "two\nlines".to_owned()),
+                Shape::EmptyTuple(),
+                Shape::Struct { y: 1, x: None },
+                Shape::EmptyStruct {},
+            ],
+            extra: [("kind", json!("Repeated")), ("aardvark", json!({ "z": 1, "a": [] }))]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_typed_object_is_written_as_its_json_value_is() {
+        let object = typed();
+        let value = serde_json::to_value(&object).unwrap();
+        assert_eq!(to_string(&object), to_string(&value));
+        assert_eq!(
+            to_string(&object),
+            "aardvark:\n  a: []\n  z: 1\n\
+             absent: null\n\
+             apiVersion: v1\n\
+             emptyList: []\n\
+             emptyMap: {}\n\
+             kind: Repeated\n\
+             metadata:\n  labels:\n    a: \"1\"\n    b: \"2\"\n  name: \"on\"\n  namespace: ns\n\
+             shapes:\n  \
+               - Unit\n  \
+               - Newtype: x\n  \
+               - Tuple:\n      - 1\n      - |-\n        two\n        lines\n  \
+               - EmptyTuple: []\n  \
+               - Struct:\n      x: null\n      \"y\": 1\n  \
+               - EmptyStruct: {}\n\
+             zeta:\n  \
+               - a:\n      - 7\n      - -1\n    b: \"y\"\n    bytes:\n      - 1\n      - 2\n    z: 0.10000000149011612\n  \
+               - a:\n      - 7\n      - -1\n    b: \"y\"\n    bytes:\n      - 1\n      - 2\n    z: null\n"
+        );
+    }
+
+    #[test]
+    fn the_identity_is_read_as_the_object_is_written() {
+        let mut out = String::new();
+        let identity = write_object(&mut out, &typed()).unwrap();
+        // Of two `kind` entries the last stays, in the text and in the identity alike.
+        let expected = Identity {
+            api_version: "v1".to_owned(),
+            kind: "Repeated".to_owned(),
+            namespace: Some("ns".to_owned()),
+            name: "on".to_owned(),
+        };
+        assert_eq!(identity, expected);
+        // Only the top level and its `metadata` count.
+        let nested = json!({ "spec": { "kind": "No", "metadata": { "name": "no" } }, "metadata": { "labels": { "name": "no" } } });
+        assert_eq!(write_object(&mut String::new(), &nested).unwrap(), Identity::default());
+    }
+
+    #[test]
+    fn what_json_refuses_is_refused() {
+        let too_large: std::collections::BTreeMap<String, u128> = [("a".to_owned(), u128::MAX)].into();
+        assert!(write_object(&mut String::new(), &too_large).is_err());
+        assert!(serde_json::to_value(&too_large).is_err());
     }
 }

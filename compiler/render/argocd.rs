@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use serde::Serialize;
 
-use super::{Manifest, Out, labels, names, workload::to_value};
+use super::{Manifest, Out, labels, names};
 use crate::resolved;
 
 const API_VERSION: &str = "argoproj.io/v1alpha1";
@@ -380,11 +380,11 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     for app in apps {
         out.push(app);
     }
-    out.push(Manifest {
-        path: format!("{}/{}.yaml", env.name.value, super::ROOT),
-        origin: format!("environments.{}", env.name.value),
-        object: to_value(&root),
-    });
+    out.push(Manifest::new(
+        format!("{}/{}.yaml", env.name.value, super::ROOT),
+        format!("environments.{}", env.name.value),
+        root,
+    ));
 }
 
 /// The plain manifests' project and Application. The project allows the platform's repository, the
@@ -420,7 +420,7 @@ fn manifests_apps(facts: &Facts<'_>, out: &Out<'_>, wave: i32) -> Vec<Manifest> 
     let directory = crate::render::MANIFESTS;
     let mut app = application(env, directory, &name, directory_source(env, directory), &destination, wave);
     app.spec.sync_policy.sync_options.push("SkipDryRunOnMissingResource=true");
-    vec![project, manifest(env, &app, "manifests".to_owned())]
+    vec![project, manifest(env, app, crate::render::MANIFESTS.to_owned())]
 }
 
 fn app_project(
@@ -451,11 +451,11 @@ fn app_project(
             sync_windows: sync_windows(env),
         },
     };
-    Manifest {
-        path: format!("{}/apps/appproject-{name}.yaml", env.name.value),
-        origin: format!("environments.{}", env.name.value),
-        object: to_value(&project),
-    }
+    Manifest::new(
+        format!("{}/apps/appproject-{name}.yaml", env.name.value),
+        format!("environments.{}", env.name.value),
+        project,
+    )
 }
 
 fn directory_app(
@@ -467,7 +467,7 @@ fn directory_app(
     wave: i32,
     origin: String,
 ) -> Manifest {
-    manifest(env, &application(env, name, project, directory_source(env, directory), namespace, wave), origin)
+    manifest(env, application(env, name, project, directory_source(env, directory), namespace, wave), origin)
 }
 
 fn chart_app(
@@ -503,7 +503,7 @@ fn chart_app(
             .map(|it| IgnoreDifference { group: it.group, kind: it.kind, jq_path_expressions: it.jq_path_expressions })
             .collect();
     }
-    manifest(env, &app, origin)
+    manifest(env, app, origin)
 }
 
 /// The chart of a component's CRDs, installed a wave before the component's own chart.
@@ -525,7 +525,7 @@ fn crds_app(
         helm: Some(Helm { release_name: name.clone(), values_object: serde_json::json!({}) }),
     };
     let app = application(env, &name, project, source, &component.namespace, wave);
-    manifest(env, &app, format!("components.{}", component.name.value))
+    manifest(env, app, format!("components.{}", component.name.value))
 }
 
 fn application(
@@ -551,9 +551,9 @@ fn application(
 }
 
 /// A child Application as the file `apps/` holds it.
-fn manifest(env: &resolved::Env, application: &Application, origin: String) -> Manifest {
+fn manifest(env: &resolved::Env, application: Application, origin: String) -> Manifest {
     let name = application.metadata.name.as_deref().unwrap_or_default();
-    Manifest { path: format!("{}/apps/application-{name}.yaml", env.name.value), origin, object: to_value(application) }
+    Manifest::new(format!("{}/apps/application-{name}.yaml", env.name.value), origin, application)
 }
 
 /// Metadata of an ArgoCD object. Its instance label names the root Application, which owns it under
@@ -684,5 +684,5 @@ pub fn root_of_roots(envs: &[resolved::Env]) -> Option<Manifest> {
             ignore_differences: Vec::new(),
         },
     };
-    Some(Manifest { path: "root.yaml".to_owned(), origin: "argocd".to_owned(), object: to_value(&root) })
+    Some(Manifest::new(format!("{}.yaml", super::ROOT), "argocd".to_owned(), root))
 }

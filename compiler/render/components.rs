@@ -10,7 +10,7 @@ use k8s_openapi::api::discovery::v1 as discovery;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use serde_json::{Map, Value, json};
 
-use super::{Manifest, Out, labels, workload::to_value};
+use super::{Manifest, Out, labels};
 use crate::catalog;
 use crate::resolved;
 
@@ -234,11 +234,7 @@ pub(super) fn render_external(env: &resolved::Env, component: &resolved::Compone
         }),
         ..core::Service::default()
     };
-    out.push(Manifest {
-        path: format!("{directory}/service-{}.yaml", component.name.value),
-        origin: origin.clone(),
-        object: to_value(&service),
-    });
+    out.push(Manifest::new(format!("{directory}/service-{}.yaml", component.name.value), origin.clone(), service));
     if is_ip {
         let mut slice_labels: BTreeMap<String, String> = labels;
         slice_labels.insert("kubernetes.io/service-name".to_owned(), component.name.value.clone());
@@ -261,11 +257,7 @@ pub(super) fn render_external(env: &resolved::Env, component: &resolved::Compone
                 ..discovery::EndpointPort::default()
             }]),
         };
-        out.push(Manifest {
-            path: format!("{directory}/endpointslice-{}.yaml", component.name.value),
-            origin,
-            object: to_value(&slice),
-        });
+        out.push(Manifest::new(format!("{directory}/endpointslice-{}.yaml", component.name.value), origin, slice));
     }
 }
 
@@ -287,11 +279,11 @@ pub(super) fn render_pools(env: &resolved::Env, component: &resolved::Component,
         ("IPAddressPool", json!({ "addresses": addresses })),
         ("L2Advertisement", json!({ "ipAddressPools": [component.name.value] })),
     ] {
-        out.push(Manifest {
-            path: format!("{directory}/{}-{}.yaml", kind.to_ascii_lowercase(), component.name.value),
-            origin: format!("components.{}", component.name.value),
-            object: json!({ "apiVersion": METALLB_API, "kind": kind, "metadata": metadata, "spec": spec }),
-        });
+        out.push(Manifest::new(
+            format!("{directory}/{}-{}.yaml", kind.to_ascii_lowercase(), component.name.value),
+            format!("components.{}", component.name.value),
+            json!({ "apiVersion": METALLB_API, "kind": kind, "metadata": metadata, "spec": spec }),
+        ));
     }
 }
 

@@ -91,13 +91,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
         annotations: (!annotations.is_empty()).then_some(annotations),
         ..meta::ObjectMeta::default()
     };
-    let mut push = |kind: &str, name: &str, object: Value| {
-        out.push(Manifest {
-            path: format!("{directory}/{}-{name}.yaml", kind.to_ascii_lowercase()),
-            origin: origin.clone(),
-            object,
-        });
-    };
+    let path = |kind: &str, name: &str| format!("{directory}/{}-{name}.yaml", kind.to_ascii_lowercase());
     // cert-manager's ingress-shim issues the certificate of an Ingress that names an issuer.
     let mut certificate_annotations = BTreeMap::new();
     match tls.and_then(resolved::Tls::source) {
@@ -121,7 +115,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
                     "plugin": "rate-limiting",
                     "config": { "minute": per_minute, "policy": "local" },
                 });
-                push("KongPlugin", &name, plugin);
+                out.push(Manifest::new(path("KongPlugin", &name), origin.clone(), plugin));
                 plugins.push(name);
             }
             plugins.extend(global_plugins(gateway).into_iter().map(|(name, _, _)| name.to_owned()));
@@ -147,7 +141,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
                 annotations.insert(annotation::KONG_HTTPS_REDIRECT.to_owned(), "301".to_owned());
             }
             let ingress = ingress(service, &routes, false, "kong", metadata(service.name.value.clone(), annotations));
-            push("Ingress", &service.name, to_value(&ingress));
+            out.push(Manifest::new(path("Ingress", &service.name), origin.clone(), ingress));
         }
         GatewayKind::Nginx => {
             let mut annotations = certificate_annotations;
@@ -170,7 +164,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
                 annotations.insert(annotation::NGINX_REWRITE_TARGET.to_owned(), "/$2".to_owned());
             }
             let ingress = ingress(service, &routes, strip, "nginx", metadata(service.name.value.clone(), annotations));
-            push("Ingress", &service.name, to_value(&ingress));
+            out.push(Manifest::new(path("Ingress", &service.name), origin.clone(), ingress));
         }
         GatewayKind::Alb => {
             // Rate limits, CORS and JWT are refused by `validate` (G015, G016): an ALB does none of them.
@@ -180,7 +174,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
             let annotations = alb_annotations(&gateway.alb, service, port);
             let ingress =
                 ingress(service, &routes, false, ALB_CLASS, metadata(service.name.value.clone(), annotations));
-            push("Ingress", &service.name, to_value(&ingress));
+            out.push(Manifest::new(path("Ingress", &service.name), origin.clone(), ingress));
         }
         GatewayKind::Traefik => {
             // Traefik limits rates with a Middleware that the routes name; `average` per `period`, with a
@@ -194,7 +188,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
                     "metadata": to_value(&metadata(name.clone(), labels::custom_resource_annotations())),
                     "spec": { "rateLimit": { "average": per_minute, "period": "1m", "burst": per_minute } },
                 });
-                push("Middleware", &name, middleware);
+                out.push(Manifest::new(path("Middleware", &name), origin.clone(), middleware));
                 middlewares.push(json!({ "name": name }));
             }
             if strip {
@@ -207,7 +201,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
                     "metadata": to_value(&metadata(name.clone(), labels::custom_resource_annotations())),
                     "spec": { "stripPrefix": { "prefixes": prefixes } },
                 });
-                push("Middleware", &name, middleware);
+                out.push(Manifest::new(path("Middleware", &name), origin.clone(), middleware));
                 middlewares.push(json!({ "name": name }));
             }
             let mut by_host: BTreeMap<(&str, u16), Vec<&str>> = BTreeMap::new();
@@ -246,7 +240,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
                     "metadata": to_value(&metadata(service.name.value.clone(), custom())),
                     "spec": { "entryPoints": ["web", "websecure"], "routes": rules(&middlewares) },
                 });
-                push("IngressRoute", &service.name, route);
+                out.push(Manifest::new(path("IngressRoute", &service.name), origin.clone(), route));
                 return;
             };
             // With TLS: the routes on `websecure` with the certificate, and on `web` either a redirect to
@@ -271,7 +265,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
                         "issuerRef": { "name": issuer.0.value, "kind": issuer.1, "group": "cert-manager.io" },
                     },
                 });
-                push("Certificate", &secret, certificate);
+                out.push(Manifest::new(path("Certificate", &secret), origin.clone(), certificate));
             }
             let route = json!({
                 "apiVersion": TRAEFIK_API,
@@ -279,7 +273,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
                 "metadata": to_value(&metadata(service.name.value.clone(), custom())),
                 "spec": { "entryPoints": ["websecure"], "routes": rules(&middlewares), "tls": { "secretName": secret } },
             });
-            push("IngressRoute", &service.name, route);
+            out.push(Manifest::new(path("IngressRoute", &service.name), origin.clone(), route));
             let plain = if tls.redirect {
                 let name = format!("{}-redirect-https", service.name.value);
                 let middleware = json!({
@@ -288,7 +282,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
                     "metadata": to_value(&metadata(name.clone(), custom())),
                     "spec": { "redirectScheme": { "scheme": "https", "permanent": true } },
                 });
-                push("Middleware", &name, middleware);
+                out.push(Manifest::new(path("Middleware", &name), origin.clone(), middleware));
                 rules(&[json!({ "name": name })])
             } else {
                 rules(&middlewares)
@@ -300,7 +294,7 @@ pub(super) fn render_service(facts: &Facts<'_>, service: &resolved::Service, out
                 "metadata": to_value(&metadata(name.clone(), custom())),
                 "spec": { "entryPoints": ["web"], "routes": plain },
             });
-            push("IngressRoute", &name, route);
+            out.push(Manifest::new(path("IngressRoute", &name), origin.clone(), route));
         }
     }
 }
@@ -522,22 +516,22 @@ pub(super) fn render_shared(facts: &Facts<'_>, out: &mut Out<'_>) {
                 annotations: Some(annotations),
                 ..meta::ObjectMeta::default()
             };
-            out.push(Manifest {
-                path: format!(
+            out.push(Manifest::new(
+                format!(
                     "{}/{}/kongconsumer-{namespace}-{}.yaml",
                     env.name.value,
                     super::secrets::CONSUMERS,
                     consumer.value
                 ),
-                origin: "gateway".to_owned(),
-                object: json!({
+                "gateway".to_owned(),
+                json!({
                     "apiVersion": KONG_API,
                     "kind": "KongConsumer",
                     "metadata": to_value(&metadata),
                     "username": consumer.value,
                     "credentials": [secret.value],
                 }),
-            });
+            ));
         }
     }
     let namespaces: BTreeSet<&str> =
@@ -551,11 +545,11 @@ pub(super) fn render_shared(facts: &Facts<'_>, out: &mut Out<'_>) {
                 annotations: Some(labels::custom_resource_annotations()),
                 ..meta::ObjectMeta::default()
             };
-            out.push(Manifest {
-                path: format!("{}/{}/kongplugin-{namespace}-{name}.yaml", env.name.value, super::GATEWAY),
-                origin: "gateway".to_owned(),
-                object: json!({ "apiVersion": KONG_API, "kind": "KongPlugin", "metadata": to_value(&metadata), "plugin": plugin, "config": config }),
-            });
+            out.push(Manifest::new(
+                format!("{}/{}/kongplugin-{namespace}-{name}.yaml", env.name.value, super::GATEWAY),
+                "gateway".to_owned(),
+                json!({ "apiVersion": KONG_API, "kind": "KongPlugin", "metadata": to_value(&metadata), "plugin": plugin, "config": config }),
+            ));
         }
     }
 }

@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use serde_json::{Map, Value, json};
 
-use super::{Manifest, Out, labels, workload::to_value};
+use super::{Manifest, Out, labels};
 use crate::resolved;
 
 pub(super) fn config_map_name(identity: &resolved::Identity) -> String {
@@ -53,11 +53,11 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
         data: Some(BTreeMap::from([(format!("{}.json", identity.realm.value), text)])),
         ..core::ConfigMap::default()
     };
-    out.push(Manifest {
-        path: format!("{}/{}/configmap-{name}.yaml", env.name.value, super::IDENTITY),
-        origin: "identity".to_owned(),
-        object: to_value(&config_map),
-    });
+    out.push(Manifest::new(
+        format!("{}/{}/configmap-{name}.yaml", env.name.value, super::IDENTITY),
+        "identity".to_owned(),
+        config_map,
+    ));
 }
 
 fn client(client: &resolved::Client) -> Value {

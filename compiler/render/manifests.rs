@@ -20,11 +20,11 @@ pub(super) fn render(env: &resolved::Env, out: &mut Out<'_>) {
             Some(namespace) => format!("{}-{namespace}-{name}", kind.to_ascii_lowercase()),
             None => format!("{}-{name}", kind.to_ascii_lowercase()),
         };
-        let manifest = Manifest {
-            path: format!("{}/{MANIFESTS}/{file}.yaml", env.name.value),
-            origin: format!("{}, line {}", plain.relative, plain.line),
-            object: object.clone(),
-        };
+        let manifest = Manifest::new(
+            format!("{}/{MANIFESTS}/{file}.yaml", env.name.value),
+            format!("{}, line {}", plain.relative, plain.line),
+            object.clone(),
+        );
         out.push_plain(manifest, &group, &kind);
     }
 }

@@ -41,14 +41,64 @@ pub(crate) fn chart_values(env: &resolved::Env, component: &resolved::Component)
 }
 
 /// One object and the file it goes to.
-#[derive(Debug, Clone, PartialEq)]
 pub struct Manifest {
     /// Relative to `out/`, with `/` separators: `dev/services/api/deployment-api.yaml`.
     pub path: String,
     /// The part of the platform file it comes from, for the generated header: `services.api`.
     pub origin: String,
-    /// The object, serialised once from its typed form.
-    pub object: serde_json::Value,
+    /// Its `apiVersion`, `kind`, namespace and name, as written.
+    pub identity: crate::emit::yaml::Identity,
+    /// Its YAML text (without the generated header), written once, straight from its typed form.
+    pub yaml: String,
+    /// The typed object, for the few checks that read objects (the rendered network policies).
+    object: Box<dyn Object>,
+}
+
+/// A rendered object of any type: its YAML is written from it, and its JSON value made on demand.
+trait Object: std::any::Any {
+    fn to_value(&self) -> serde_json::Value;
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl<T: serde::Serialize + 'static> Object for T {
+    fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("rendered objects always serialise to JSON")
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl Manifest {
+    /// The manifest of `object`, written to YAML at once.
+    pub(crate) fn new(path: String, origin: String, object: impl serde::Serialize + 'static) -> Manifest {
+        let mut yaml = String::with_capacity(2048);
+        let identity =
+            crate::emit::yaml::write_object(&mut yaml, &object).expect("rendered objects always serialise to YAML");
+        Manifest { path, origin, identity, yaml, object: Box::new(object) }
+    }
+
+    /// The object as a JSON value (made from the typed object; what its YAML reads back as).
+    pub fn value(&self) -> serde_json::Value {
+        self.object.to_value()
+    }
+
+    /// The object, when it is a `T`.
+    pub fn typed<T: 'static>(&self) -> Option<&T> {
+        self.object.as_any().downcast_ref()
+    }
+}
+
+impl std::fmt::Debug for Manifest {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Manifest")
+            .field("path", &self.path)
+            .field("origin", &self.origin)
+            .field("yaml", &self.yaml)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where rendered objects go: each is handed on as soon as it is made (so the caller can write it out and
@@ -68,10 +118,10 @@ pub struct Out<'a> {
 
 impl Out<'_> {
     fn push(&mut self, manifest: Manifest) {
-        let api_version = manifest.object["apiVersion"].as_str().unwrap_or_default();
-        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group).to_owned();
-        let kind = manifest.object["kind"].as_str().unwrap_or_default().to_owned();
-        let namespaced = manifest.object["metadata"]["namespace"].is_string();
+        let identity = &manifest.identity;
+        let group = identity.api_version.rsplit_once('/').map_or("", |(group, _)| group).to_owned();
+        let kind = identity.kind.clone();
+        let namespaced = identity.namespace.is_some();
         if !self.kinds.contains(&(group.clone(), kind.clone(), namespaced)) {
             self.kinds.insert((group, kind, namespaced));
         }
@@ -85,10 +135,10 @@ impl Out<'_> {
 
     /// A plain manifest: its kind goes to the manifests' project, not the services'.
     fn push_plain(&mut self, manifest: Manifest, group: &str, kind: &str) {
-        let namespace = manifest.object["metadata"]["namespace"].as_str();
+        let namespace = manifest.identity.namespace.clone();
         self.plain_kinds.insert((group.to_owned(), kind.to_owned(), namespace.is_some()));
         if let Some(namespace) = namespace {
-            self.plain_namespaces.insert(namespace.to_owned());
+            self.plain_namespaces.insert(namespace);
         }
         self.directories.insert(MANIFESTS.to_owned());
         (self.sink)(manifest);

@@ -9,7 +9,7 @@ use k8s_openapi::api::networking::v1 as networking;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{Manifest, Out, labels, workload::to_value};
+use super::{Manifest, Out, labels};
 use crate::analysis::Facts;
 use crate::catalog::{self, Role};
 use crate::resolved;
@@ -92,11 +92,11 @@ fn push(
             egress,
         }),
     };
-    out.push(Manifest {
-        path: format!("{}/{}/networkpolicy-{namespace}-{name}.yaml", env.name.value, super::PLATFORM),
-        origin: "network policies".to_owned(),
-        object: to_value(&policy),
-    });
+    out.push(Manifest::new(
+        format!("{}/{}/networkpolicy-{namespace}-{name}.yaml", env.name.value, super::PLATFORM),
+        "network policies".to_owned(),
+        policy,
+    ));
 }
 
 fn selector(labels: BTreeMap<String, String>) -> meta::LabelSelector {

@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
-use super::{Manifest, Out, labels, workload::to_value};
+use super::{Manifest, Out, labels};
 use crate::analysis::Facts;
 use crate::budget;
 use crate::quantity::{Cpu, Memory};
@@ -72,11 +72,11 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             },
             ..core::Namespace::default()
         };
-        out.push(Manifest {
-            path: format!("{}/{}/namespace-{namespace}.yaml", env.name.value, super::PLATFORM),
-            origin: "namespaces of [services] and [components]".to_owned(),
-            object: to_value(&object),
-        });
+        out.push(Manifest::new(
+            format!("{}/{}/namespace-{namespace}.yaml", env.name.value, super::PLATFORM),
+            "namespaces of [services] and [components]".to_owned(),
+            object,
+        ));
     }
 }
 
@@ -107,11 +107,11 @@ pub(super) fn render_limits(facts: &Facts<'_>, out: &mut Out<'_>) {
                 }],
             }),
         };
-        out.push(Manifest {
-            path: format!("{}/{}/limitrange-{namespace}-defaults.yaml", env.name.value, super::PLATFORM),
-            origin: "namespaces of [services] and [components]".to_owned(),
-            object: to_value(&limit_range),
-        });
+        out.push(Manifest::new(
+            format!("{}/{}/limitrange-{namespace}-defaults.yaml", env.name.value, super::PLATFORM),
+            "namespaces of [services] and [components]".to_owned(),
+            limit_range,
+        ));
         if facts.namespaces.components.contains(namespace) {
             continue;
         }
@@ -130,11 +130,11 @@ pub(super) fn render_limits(facts: &Facts<'_>, out: &mut Out<'_>) {
             spec: Some(core::ResourceQuotaSpec { hard: Some(hard), ..core::ResourceQuotaSpec::default() }),
             ..core::ResourceQuota::default()
         };
-        out.push(Manifest {
-            path: format!("{}/{}/resourcequota-{namespace}-budget.yaml", env.name.value, super::PLATFORM),
-            origin: "namespaces of [services] and [components]".to_owned(),
-            object: to_value(&quota),
-        });
+        out.push(Manifest::new(
+            format!("{}/{}/resourcequota-{namespace}-budget.yaml", env.name.value, super::PLATFORM),
+            "namespaces of [services] and [components]".to_owned(),
+            quota,
+        ));
     }
 }
 

@@ -49,16 +49,16 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             } else {
                 super::SECRETS
             };
-            out.push(Manifest {
-                path: format!(
+            out.push(Manifest::new(
+                format!(
                     "{}/{directory}/{}-{namespace}-{}.yaml",
                     env.name.value,
                     kind.to_ascii_lowercase(),
                     secret.name.value
                 ),
-                origin: format!("secrets.{}", secret.name.value),
+                format!("secrets.{}", secret.name.value),
                 object,
-            });
+            ));
         }
     }
 }

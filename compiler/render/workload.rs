@@ -25,13 +25,7 @@ pub(super) fn render(facts: &crate::analysis::Facts<'_>, service: &resolved::Ser
         labels: Some(labels.clone()),
         ..meta::ObjectMeta::default()
     };
-    let mut push = |kind: &str, name: &str, object: serde_json::Value| {
-        out.push(Manifest {
-            path: format!("{directory}/{}-{name}.yaml", kind.to_ascii_lowercase()),
-            origin: origin.clone(),
-            object,
-        });
-    };
+    let path = |kind: &str, name: &str| format!("{directory}/{}-{name}.yaml", kind.to_ascii_lowercase());
 
     // An AWS secret's IAM role is assumed through the service account (IRSA), unless the service says otherwise.
     let mut account_annotations = plain(&service.service_account.annotations);
@@ -46,7 +40,7 @@ pub(super) fn render(facts: &crate::analysis::Facts<'_>, service: &resolved::Ser
             automount_service_account_token: Some(service.service_account.automount_token),
             ..core::ServiceAccount::default()
         };
-        push("ServiceAccount", &service.name, to_value(&account));
+        out.push(Manifest::new(path("ServiceAccount", &service.name), origin.clone(), account));
     }
 
     if !service.config.is_empty() {
@@ -56,7 +50,7 @@ pub(super) fn render(facts: &crate::analysis::Facts<'_>, service: &resolved::Ser
             data: Some(plain(&service.config)),
             ..core::ConfigMap::default()
         };
-        push("ConfigMap", &name, to_value(&config));
+        out.push(Manifest::new(path("ConfigMap", &name), origin.clone(), config));
     }
 
     let selector = labels::selector(env, &service.name);
@@ -98,7 +92,7 @@ pub(super) fn render(facts: &crate::analysis::Facts<'_>, service: &resolved::Ser
         }),
         ..apps::Deployment::default()
     };
-    push("Deployment", &service.name, to_value(&deployment));
+    out.push(Manifest::new(path("Deployment", &service.name), origin.clone(), deployment));
 
     if !service.ports.is_empty() {
         let node_port = service.ports.iter().any(|port| port.node_port.is_some());
@@ -130,7 +124,7 @@ pub(super) fn render(facts: &crate::analysis::Facts<'_>, service: &resolved::Ser
             }),
             ..core::Service::default()
         };
-        push("Service", &service.name, to_value(&kubernetes_service));
+        out.push(Manifest::new(path("Service", &service.name), origin.clone(), kubernetes_service));
     }
 
     if let Some(metrics) = &service.metrics {
@@ -147,7 +141,7 @@ pub(super) fn render(facts: &crate::analysis::Facts<'_>, service: &resolved::Ser
                 "endpoints": [endpoint],
             },
         });
-        push("ServiceMonitor", &service.name, monitor);
+        out.push(Manifest::new(path("ServiceMonitor", &service.name), origin.clone(), monitor));
     }
 
     if let Some(autoscale) = &service.autoscale {
@@ -188,7 +182,7 @@ pub(super) fn render(facts: &crate::analysis::Facts<'_>, service: &resolved::Ser
             }),
             ..autoscaling::HorizontalPodAutoscaler::default()
         };
-        push("HorizontalPodAutoscaler", &service.name, to_value(&hpa));
+        out.push(Manifest::new(path("HorizontalPodAutoscaler", &service.name), origin.clone(), hpa));
     }
 }
 

@@ -362,10 +362,10 @@ pub const MEASURED_FROM: usize = (k8s_rules::ANNOTATIONS_MAX - k8s_rules::LAST_A
 /// Located at what it comes from: for a service, its largest value; otherwise the component, secret,
 /// realm or environment it belongs to.
 pub fn object_size(env: &resolved::Env, manifest: &Manifest) -> Option<Diagnostic> {
-    let size = k8s_rules::AppliedSize::of(&manifest.object);
+    let size = k8s_rules::AppliedSize::of(&manifest.value());
     let (actual, limit) = size.problem()?;
-    let kind = manifest.object["kind"].as_str().unwrap_or("object");
-    let name = manifest.object["metadata"]["name"].as_str().unwrap_or_default();
+    let kind = if manifest.identity.kind.is_empty() { "object" } else { manifest.identity.kind.as_str() };
+    let name = manifest.identity.name.as_str();
     let (origin_kind, origin_name) = manifest.origin.split_once('.').unwrap_or((manifest.origin.as_str(), ""));
     let service = (origin_kind == "services").then(|| env.services.get(origin_name)).flatten();
     let span = match origin_kind {
