@@ -99,13 +99,13 @@ pub fn compile_observed<T>(
     attachments: &load::Attachments,
     observe: impl Fn(&analysis::Facts<'_>) -> T,
 ) -> (Compiled, Vec<T>) {
-    let (envs, mut diagnostics) = resolve::resolve(platform, source, attachments);
+    let (mut envs, mut diagnostics) = resolve::resolve(platform, source, attachments);
     // The trees of the shared clusters: their cluster-wide components, once each.
-    let trees = resolve::clusters(platform, &envs);
+    let cluster_trees = resolve::clusters(platform, &mut envs);
     // Each environment's derived facts, once, for the checks and the render alike.
     let facts: Vec<analysis::Facts<'_>> = envs.iter().map(analysis::analyse).collect();
     let clusters: Vec<analysis::ClusterFacts<'_>> =
-        trees.iter().map(|tree| analysis::analyse_cluster(tree, &facts)).collect();
+        cluster_trees.iter().map(|tree| analysis::analyse_cluster(tree, &facts)).collect();
     let observed = facts.iter().map(observe).collect();
     diagnostics.extend(validate::validate_facts(&envs, &facts));
     diagnostics.extend(validate::validate_clusters(&envs, &clusters));
@@ -180,7 +180,7 @@ pub fn compile_observed<T>(
     let (rendered, identities): (Vec<emit::Files>, Vec<Identities>) = rendered.into_iter().unzip();
     let trees: Vec<&analysis::Facts<'_>> = jobs.iter().map(|(facts, _)| *facts).collect();
     let mut problems: Vec<Diagnostic> = shared_clusters(&trees, &identities);
-    let root = render::root_of_roots(&envs);
+    let root = render::root_of_roots(&envs, &cluster_trees);
     if let Some(root) = &root {
         problems.extend(root_identity(&envs, &identities, root));
     }

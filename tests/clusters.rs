@@ -14,9 +14,9 @@ const SHARED: &str = "valid/shared-cluster.toml";
 fn trees(path: &std::path::Path) -> Vec<(String, Vec<slipway::render::Manifest>)> {
     let source = support::source(path);
     let platform = slipway::load::parse(&source).unwrap();
-    let (envs, diagnostics) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
+    let (mut envs, diagnostics) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-    let clusters = slipway::resolve::clusters(&platform, &envs);
+    let clusters = slipway::resolve::clusters(&platform, &mut envs);
     envs.iter()
         .chain(&clusters)
         .map(|env| {
@@ -100,8 +100,8 @@ fn no_two_trees_on_one_cluster_create_the_same_object() {
 fn the_budget_of_a_shared_cluster_is_one_sum() {
     let source = support::source(&support::fixture(SHARED));
     let platform = slipway::load::parse(&source).unwrap();
-    let (envs, _) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
-    let trees = slipway::resolve::clusters(&platform, &envs);
+    let (mut envs, _) = slipway::resolve::resolve(&platform, &source, &slipway::load::Attachments::default());
+    let trees = slipway::resolve::clusters(&platform, &mut envs);
     let facts: Vec<_> = envs.iter().map(slipway::analysis::analyse).collect();
     assert_eq!(trees.len(), 1);
     let cluster = slipway::analysis::analyse_cluster(&trees[0], &facts);

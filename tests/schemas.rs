@@ -97,7 +97,7 @@ fn objects(platform: &std::path::Path) -> Vec<(String, Value, Pinned)> {
         }
     }
     // `[argocd] root = "all"`: the Application over every environment's root.
-    if let Some(root) = slipway::render::root_of_roots(&envs) {
+    if let Some(root) = slipway::render::root_of_roots(&envs, &[]) {
         all.push((root.path.clone(), root.value(), Vec::new()));
     }
     all

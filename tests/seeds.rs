@@ -1,7 +1,9 @@
-//! The seed platforms: one per seed document 001 to 004 (`tests/fixtures/valid/seed-*.toml`, written from
-//! the documents; `tests/fixtures/valid/SEEDS.md` lists what each still needs). Each compiles with no
-//! diagnostic, builds with the binary, passes `check --deny warnings`, and puts no object twice on any
-//! one cluster, judged from the files in `out/` alone. `tests/validate-out.sh` validates their output.
+//! The seed platforms: one per seed document 001 to 004 (`tests/fixtures/valid/seed-*.toml`, or
+//! `seed-*/platform.toml` with its plain manifests beside it, written from the documents;
+//! `tests/fixtures/valid/SEEDS.md` lists what each still needs). Each compiles with no diagnostic, builds
+//! with the binary, passes `check --deny warnings`, and puts no object twice on any one cluster, judged
+//! from the files in `out/` alone (an environment's tree, `out/<env>/`, or a shared cluster's,
+//! `out/clusters/<name>/`). `tests/validate-out.sh` validates their output.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -20,13 +22,24 @@ fn seeds() -> Vec<PathBuf> {
     support::fixtures("valid").into_iter().filter(|path| stem(path).starts_with("seed-")).collect()
 }
 
+/// The tree a file of `out/` belongs to: `clusters/<name>` for a shared cluster's, else its first
+/// directory (an environment's; `root.yaml` for the root over every environment).
+fn tree(path: &str) -> &str {
+    let mut parts = path.splitn(3, '/');
+    match (parts.next(), parts.next()) {
+        (Some("clusters"), Some(name)) => &path[..("clusters/".len() + name.len())],
+        (Some(first), _) => first,
+        _ => path,
+    }
+}
+
 /// Files in `out/` holding an object (the environments' README.md do not).
 fn is_yaml(path: &str) -> bool {
     std::path::Path::new(path).extension().is_some_and(|it| it == "yaml")
 }
 
 fn stem(path: &std::path::Path) -> String {
-    path.file_stem().unwrap().to_string_lossy().into_owned()
+    support::fixture_name(path)
 }
 
 #[test]
@@ -60,13 +73,19 @@ fn seed_platforms_build_with_no_object_twice_on_one_cluster() {
     }
 }
 
-/// Seed 001 runs its three environments as namespaces of one cluster, the case the check is for.
+/// Seed 001 runs its three environments as namespaces of one cluster, the case the check is for: its
+/// cluster-wide components in the shared cluster's tree, once.
 #[test]
 fn seed_001_puts_its_environments_on_one_cluster() {
-    let files = support::render(&support::fixture("valid/seed-001-vsf-miniapp.toml"));
+    let files = support::render(&support::fixture("valid/seed-001-vsf-miniapp/platform.toml"));
     let servers = servers(&files);
-    assert_eq!(servers.keys().collect::<Vec<_>>(), ["dev", "production", "staging"]);
+    assert_eq!(servers.keys().collect::<Vec<_>>(), ["clusters/shared", "dev", "production", "staging"]);
     assert!(servers.values().all(|server| server == "https://kubernetes.default.svc"), "{servers:?}");
+    assert!(files.contains_key("clusters/shared/apps/application-shared-linkerd.yaml"));
+    assert!(files.contains_key("clusters/shared/manifests/configmap-linkerd-linkerd-identity-trust-roots.yaml"));
+    assert!(!files.keys().any(|path| path.starts_with("dev/") && path.contains("linkerd")), "dev renders Linkerd");
+    // One root over the platform, the shared cluster's included (seed 001's bootstrap/root-app.yaml).
+    assert!(files["root.yaml"].contains("{clusters/shared/root.yaml,dev/root.yaml,"), "{}", files["root.yaml"]);
 }
 
 #[test]
@@ -86,20 +105,30 @@ fn the_duplicate_check_sees_an_object_two_environments_put_on_one_cluster() {
     files.insert("dev/platform/namespace-linkerd.yaml".to_owned(), object("linkerd"));
     files.insert("staging/platform/namespace-linkerd.yaml".to_owned(), object("linkerd"));
     files.insert("other/platform/namespace-linkerd.yaml".to_owned(), object("linkerd"));
+    // A shared cluster's tree on the first cluster: its objects count there too.
+    files.insert("clusters/one/apps/application-one-platform.yaml".to_owned(), application("one", "https://one"));
+    files.insert("clusters/one/platform/namespace-traefik.yaml".to_owned(), object("traefik"));
+    files.insert("dev/platform/namespace-traefik.yaml".to_owned(), object("traefik"));
     let servers = servers(&files);
     let duplicates = duplicates(&files, &servers);
-    assert_eq!(duplicates.len(), 1, "{duplicates:?}");
+    assert_eq!(duplicates.len(), 2, "{duplicates:?}");
     assert!(
-        duplicates[0].contains("v1/Namespace `linkerd`") && duplicates[0].contains("https://one"),
+        duplicates.iter().any(|it| it.contains("v1/Namespace `traefik`") && it.contains("clusters/one/")),
+        "{duplicates:?}"
+    );
+    assert!(
+        duplicates.iter().any(|it| it.contains("v1/Namespace `linkerd`") && it.contains("https://one")),
         "{duplicates:?}"
     );
 }
 
-/// Each environment's cluster: the destination of its child Applications (`out/<env>/apps/`).
+/// Each tree's cluster: the destination of its child Applications (`out/<env>/apps/`,
+/// `out/clusters/<name>/apps/`).
 fn servers(files: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     let mut servers = BTreeMap::new();
     for (path, text) in files {
-        let Some((env, rest)) = path.split_once('/') else { continue };
+        let env = tree(path);
+        let Some(rest) = path.strip_prefix(env).and_then(|it| it.strip_prefix('/')) else { continue };
         if !rest.starts_with("apps/") || !is_yaml(path) {
             continue;
         }
@@ -118,7 +147,7 @@ fn duplicates(files: &BTreeMap<String, String>, servers: &BTreeMap<String, Strin
     let mut seen: BTreeMap<(String, String, String, String), &str> = BTreeMap::new();
     let mut duplicates = Vec::new();
     for (path, text) in files.iter().filter(|(path, _)| is_yaml(path)) {
-        let env = path.split('/').next().unwrap_or_default();
+        let env = tree(path);
         let Object { kind, namespace, name, .. } = document(path, text);
         let cluster = if kind.starts_with("argoproj.io/") {
             ARGOCD.to_owned()

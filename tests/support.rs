@@ -85,12 +85,30 @@ pub(crate) fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A project directory holding `platform/platform.toml` copied from `platform`.
+/// A project directory holding `platform/platform.toml` copied from `platform`; for a directory fixture
+/// (`<name>/platform.toml`), the whole directory, its manifests and sealed secrets with it.
 pub(crate) fn project(name: &str, platform: &Path) -> PathBuf {
     let dir = temp_dir(name);
     std::fs::create_dir_all(dir.join("platform")).unwrap();
-    std::fs::copy(platform, dir.join("platform/platform.toml")).unwrap();
+    if platform.file_name().is_some_and(|it| it == "platform.toml") {
+        copy_dir(platform.parent().unwrap(), &dir.join("platform"));
+    } else {
+        std::fs::copy(platform, dir.join("platform/platform.toml")).unwrap();
+    }
     dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
 
 pub(crate) struct Output {

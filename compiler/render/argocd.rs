@@ -630,15 +630,20 @@ fn kinds(out: &Out<'_>) -> (Vec<GroupKind>, Vec<GroupKind>) {
 }
 
 /// With `[argocd] root = "all"`: one Application over every environment's root, `out/root.yaml`, to be
-/// applied once where ArgoCD runs. It reads only the environments' `root.yaml` files (a directory source
+/// applied once where ArgoCD runs. It reads only the shared clusters' and the environments' `root.yaml` files (a directory source
 /// with `recurse` and an `include` glob, matched by ArgoCD against paths below `path`), at the platform's
 /// own revision; each environment's root then follows its own. It syncs automatically only when every
 /// environment does, and carries the labels and annotations every environment's `[argocd]` shares.
-pub fn root_of_roots(envs: &[resolved::Env]) -> Option<Manifest> {
+pub fn root_of_roots(envs: &[resolved::Env], clusters: &[resolved::Env]) -> Option<Manifest> {
     let first = envs.first()?;
     first.platform.root?;
     let platform = &first.platform;
-    let roots: Vec<String> = envs.iter().map(|env| format!("{}/root.yaml", env.name.value)).collect();
+    // The shared clusters' roots too (`out/clusters/<name>/root.yaml`): one root is the whole platform.
+    let roots: Vec<String> = clusters
+        .iter()
+        .map(|tree| format!("clusters/{}/root.yaml", tree.name.value))
+        .chain(envs.iter().map(|env| format!("{}/root.yaml", env.name.value)))
+        .collect();
     let include = if roots.len() == 1 { roots[0].clone() } else { format!("{{{}}}", roots.join(",")) };
     let shared =
         |pick: fn(&resolved::Env) -> &BTreeMap<crate::source::Spanned<String>, crate::source::Spanned<String>>| {

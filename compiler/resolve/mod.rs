@@ -59,7 +59,39 @@ pub fn resolve(
 /// after the cluster that holds only the cluster-wide components of its environments, once each, for
 /// `out/clusters/<name>/`; in the order `[clusters]` declares them. Its settings are those of the first
 /// environment on the cluster in declaration order (the checks hold the others to the same components).
-pub fn clusters(platform: &model::Platform, envs: &[resolved::Env]) -> Vec<resolved::Env> {
+///
+/// The plain manifests of `manifests/all/` that belong to the cluster rather than to an environment (a
+/// cluster-scoped object, or one in the namespace of a cluster-wide component, such as Linkerd's trust
+/// roots) move from every environment on it to the tree, once; the rest stay each environment's own.
+pub fn clusters(platform: &model::Platform, envs: &mut [resolved::Env]) -> Vec<resolved::Env> {
+    let trees = cluster_trees(platform, envs);
+    for tree in &trees {
+        let on_cluster = |env: &resolved::Env| env.cluster.name.as_ref().is_some_and(|it| it.value == tree.name.value);
+        for env in envs.iter_mut().filter(|env| on_cluster(env)) {
+            env.manifests.retain(|object| {
+                !tree.manifests.iter().any(|it| it.relative == object.relative && it.line == object.line)
+            });
+        }
+    }
+    trees
+}
+
+/// Whether a plain manifest of `manifests/all/` is the cluster's: cluster-scoped, or in a namespace of
+/// the tree's (cluster-wide) components.
+fn cluster_manifest(tree: &resolved::Env, object: &resolved::PlainObject) -> bool {
+    if !object.relative.starts_with(&format!("manifests/{}/", crate::manifests::ALL)) {
+        return false;
+    }
+    let api_version = object.object["apiVersion"].as_str().unwrap_or_default();
+    let kind = object.object["kind"].as_str().unwrap_or_default();
+    let scoped = crate::validate::manifests::namespaced(crate::validate::manifests::group(api_version), kind);
+    match object.object["metadata"]["namespace"].as_str() {
+        None => scoped != Some(true),
+        Some(namespace) => tree.components.values().any(|component| component.namespace.value == namespace),
+    }
+}
+
+fn cluster_trees(platform: &model::Platform, envs: &[resolved::Env]) -> Vec<resolved::Env> {
     let mut trees = Vec::new();
     for name in platform.clusters.keys() {
         let on_cluster = |env: &&resolved::Env| env.cluster.name.as_ref().is_some_and(|it| it.value == name.value);
@@ -79,8 +111,8 @@ pub fn clusters(platform: &model::Platform, envs: &[resolved::Env]) -> Vec<resol
         tree.incomplete = std::collections::BTreeSet::new();
         tree.disabled = std::collections::BTreeSet::new();
         tree.components = BTreeMap::new();
-        // Plain manifests are each environment's own (in its namespaces); the tree holds none.
-        tree.manifests = Vec::new();
+        // Plain manifests are each environment's own (in its namespaces), but those the cluster has once.
+        let manifests = std::mem::take(&mut tree.manifests);
         for member in &members {
             for component in member.components.values().filter(|it| it.shared) {
                 tree.components
@@ -88,6 +120,7 @@ pub fn clusters(platform: &model::Platform, envs: &[resolved::Env]) -> Vec<resol
                     .or_insert_with(|| resolved::Component { shared: false, ..component.clone() });
             }
         }
+        tree.manifests = manifests.into_iter().filter(|object| cluster_manifest(&tree, object)).collect();
         // The gateway's settings reach its chart's values (NodePorts); its consumers are each environment's.
         if let Some(gateway) = &mut tree.gateway {
             gateway.jwt_consumers.clear();

@@ -49,6 +49,15 @@ pub fn validate_facts(envs: &[resolved::Env], facts: &[Facts<'_>]) -> Vec<Diagno
 pub fn validate_clusters(envs: &[resolved::Env], clusters: &[crate::analysis::ClusterFacts<'_>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     clusters::check(envs, clusters, &mut diagnostics);
+    // The plain manifests a cluster's tree holds (see `resolve::clusters`) are checked there.
+    for cluster in clusters {
+        let mut found = Vec::new();
+        manifests::check(&cluster.tree, &mut found);
+        for diagnostic in &mut found {
+            diagnostic.environments = vec![cluster.tree.env.name.value.clone()];
+        }
+        diagnostics.extend(found);
+    }
     diagnostics
 }
 

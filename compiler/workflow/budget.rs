@@ -23,9 +23,9 @@ pub fn budget(project: &Project, environment: Option<&str>) -> Result<Budgets, E
     if let Some(environment) = environment {
         known_environment(&platform, environment)?;
     }
-    let (envs, mut diagnostics) = project.resolve(&source, &platform);
+    let (mut envs, mut diagnostics) = project.resolve(&source, &platform);
     // A shared cluster's budget is over all its environments, so every environment is analysed.
-    let trees = crate::resolve::clusters(&platform, &envs);
+    let trees = crate::resolve::clusters(&platform, &mut envs);
     let facts: Vec<analysis::Facts<'_>> = envs.iter().map(analysis::analyse).collect();
     let clusters: Vec<analysis::ClusterFacts<'_>> =
         trees.iter().map(|tree| analysis::analyse_cluster(tree, &facts)).collect();
