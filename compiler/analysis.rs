@@ -66,6 +66,49 @@ impl<'a> Facts<'a> {
     }
 }
 
+/// What the port registry keeps of a container port: its transport, and how routes speak to it.
+#[derive(Debug, Clone, Copy)]
+pub struct PortProtocol {
+    pub transport: resolved::Protocol,
+    /// The protocol of the routes that reach the port; `None` when no route does.
+    pub route: Option<RouteProtocol>,
+    /// Where it is said: the route's `protocol` (or its path, for the default), else the port.
+    pub span: crate::source::Span,
+}
+
+impl PortProtocol {
+    /// Two uses of one port number agree when their transports do and their route protocols do where
+    /// both are known (a port no route reaches in one environment says nothing of its protocol).
+    pub fn agrees(self, other: PortProtocol) -> bool {
+        self.transport == other.transport
+            && (self.route.is_none() || other.route.is_none() || self.route == other.route)
+    }
+}
+
+impl std::fmt::Display for PortProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.route {
+            Some(route) => write!(f, "{}/{route}", self.transport.as_str()),
+            None => f.write_str(self.transport.as_str()),
+        }
+    }
+}
+
+impl Facts<'_> {
+    /// The protocol the port registry keeps for a service's container port.
+    pub fn port_protocol(&self, service: &str, port: &resolved::Port) -> PortProtocol {
+        let route = self
+            .routes_of(service)
+            .find(|route| route.port.is_some_and(|it| it.name.value == port.name.value))
+            .map(|route| &route.route.protocol);
+        PortProtocol {
+            transport: port.protocol,
+            route: route.map(|it| it.value),
+            span: route.map_or(port.port.span, |it| it.span),
+        }
+    }
+}
+
 /// One route as the gateway serves it: the one place its effective host, backend port and TLS are
 /// derived, so the conflict check, the rendered Ingress and the review agree.
 #[derive(Debug, Clone, Copy)]

@@ -800,6 +800,30 @@ impl ComponentKind {
     ];
 }
 
+/// Port numbers that mean HTTPS for a kind that speaks HTTP (or says nothing of its protocol).
+const HTTPS_PORTS: [u16; 2] = [443, 8443];
+
+/// The URL scheme of a component's port, first found of: the `scheme` written for it; its name (`https`
+/// or `https-*` is `https`, `http` or `http-*` is `http`); 443 and 8443 are `https` when the kind's scheme is
+/// `http` or unknown; the kind's scheme. `None` (clients get `host:port`) when none of these tells.
+pub fn port_scheme(kind: ComponentKind, name: Option<&str>, port: u16, explicit: Option<&str>) -> Option<String> {
+    if let Some(scheme) = explicit {
+        return Some(scheme.to_owned());
+    }
+    let named = |prefix: &str| name.is_some_and(|name| name == prefix || name.starts_with(&format!("{prefix}-")));
+    if named("https") {
+        return Some("https".to_owned());
+    }
+    if named("http") {
+        return Some("http".to_owned());
+    }
+    let kind_scheme = kind_info(kind).scheme;
+    if matches!(kind_scheme, None | Some("http")) && HTTPS_PORTS.contains(&port) {
+        return Some("https".to_owned());
+    }
+    kind_scheme.map(str::to_owned)
+}
+
 /// How network policies select a component's pods, with its release named after the component: labels
 /// every pod carries, and labels whose value is one of several.
 pub fn pod_selector(kind: ComponentKind, release: &str, namespace: &str) -> PodSelector {
@@ -1042,5 +1066,34 @@ pub fn external_secrets_api(chart_version: Option<&str>) -> &'static str {
     match chart_version.and_then(minor) {
         Some((0, minor)) if minor < 16 => "v1beta1",
         _ => "v1",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_port_scheme_follows_the_written_scheme_then_the_name_then_the_number_then_the_kind() {
+        use ComponentKind::{Helm, Kafka, Minio, Postgresql};
+        let scheme = |kind, name, port, explicit| port_scheme(kind, name, port, explicit);
+        // Written: wins over everything.
+        assert_eq!(scheme(Helm, Some("api"), 9325, Some("https")).as_deref(), Some("https"));
+        assert_eq!(scheme(Minio, Some("https"), 443, Some("http")).as_deref(), Some("http"));
+        // By name: `https`, `https-*`, `http`, `http-*`, on any kind.
+        assert_eq!(scheme(Helm, Some("https"), 9325, None).as_deref(), Some("https"));
+        assert_eq!(scheme(Helm, Some("https-console"), 9001, None).as_deref(), Some("https"));
+        assert_eq!(scheme(Helm, Some("http"), 9324, None).as_deref(), Some("http"));
+        assert_eq!(scheme(Postgresql, Some("http-metrics"), 9187, None).as_deref(), Some("http"));
+        assert_eq!(scheme(Helm, Some("httpx"), 9324, None), None);
+        // By number: 443 and 8443 on a kind that speaks HTTP or says nothing.
+        assert_eq!(scheme(Minio, Some("console"), 443, None).as_deref(), Some("https"));
+        assert_eq!(scheme(Helm, None, 8443, None).as_deref(), Some("https"));
+        assert_eq!(scheme(Postgresql, None, 443, None).as_deref(), Some("postgresql"));
+        // Else the kind's scheme, else none.
+        assert_eq!(scheme(Minio, Some("console"), 9001, None).as_deref(), Some("http"));
+        assert_eq!(scheme(Postgresql, None, 5432, None).as_deref(), Some("postgresql"));
+        assert_eq!(scheme(Kafka, None, 9092, None), None);
+        assert_eq!(scheme(Helm, Some("api"), 8080, None), None);
     }
 }

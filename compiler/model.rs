@@ -479,7 +479,79 @@ pub struct SecretKey {
 pub struct External {
     /// A DNS name (rendered as an ExternalName Service) or an IP address (a Service with its own endpoints).
     pub host: Option<Spanned<String>>,
+    /// The one port clients connect to (default: the kind's port, else 80). Not with `ports`.
     pub port: Option<Spanned<u16>>,
+    /// Several named ports, in order: `{ api = 9000, console = 9001 }`, a port given as
+    /// `{ port = 9325, scheme = "https" }` to name its URL scheme. The main port (the one `port`, `url` of
+    /// `${components.<name>.*}` mean) is the one on the kind's default port, else the first. Not with `port`.
+    pub ports: Option<IndexMap<Spanned<String>, Spanned<ExternalPort>>>,
+    /// The URL scheme of the main port (`https`, `amqps`), when the port or the kind does not tell it: a
+    /// `helm` component has none.
+    pub scheme: Option<Spanned<String>>,
+}
+
+/// One named port of an external component: a number, or `{ port = 9325, scheme = "https" }`.
+#[derive(Debug, Clone)]
+pub enum ExternalPort {
+    Number(u16),
+    Table { port: Spanned<u16>, scheme: Option<Spanned<String>> },
+}
+
+impl<'de> Deserialize<'de> for ExternalPort {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExternalPort;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a port number or `{ port = 9325, scheme = \"https\" }`")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<ExternalPort, E> {
+                u16::try_from(value).map(ExternalPort::Number).map_err(|_| {
+                    E::invalid_value(serde::de::Unexpected::Signed(value), &"a port number from 1 to 65535")
+                })
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<ExternalPort, E> {
+                u16::try_from(value).map(ExternalPort::Number).map_err(|_| {
+                    E::invalid_value(serde::de::Unexpected::Unsigned(value), &"a port number from 1 to 65535")
+                })
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ExternalPort, A::Error> {
+                let table = ExternalPortTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(ExternalPort::Table { port: table.port, scheme: table.scheme })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ExternalPortTable {
+    /// The port number.
+    port: Spanned<u16>,
+    /// Its URL scheme, such as `https`.
+    scheme: Option<Spanned<String>>,
+}
+
+impl JsonSchema for ExternalPort {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExternalPort".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let table = generator.subschema_for::<ExternalPortTable>();
+        schemars::json_schema!({
+            "description": "A port number, or a table with the port and its URL scheme.",
+            "anyOf": [
+                { "type": "integer", "format": "uint16", "minimum": 0, "maximum": 65535 },
+                table
+            ]
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -134,9 +134,43 @@ impl Network {
         self.direction_allows(client, server, port, false) && self.direction_allows(server, client, port, true)
     }
 
+    /// Whether `client` may open a TCP connection on `port` to an address outside the cluster: `ip` when it
+    /// is known; a DNS name could resolve anywhere, so then only a rule open to every address counts.
+    pub fn allows_outside(&self, client: &Pod, ip: Option<std::net::IpAddr>, port: u16) -> bool {
+        self.subject_allows(client, port, false, &|rule, _| {
+            rule.peers.as_ref().is_none_or(|peers| {
+                peers.iter().any(|peer| {
+                    let block = &peer["ipBlock"];
+                    let cidr = block["cidr"].as_str().unwrap_or_default();
+                    let excepted = block["except"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .any(|except| ip.is_none_or(|ip| cidr_contains(except, ip)));
+                    match ip {
+                        Some(ip) => cidr_contains(cidr, ip) && !excepted,
+                        None => cidr.ends_with("/0") && !excepted,
+                    }
+                })
+            })
+        })
+    }
+
     /// `subject`'s policies of one direction allow traffic with `peer`: egress of a client, or ingress of
     /// a server (`ingress`).
     fn direction_allows(&self, subject: &Pod, peer: &Pod, port: u16, ingress: bool) -> bool {
+        self.subject_allows(subject, port, ingress, &|rule, policy| self.peer_matches(rule, policy, peer))
+    }
+
+    /// `subject`'s policies of one direction allow traffic on `port` by a rule whose peers `matches`.
+    fn subject_allows(
+        &self,
+        subject: &Pod,
+        port: u16,
+        ingress: bool,
+        matches: &dyn Fn(&Rule, &Policy) -> bool,
+    ) -> bool {
         let mut selected = false;
         let mut candidates: Vec<usize> = self.any_pod.get(&subject.namespace).cloned().unwrap_or_default();
         for (key, value) in &subject.labels {
@@ -153,7 +187,7 @@ impl Network {
                 continue;
             }
             selected = true;
-            if rules.iter().any(|rule| self.peer_matches(rule, policy, peer) && port_matches(&rule.ports, port)) {
+            if rules.iter().any(|rule| matches(rule, policy) && port_matches(&rule.ports, port)) {
                 return true;
             }
         }
@@ -216,6 +250,24 @@ fn port_matches(ports: &Value, port: u16) -> bool {
     })
 }
 
+/// Whether the address block `cidr` (`10.0.0.0/8`, `fd00::/64`) holds `ip`; an unreadable block holds nothing.
+fn cidr_contains(cidr: &str, ip: std::net::IpAddr) -> bool {
+    let Some((network, length)) = cidr.split_once('/') else { return false };
+    let (Ok(network), Ok(length)) = (network.parse::<std::net::IpAddr>(), length.parse::<u32>()) else { return false };
+    let (network, ip, bits) = match (network, ip) {
+        (std::net::IpAddr::V4(network), std::net::IpAddr::V4(ip)) => {
+            (u128::from(network.to_bits()), u128::from(ip.to_bits()), 32)
+        }
+        (std::net::IpAddr::V6(network), std::net::IpAddr::V6(ip)) => (network.to_bits(), ip.to_bits(), 128),
+        _ => return false,
+    };
+    if length > bits {
+        return false;
+    }
+    let mask = if length == 0 { 0 } else { (u128::MAX << (bits - length)) & (u128::MAX >> (128 - bits)) };
+    network & mask == ip & mask
+}
+
 fn labels_of(value: &Value) -> BTreeMap<String, String> {
     value
         .as_object()
@@ -243,7 +295,7 @@ pub fn deployment_pod(object: &Value) -> Option<Pod> {
 }
 
 /// Every declared edge of an environment that its rendered policies would block (R008): each service
-/// to what it `uses`, the gateway to the services it routes, Prometheus to metrics ports, and every pod
+/// to what it `uses` (an external component on each of its ports), the gateway to the services it routes, Prometheus to metrics ports, and every pod
 /// to DNS. The pods of
 /// components are given the labels their charts put on them.
 pub fn blocked_edges(env: &crate::resolved::Env, network: &Network, services: &BTreeMap<String, Pod>) -> Vec<String> {
@@ -275,6 +327,18 @@ pub fn blocked_edges(env: &crate::resolved::Env, network: &Network, services: &B
             let (server, port) = if let Some(other) = env.services.get(target) {
                 let Some(port) = other.ports.first() else { continue };
                 (services.get(target).cloned(), port.port.value)
+            } else if let Some(external) = env.components.get(target).and_then(|it| it.external.as_ref()) {
+                // Outside the cluster: the client's egress must allow every port of it.
+                let ip = external.host.value.parse::<std::net::IpAddr>().ok();
+                for port in &external.ports {
+                    if !network.allows_outside(client, ip, port.port.value) {
+                        blocked.push(format!(
+                            "`{}` to `{target}` outside the cluster on port {}",
+                            service.name.value, port.port.value
+                        ));
+                    }
+                }
+                continue;
             } else if let Some(component) = env.components.get(target).filter(|it| it.external.is_none()) {
                 let info = crate::catalog::kind_info(component.kind.value);
                 let Some(port) = info.pod_port.or(component.port.as_ref().map(|it| it.value)) else { continue };

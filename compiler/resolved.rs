@@ -180,13 +180,28 @@ impl Component {
         format!("{}{suffix}.{}.svc.cluster.local", self.name.value, self.namespace.value)
     }
 
-    /// `scheme://host:port`, or `host:port` for kinds without a URL scheme.
+    /// `scheme://host:port` of the main port, or `host:port` when no scheme is known (see
+    /// `catalog::port_scheme`).
     pub fn url(&self) -> Option<String> {
         let port = self.port.as_ref()?.value;
-        Some(match crate::catalog::kind_info(self.kind.value).scheme {
-            Some(scheme) => format!("{scheme}://{}:{port}", self.host()),
-            None => format!("{}:{port}", self.host()),
-        })
+        let scheme = match &self.external {
+            Some(external) => external
+                .ports
+                .iter()
+                .find(|it| it.port.value == external.port.value)
+                .and_then(|it| it.scheme.as_ref())
+                .map(|it| it.value.clone()),
+            None => crate::catalog::port_scheme(self.kind.value, None, port, None),
+        };
+        Some(url_of(scheme.as_deref(), &self.host(), port))
+    }
+}
+
+/// `scheme://host:port`, or `host:port` without a scheme.
+pub fn url_of(scheme: Option<&str>, host: &str, port: u16) -> String {
+    match scheme {
+        Some(scheme) => format!("{scheme}://{host}:{port}"),
+        None => format!("{host}:{port}"),
     }
 }
 
@@ -202,7 +217,21 @@ pub struct Chart {
 #[derive(Debug, Clone)]
 pub struct External {
     pub host: Spanned<String>,
+    /// The main port: the one `${components.<name>.port}` and `.url` mean.
     pub port: Spanned<u16>,
+    /// Every port, in the order written; one named `main` when the component gives a single `port`.
+    pub ports: Vec<ExternalPort>,
+    /// Whether the ports were named (`ports = { ... }`): only then are they referenced by name.
+    pub named: bool,
+}
+
+/// One port of an external component, with its URL scheme (`None`: clients get `host:port`).
+#[derive(Debug, Clone)]
+pub struct ExternalPort {
+    pub name: Spanned<String>,
+    pub port: Spanned<u16>,
+    /// Located where it was written; a scheme told by the name, the number or the kind has no span.
+    pub scheme: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]

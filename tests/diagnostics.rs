@@ -137,7 +137,7 @@ ports = [{ name = "http", port = 8081 }, { name = "grpc", port = 9090 }]
     assert!(!compiled.has_errors(), "{:#?}", compiled.diagnostics);
     let summary = &compiled.files.unwrap()["dev/README.md"];
     assert!(
-        summary.contains("## Port registry\n\n| port | service | name |\n|---:|---|---|\n| 8080 | orders | http |\n| 8081 | catalog | http |\n| 9090 | catalog | grpc |\n"),
+        summary.contains("## Port registry\n\n| port | service | name | protocol |\n|---:|---|---|---|\n| 8080 | orders | http | TCP |\n| 8081 | catalog | http | TCP |\n| 9090 | catalog | grpc | TCP |\n"),
         "{summary}"
     );
 }

@@ -20,6 +20,7 @@ mod kubernetes;
 mod manifests;
 mod numbers;
 mod out_safety;
+mod ports;
 mod properties;
 mod reachability;
 mod render;

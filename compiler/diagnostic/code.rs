@@ -710,6 +710,40 @@ Example:
 
 Fix: name one of the service's ports, or declare the metrics port.";
 
+    InvalidExternalPorts = "X010", "invalid-external-ports",
+"An external component's ports are malformed: it gives both `port` and `ports`, a port's name is not
+an IANA service name (at most 15 lowercase letters, digits and `-`, with a letter, the name a Service
+port takes), or a `scheme` is not a URL scheme (a letter, then letters, digits, `+`, `-` or `.`).
+
+Example:
+    external = { host = \"host.k3d.internal\", port = 9000, ports = { API = 9000 } }
+
+Fix: `external = { host = \"host.k3d.internal\", ports = { api = 9000, console = 9001 } }`.";
+
+    DuplicateExternalPort = "X011", "duplicate-external-port",
+"Two named ports of an external component have the same number: its Service would hold the port
+twice, which the API server refuses.
+
+Example:
+    external = { host = \"10.0.0.5\", ports = { api = 9000, console = 9000 } }
+
+Fix: give each port its own number, or keep one name for it.";
+
+    PortProtocolConflict = "X012", "port-protocol-conflict",
+"With `[platform] port_registry = true`, the registry keeps each port's protocol (TCP or UDP, and
+`http`, `grpc` or `websocket` where a route reaches the port), and one port number is used with two
+different protocols across the platform: in two environments, or for TCP and UDP.
+
+Example:
+    [services.engine]
+    ports = [{ name = \"api\", port = 9004 }]
+    routes = [{ path = \"/engine\", protocol = \"grpc\" }]
+
+    [environments.dev]
+    services.engine = { routes = [{ path = \"/engine\" }] }   # http in dev, grpc elsewhere
+
+Fix: keep one protocol per port number; give the other protocol a port of its own.";
+
     UnservedRoute = "G006", "unserved-route",
 "A service has `routes`, but nothing would serve them: the environment has no `[gateway]` (a
 warning: nothing is rendered for the routes), or the service has no port to send them to (an error).

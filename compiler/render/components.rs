@@ -209,7 +209,14 @@ pub(super) fn render_external(env: &resolved::Env, component: &resolved::Compone
     let directory = format!("{}/components/{}", env.name.value, component.name.value);
     let origin = format!("components.{}", component.name.value);
     let labels = labels::common(env, &component.name, None);
-    let port = component.port.as_ref().unwrap_or(&external.port).value;
+    // The main port keeps the component's `port` when it gives one; every other port is its own number.
+    let service_port = |port: &resolved::ExternalPort| {
+        if port.port.value == external.port.value {
+            component.port.as_ref().unwrap_or(&external.port).value
+        } else {
+            port.port.value
+        }
+    };
     let is_ip = external.host.value.parse::<std::net::IpAddr>().is_ok();
     let service = core::Service {
         metadata: meta::ObjectMeta {
@@ -221,15 +228,21 @@ pub(super) fn render_external(env: &resolved::Env, component: &resolved::Compone
         spec: Some(core::ServiceSpec {
             type_: Some(if is_ip { "ClusterIP" } else { "ExternalName" }.to_owned()),
             external_name: (!is_ip).then(|| external.host.value.clone()),
-            ports: Some(vec![core::ServicePort {
-                name: Some("main".to_owned()),
-                port: i32::from(port),
-                target_port: Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i32::from(
-                    external.port.value,
-                ))),
-                protocol: Some("TCP".to_owned()),
-                ..core::ServicePort::default()
-            }]),
+            ports: Some(
+                external
+                    .ports
+                    .iter()
+                    .map(|port| core::ServicePort {
+                        name: Some(port.name.value.clone()),
+                        port: i32::from(service_port(port)),
+                        target_port: Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i32::from(
+                            port.port.value,
+                        ))),
+                        protocol: Some("TCP".to_owned()),
+                        ..core::ServicePort::default()
+                    })
+                    .collect(),
+            ),
             ..core::ServiceSpec::default()
         }),
         ..core::Service::default()
@@ -250,12 +263,18 @@ pub(super) fn render_external(env: &resolved::Env, component: &resolved::Compone
                 addresses: vec![external.host.value.clone()],
                 ..discovery::Endpoint::default()
             }],
-            ports: Some(vec![discovery::EndpointPort {
-                name: Some("main".to_owned()),
-                port: Some(i32::from(external.port.value)),
-                protocol: Some("TCP".to_owned()),
-                ..discovery::EndpointPort::default()
-            }]),
+            ports: Some(
+                external
+                    .ports
+                    .iter()
+                    .map(|port| discovery::EndpointPort {
+                        name: Some(port.name.value.clone()),
+                        port: Some(i32::from(port.port.value)),
+                        protocol: Some("TCP".to_owned()),
+                        ..discovery::EndpointPort::default()
+                    })
+                    .collect(),
+            ),
         };
         out.push(Manifest::new(format!("{directory}/endpointslice-{}.yaml", component.name.value), origin, slice));
     }

@@ -253,7 +253,12 @@ fn component_egress(component: &resolved::Component) -> networking::NetworkPolic
         },
         None => vec![peer(Some(&component.namespace), Some(component_pods(component)))],
     };
-    networking::NetworkPolicyEgressRule { to: Some(to), ports: component_port(component).map(|port| vec![port]) }
+    // An external component is reached on every one of its ports.
+    let ports = match &component.external {
+        Some(external) => Some(external.ports.iter().map(|it| port("TCP", it.port.value)).collect()),
+        None => component_port(component).map(|port| vec![port]),
+    };
+    networking::NetworkPolicyEgressRule { to: Some(to), ports }
 }
 
 /// Charts are others' code: within its namespace a component may talk to itself; data stores take

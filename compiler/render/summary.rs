@@ -76,9 +76,9 @@ pub fn summary(facts: &Facts<'_>) -> String {
     text.push_str("\n## Dependencies\n\n");
     text.push_str(&mermaid_of(env, &facts.graph));
     if env.platform.port_registry {
-        text.push_str("\n## Port registry\n\n| port | service | name |\n|---:|---|---|\n");
-        for (port, service, name) in registry(env) {
-            let _ = writeln!(text, "| {port} | {service} | {name} |");
+        text.push_str("\n## Port registry\n\n| port | service | name | protocol |\n|---:|---|---|---|\n");
+        for (port, service, name, protocol) in registry(facts) {
+            let _ = writeln!(text, "| {port} | {service} | {name} | {protocol} |");
         }
     }
     text
@@ -152,10 +152,14 @@ fn prerequisites(facts: &Facts<'_>) -> String {
     }
     for component in env.components.values() {
         if let Some(external) = &component.external {
-            needs.push(format!(
-                "`{}` outside the cluster, at `{}:{}`, reachable from it",
-                component.name.value, external.host.value, external.port.value
-            ));
+            let at = if external.named {
+                let ports: Vec<String> =
+                    external.ports.iter().map(|it| format!("{} ({})", it.port.value, it.name.value)).collect();
+                format!("`{}` on ports {}", external.host.value, ports.join(", "))
+            } else {
+                format!("`{}:{}`", external.host.value, external.port.value)
+            };
+            needs.push(format!("`{}` outside the cluster, at {at}, reachable from it", component.name.value));
         }
     }
     for (name, kind) in &env.secret_stores {
@@ -340,13 +344,18 @@ fn routes(facts: &Facts<'_>) -> String {
     format!("\n## Routes\n\n| host | path | service | rate limit |\n|---|---|---|---|\n{}\n", rows.join("\n"))
 }
 
-/// Port number, service and port name of every container port, sorted by number.
-fn registry(env: &resolved::Env) -> Vec<(u16, String, String)> {
-    let mut rows: Vec<(u16, String, String)> = env
+/// Port number, service, port name and protocol (transport, and the routes' protocol where a route
+/// reaches the port) of every container port, sorted by number.
+fn registry(facts: &crate::analysis::Facts<'_>) -> Vec<(u16, String, String, String)> {
+    let mut rows: Vec<(u16, String, String, String)> = facts
+        .env
         .services
         .values()
         .flat_map(|service| {
-            service.ports.iter().map(|port| (port.port.value, service.name.value.clone(), port.name.value.clone()))
+            service.ports.iter().map(|port| {
+                let protocol = facts.port_protocol(&service.name.value, port).to_string();
+                (port.port.value, service.name.value.clone(), port.name.value.clone(), protocol)
+            })
         })
         .collect();
     rows.sort();

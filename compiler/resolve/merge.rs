@@ -157,7 +157,7 @@ merge_fields! {
         kind, chart, namespace, replicas, resources, storage, databases, credentials, uses, secrets, port, values, external, addresses, enabled, node_port, aws,
     }
     model::Chart { repo, name, version }
-    model::External { host, port }
+    model::External { host, port, ports, scheme }
     model::Gateway { kind, component, host, node_ports, cors, jwt, correlation_id, rate_limit, alb, tls }
     model::Alb { scheme, group, certificate_arn }
     model::Aws { cluster_name, region, vpc_id, role_arn }

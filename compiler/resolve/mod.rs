@@ -648,11 +648,7 @@ impl Ctx<'_> {
         let info = crate::catalog::kind_info(kind.value);
         let chart = spec.chart.unwrap_or_default();
         let chart_span = chart.version.as_ref().or(chart.name.as_ref()).map_or(name.span, |it| it.span);
-        let external = spec.external.and_then(|external| {
-            let host = external.host?;
-            let port = external.port.or_else(|| info.port.map(Spanned::from)).unwrap_or_else(|| Spanned::from(80));
-            Some(resolved::External { host, port })
-        });
+        let external = spec.external.and_then(|external| self.resolve_external(name, kind.value, external));
         if kind.value == model::ComponentKind::Helm
             && external.is_none()
             && (chart.repo.is_none() || chart.name.is_none())
@@ -700,6 +696,70 @@ impl Ctx<'_> {
             kind,
             name: name.clone(),
         })
+    }
+
+    /// An external component's ports: its one `port` (named `main`), or its named `ports`, each with its URL
+    /// scheme; the main port is the one on the kind's default port, else the first.
+    fn resolve_external(
+        &mut self,
+        name: &Spanned<String>,
+        kind: model::ComponentKind,
+        external: model::External,
+    ) -> Option<resolved::External> {
+        let host = external.host?;
+        let default_port = crate::catalog::kind_info(kind).port;
+        let written = external.scheme.as_ref().map(|it| it.value.as_str());
+        let named: Vec<_> = external
+            .ports
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(port_name, port)| match port.value {
+                model::ExternalPort::Number(number) => (port_name, Spanned::new(number, port.span), None),
+                model::ExternalPort::Table { port, scheme } => (port_name, port, scheme),
+            })
+            .collect();
+        if let (Some(port), Some((first, _, _))) = (&external.port, named.first()) {
+            self.report(
+                Diagnostic::error(
+                    Code::InvalidExternalPorts,
+                    format!("external component `{}` gives both `port` and `ports`", name.value),
+                )
+                .with_label(port.span, "one port here")
+                .with_secondary(first.span, "named ports here")
+                .with_help("keep `ports` and remove `port`: the main port is the one on the kind's default port, else the first"),
+            );
+        }
+        if named.is_empty() {
+            let port = external.port.or_else(|| default_port.map(Spanned::from)).unwrap_or_else(|| Spanned::from(80));
+            let scheme = crate::catalog::port_scheme(kind, None, port.value, written);
+            let span = external.scheme.as_ref().map(|it| it.span).unwrap_or_default();
+            let scheme = scheme.map(|it| Spanned::new(it, span));
+            return Some(resolved::External {
+                host,
+                port: port.clone(),
+                ports: vec![resolved::ExternalPort { name: Spanned::new("main".to_owned(), name.span), port, scheme }],
+                named: false,
+            });
+        }
+        let main = named.iter().position(|(_, port, _)| Some(port.value) == default_port).unwrap_or(0);
+        let ports: Vec<resolved::ExternalPort> = named
+            .into_iter()
+            .enumerate()
+            .map(|(index, (port_name, port, scheme))| {
+                // The component's `scheme` is the main port's, unless the port writes its own.
+                let scheme = scheme.or_else(|| external.scheme.clone().filter(|_| index == main));
+                let computed = crate::catalog::port_scheme(
+                    kind,
+                    Some(&port_name.value),
+                    port.value,
+                    scheme.as_ref().map(|it| it.value.as_str()),
+                );
+                let span = scheme.map(|it| it.span).unwrap_or_default();
+                let scheme = computed.map(|it| Spanned::new(it, span));
+                resolved::ExternalPort { name: port_name, port, scheme }
+            })
+            .collect();
+        Some(resolved::External { host, port: ports[main].port.clone(), ports, named: true })
     }
 
     fn resolve_service(&mut self, name: &Spanned<String>, mut spec: model::ServiceSpec) -> Option<resolved::Service> {
@@ -876,7 +936,8 @@ impl Ctx<'_> {
                         .reference
                         .split_once('.')
                         .filter(|(kind, _)| *kind == "services" || *kind == "components")?;
-                    let (target, _) = rest.rsplit_once('.')?;
+                    // The name is the first part: `components.minio.ports.console.url` is `minio`.
+                    let (target, _) = rest.split_once('.')?;
                     Some(Spanned::new(target.to_owned(), reference.span))
                 })
                 .collect();
@@ -888,7 +949,7 @@ impl Ctx<'_> {
         };
         for error in unresolved.into_iter().filter(|error| !names_incomplete(&error.reference)) {
             let help = did_you_mean(&error.reference, outputs.keys().map(String::as_str))
-                .unwrap_or_else(|| "references are `platform.name`, `environment.name`, `gateway.host`, `gateway.url`, `.url` or `.host` of `routes.<service>` (its first route with a host) or `routes.<service>.<index>`, and `.host`, `.port`, `.url` or `.namespace` of `services.<name>` or `components.<name>`".to_owned());
+                .unwrap_or_else(|| "references are `platform.name`, `environment.name`, `gateway.host`, `gateway.url`, `.url` or `.host` of `routes.<service>` (its first route with a host) or `routes.<service>.<index>`, and `.host`, `.port`, `.url` or `.namespace` of `services.<name>` or `components.<name>`, and `.port` or `.url` of `components.<name>.ports.<port>` (an external component's named ports)".to_owned());
             self.report(
                 Diagnostic::error(
                     Code::UnresolvedReference,
@@ -951,6 +1012,13 @@ fn reference_outputs(
         if let (Some(port), Some(url)) = (&component.port, component.url()) {
             outputs.insert(format!("{prefix}.port"), port.value.to_string());
             outputs.insert(format!("{prefix}.url"), url);
+        }
+        // Named ports of an external component: `components.<name>.ports.<port>.url` and `.port`.
+        for port in component.external.iter().filter(|it| it.named).flat_map(|it| &it.ports) {
+            let scheme = port.scheme.as_ref().map(|it| it.value.as_str());
+            let url = resolved::url_of(scheme, &component.host(), port.port.value);
+            outputs.insert(format!("{prefix}.ports.{}.port", port.name.value), port.port.value.to_string());
+            outputs.insert(format!("{prefix}.ports.{}.url", port.name.value), url);
         }
         outputs.insert(format!("{prefix}.namespace"), component.namespace.value.clone());
         outputs.insert(format!("{prefix}.host"), component.host());

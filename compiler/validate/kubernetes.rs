@@ -50,9 +50,14 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
     for component in env.components.values() {
-        let external = component.external.as_ref().map(|external| &external.port);
+        let external = component.external.iter().flat_map(|external| external.ports.iter().map(|it| &it.port));
+        let mut seen = Vec::new();
         for port in component.port.iter().chain(external) {
-            port_number(port, &format!("port of `{}`", component.name.value), diagnostics);
+            // The main external port is also the component's `port` when it gives none of its own.
+            if !seen.contains(&port.span) {
+                seen.push(port.span);
+                port_number(port, &format!("port of `{}`", component.name.value), diagnostics);
+            }
         }
     }
 }

@@ -39,7 +39,7 @@ pub fn validate_facts(envs: &[resolved::Env], facts: &[Facts<'_>]) -> Vec<Diagno
         diagnostics.extend(validate_env(facts));
     }
     secrets::unused(envs, &mut diagnostics);
-    ports::registry(envs, &mut diagnostics);
+    ports::registry(envs, facts, &mut diagnostics);
     delivery::platform(envs, &mut diagnostics);
     diagnostics
 }

@@ -6,7 +6,7 @@ use std::collections::btree_map::Entry;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolved;
-use crate::source::Span;
+use crate::source::{Span, Spanned};
 
 const NODE_PORTS: std::ops::RangeInclusive<u16> = 30000..=32767;
 
@@ -19,6 +19,11 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
     for service in env.services.values() {
         container_ports(service, diagnostics);
         probes(service, diagnostics);
+    }
+    for component in env.components.values() {
+        if let Some(external) = &component.external {
+            external_ports(&component.name, external, diagnostics);
+        }
     }
     // A component's own NodePort (Grafana's), when its chart takes one (`validate::components` reports it
     // on any other kind).
@@ -108,6 +113,57 @@ fn container_ports(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic
     }
 }
 
+/// An external component's named ports: IANA service names, URL schemes, one name per number.
+fn external_ports(component: &str, external: &resolved::External, diagnostics: &mut Vec<Diagnostic>) {
+    let mut numbers: BTreeMap<u16, &Spanned<String>> = BTreeMap::new();
+    for port in &external.ports {
+        if external.named
+            && let Err(problem) = crate::k8s_rules::port_name(&port.name)
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidExternalPorts,
+                    format!(
+                        "port name `{}` of `{component}` is not a valid IANA service name",
+                        crate::k8s_rules::shown(&port.name)
+                    ),
+                )
+                .with_label(port.name.span, problem)
+                .with_help("name ports like `api`, `console` or `https`"),
+            );
+        }
+        if let Some(scheme) = &port.scheme
+            && !is_url_scheme(scheme)
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidExternalPorts,
+                    format!("`{}` is not a URL scheme", crate::k8s_rules::shown(scheme)),
+                )
+                .with_label(scheme.span, "a letter, then letters, digits, `+`, `-` or `.`")
+                .with_help("write the scheme alone, such as `https` or `amqps`, without `://`"),
+            );
+        }
+        if let Some(first) = numbers.insert(port.port.value, &port.name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateExternalPort,
+                    format!("`{component}` names port {} twice", port.port.value),
+                )
+                .with_label(port.port.span, format!("`{}` is this number again", port.name.value))
+                .with_secondary(first.span, format!("already named `{}`", first.value))
+                .with_help("give each port its own number, or keep one name for it"),
+            );
+        }
+    }
+}
+
+/// RFC 3986: `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
+fn is_url_scheme(scheme: &str) -> bool {
+    scheme.chars().next().is_some_and(|first| first.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+}
+
 fn probes(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
     for (kind, probe) in
         [("liveness", &service.liveness), ("readiness", &service.readiness), ("startup", &service.startup)]
@@ -141,22 +197,30 @@ fn probes(service: &resolved::Service, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// With the port registry on, no two services share a container port number anywhere in the platform.
-pub(super) fn registry(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) {
+/// With the port registry on, no two services share a container port number anywhere in the platform,
+/// and each number keeps one protocol (`analysis::PortProtocol`) in every environment.
+pub(super) fn registry(
+    envs: &[resolved::Env],
+    facts: &[crate::analysis::Facts<'_>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let Some(first_env) = envs.first() else { return };
     if !first_env.platform.port_registry {
         return;
     }
-    let mut owners: BTreeMap<u16, (&str, Span)> = BTreeMap::new();
-    for env in envs {
-        for service in env.services.values() {
+    let mut owners: BTreeMap<u16, (&str, Span, crate::analysis::PortProtocol)> = BTreeMap::new();
+    // Each environment sees the same base port: one error per pair of places, not per environment.
+    let mut reported: std::collections::BTreeSet<(Span, Span)> = std::collections::BTreeSet::new();
+    for facts in facts {
+        for service in facts.env.services.values() {
             for port in &service.ports {
+                let protocol = facts.port_protocol(&service.name.value, port);
                 match owners.entry(port.port.value) {
                     Entry::Vacant(entry) => {
-                        entry.insert((&service.name, port.port.span));
+                        entry.insert((&service.name, port.port.span, protocol));
                     }
                     Entry::Occupied(entry) if entry.get().0 != service.name.value => {
-                        let (owner, span) = *entry.get();
+                        let (owner, span, _) = *entry.get();
                         diagnostics.push(
                             Diagnostic::error(
                                 Code::PortRegistryConflict,
@@ -170,7 +234,31 @@ pub(super) fn registry(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>
                             .with_help("give the service a port of its own; `out/<env>/README.md` lists the registry"),
                         );
                     }
-                    Entry::Occupied(_) => {}
+                    Entry::Occupied(mut entry) => {
+                        let (owner, _, registered) = *entry.get();
+                        if !registered.agrees(protocol) && reported.insert((protocol.span, registered.span)) {
+                            diagnostics.push(
+                                Diagnostic::error(
+                                    Code::PortProtocolConflict,
+                                    format!(
+                                        "port {} is registered as {registered} and used as {protocol} in `{}`",
+                                        port.port.value, facts.env.name.value
+                                    ),
+                                )
+                                .with_label(protocol.span, format!("{protocol} here"))
+                                .with_secondary(
+                                    registered.span,
+                                    format!("registered as {registered} to `{owner}` here"),
+                                )
+                                .with_help(
+                                    "keep one protocol per port number: give the other protocol a port of its own",
+                                ),
+                            );
+                        } else if registered.route.is_none() {
+                            // A route's protocol, once seen, is what the number is held to.
+                            entry.get_mut().2 = protocol;
+                        }
+                    }
                 }
             }
         }
