@@ -78,7 +78,7 @@ fn five_mistakes_are_all_reported_in_one_run_in_source_order() {
         .iter()
         .map(|d| (d.code.as_str().to_owned(), source.line_col(d.primary.as_ref().unwrap().span.start).0))
         .collect();
-    let expected = [("S005", 9), ("X003", 11), ("S001", 12), ("G001", 17), ("R001", 22)];
+    let expected = [("S005", 9), ("X003", 11), ("S001", 12), ("G001", 17), ("R001", 23)];
     assert_eq!(found, expected.map(|(code, line)| (code.to_owned(), line)));
     let rendered = diagnostic::render(&compiled.diagnostics, Some(&source), Format::Human { color: false });
     support::settings().bind(|| insta::assert_snapshot!("five-mistakes", rendered));

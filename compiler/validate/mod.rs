@@ -40,6 +40,7 @@ pub fn validate_facts(envs: &[resolved::Env], facts: &[Facts<'_>]) -> Vec<Diagno
     }
     secrets::unused(envs, &mut diagnostics);
     ports::registry(envs, facts, &mut diagnostics);
+    routes::across_environments(facts, &mut diagnostics);
     delivery::platform(envs, &mut diagnostics);
     diagnostics
 }

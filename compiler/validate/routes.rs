@@ -1,5 +1,5 @@
 //! Routes: paths start with `/`, hosts are DNS names, no two services claim the same host and path in
-//! one environment, a route's port exists, a service's routes agree on how the gateway forwards them,
+//! one environment or in environments that share a cluster and a gateway controller, a route's port exists, a service's routes agree on how the gateway forwards them,
 //! the gateway kind can say what they ask, and each host's TLS names one certificate source.
 //! Every host here is the analysis' `RouteFact::host`, the one render writes.
 
@@ -85,6 +85,82 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+/// Environments on one cluster (one `server`) whose gateways are of one kind are served by one
+/// controller, which answers a host and path for one of them only: two environments claiming the same
+/// route there conflict as two services of one environment do (G001). Routes the per-environment check
+/// refuses (a malformed path or host) are left to it.
+pub(super) fn across_environments(facts: &[Facts<'_>], diagnostics: &mut Vec<Diagnostic>) {
+    type Claim<'a> = (&'a str, &'a str, Span, Option<Span>);
+    let mut claimed: BTreeMap<(&str, String, &str, String), Claim<'_>> = BTreeMap::new();
+    for facts in facts {
+        let env = facts.env;
+        let Some(gateway) = &env.gateway else { continue };
+        let mut own = std::collections::BTreeSet::new();
+        for fact in facts.served_routes() {
+            let path = &fact.route.path;
+            if path_problem(path).is_some() || fact.route.host.as_ref().is_some_and(|host| host_problem(host).is_some())
+            {
+                continue;
+            }
+            let host = fact.host.map_or("", |host| host.value.as_str());
+            let normalised = path.value.trim_end_matches('/');
+            let normalised = if normalised.is_empty() { "/".to_owned() } else { normalised.to_owned() };
+            let key = (env.cluster.server.as_str(), controller(gateway), host, normalised);
+            // Conflicts inside one environment are the per-environment check's.
+            if !own.insert(key.clone()) {
+                continue;
+            }
+            match claimed.entry(key) {
+                Entry::Vacant(entry) => {
+                    entry.insert((&env.name.value, &fact.service.name.value, path.span, fact.host.map(|it| it.span)));
+                }
+                Entry::Occupied(entry) => {
+                    let (other_env, other_service, span, other_host) = *entry.get();
+                    let place = if host.is_empty() { " on any host".to_owned() } else { format!(" on `{host}`") };
+                    let mut diagnostic = Diagnostic::error(
+                        Code::RouteConflict,
+                        format!(
+                            "`{}` of `{}` and `{other_service}` of `{other_env}` both claim `{}`{place} on one cluster",
+                            fact.service.name.value, env.name.value, path.value
+                        ),
+                    )
+                    .with_label(path.span, format!("claimed in `{}`", env.name.value))
+                    .with_note(format!(
+                        "`{other_env}` and `{}` run on `{}`, where one {} serves a host and path for one of them",
+                        env.name.value,
+                        env.cluster.server,
+                        controller(gateway)
+                    ))
+                    .with_help("give each environment its own host, such as `dev.shop.example.com`");
+                    if span != path.span {
+                        diagnostic = diagnostic.with_secondary(span, format!("already claimed in `{other_env}`"));
+                    }
+                    // The hosts, where each environment's comes from: usually the line to change.
+                    let host_span = fact.host.map(|it| it.span);
+                    for (at, whose) in [(other_host, other_env), (host_span, env.name.value.as_str())] {
+                        if let Some(at) = at.filter(|at| *at != path.span && *at != span) {
+                            diagnostic = diagnostic.with_secondary(at, format!("the host of `{whose}`"));
+                        }
+                    }
+                    diagnostic.environments = vec![other_env.to_owned(), env.name.value.clone()];
+                    diagnostics.push(diagnostic);
+                }
+            }
+        }
+    }
+}
+
+/// What serves an environment's routes on its cluster: the gateway kind's one controller, or for an ALB
+/// gateway its IngressGroup's one load balancer.
+fn controller(gateway: &resolved::Gateway) -> String {
+    match gateway.kind.value {
+        GatewayKind::Kong => "Kong controller".to_owned(),
+        GatewayKind::Traefik => "Traefik controller".to_owned(),
+        GatewayKind::Nginx => "ingress-nginx controller".to_owned(),
+        GatewayKind::Alb => format!("ALB of the group `{}`", gateway.alb.group.value),
     }
 }
 
