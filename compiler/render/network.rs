@@ -34,13 +34,15 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         push(env, out, namespace, ALLOW_DNS, all_pods, None, Some(vec![dns]));
     }
     // Who uses whom, inverted once: looking clients up per target would be quadratic.
-    let mut clients: BTreeMap<&str, Vec<networking::NetworkPolicyPeer>> = BTreeMap::new();
+    let mut users: BTreeMap<&str, Clients<'_>> = BTreeMap::new();
     let mut seen: std::collections::BTreeSet<(&str, &str)> = std::collections::BTreeSet::new();
     for client in env.services.values() {
         for dependency in &client.uses {
             if seen.insert((dependency.target.value.as_str(), client.name.value.as_str())) {
-                let peer = peer(Some(&client.namespace), Some(selector(labels::selector(env, &client.name))));
-                clients.entry(dependency.target.value.as_str()).or_default().push(peer);
+                users
+                    .entry(dependency.target.value.as_str())
+                    .or_default()
+                    .service(&client.namespace, labels::selector(env, &client.name));
             }
         }
     }
@@ -48,16 +50,78 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         for target in &client.uses {
             if seen.insert((target.value.as_str(), client.name.value.as_str())) {
                 let peer = peer(Some(&client.namespace), Some(component_pods(client)));
-                clients.entry(target.value.as_str()).or_default().push(peer);
+                users.entry(target.value.as_str()).or_default().entries.push(Client::Peer(peer));
             }
         }
     }
+    let clients: BTreeMap<&str, Vec<networking::NetworkPolicyPeer>> =
+        users.into_iter().map(|(target, clients)| (target, clients.peers())).collect();
     for service in env.services.values() {
         service_policy(env, service, clients.get(service.name.value.as_str()), out);
     }
     // A shared cluster's components get their policies from the cluster's tree.
     for component in env.components.values().filter(|component| component.external.is_none() && !component.shared) {
         component_policy(env, component, clients.get(component.name.value.as_str()), out);
+    }
+}
+
+/// The clients of one target, in the order they were found. A namespace's services become one peer that
+/// selects them by their name and instance labels, so that a data store used by thousands of services
+/// keeps a policy far below the API server's size limits (a peer per service made it 1 MB at 5,000);
+/// components stay a peer each.
+#[derive(Default)]
+struct Clients<'a> {
+    entries: Vec<Client<'a>>,
+    /// Where each namespace's services are in `entries`.
+    services: BTreeMap<&'a str, usize>,
+}
+
+enum Client<'a> {
+    Services { namespace: &'a str, labels: Vec<BTreeMap<String, String>> },
+    Peer(networking::NetworkPolicyPeer),
+}
+
+impl<'a> Clients<'a> {
+    fn service(&mut self, namespace: &'a str, labels: BTreeMap<String, String>) {
+        if let Some(&index) = self.services.get(namespace) {
+            if let Client::Services { labels: all, .. } = &mut self.entries[index] {
+                all.push(labels);
+            }
+        } else {
+            self.services.insert(namespace, self.entries.len());
+            self.entries.push(Client::Services { namespace, labels: vec![labels] });
+        }
+    }
+
+    /// One service is selected by its labels, as before; several by `In` on each label key. A pod matches
+    /// only if each of its labels is one of theirs, and Slipway's pods carry their own name and instance
+    /// together, so no other pod of the namespace is let in.
+    fn peers(self) -> Vec<networking::NetworkPolicyPeer> {
+        self.entries
+            .into_iter()
+            .map(|client| match client {
+                Client::Peer(peer) => peer,
+                Client::Services { namespace, mut labels } if labels.len() == 1 => {
+                    peer(Some(namespace), Some(selector(labels.remove(0))))
+                }
+                Client::Services { namespace, labels } => {
+                    let mut values: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+                    for (key, value) in labels.into_iter().flatten() {
+                        values.entry(key).or_default().insert(value);
+                    }
+                    let expressions = values
+                        .into_iter()
+                        .map(|(key, values)| meta::LabelSelectorRequirement {
+                            key,
+                            operator: "In".to_owned(),
+                            values: Some(values.into_iter().collect()),
+                        })
+                        .collect();
+                    let pods = meta::LabelSelector { match_labels: None, match_expressions: Some(expressions) };
+                    peer(Some(namespace), Some(pods))
+                }
+            })
+            .collect()
     }
 }
 
