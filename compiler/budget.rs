@@ -271,7 +271,11 @@ fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &m
     let controllers = u64::try_from(info.resources.len()).unwrap_or(1).max(1);
     let mut requests = amounts(&component.resources.requests, None);
     let mut limits = amounts(&component.resources.limits, Some(&component.resources.requests));
-    for pod in info.extra_pods.iter().filter(|pod| pod.runs == crate::catalog::Runs::InMainPods) {
+    for pod in info
+        .extra_pods
+        .iter()
+        .filter(|pod| pod.runs == crate::catalog::Runs::InMainPods && crate::catalog::runs(pod, component, env))
+    {
         requests = plus(requests, quantity(pod.requests));
         limits = plus(limits, quantity(pod.limits));
     }
@@ -285,9 +289,12 @@ fn component_rows(env: &resolved::Env, component: &resolved::Component, rows: &m
         service: None,
         shared: component.shared,
     });
-    for pod in info.extra_pods.iter().filter(|pod| pod.runs == crate::catalog::Runs::OwnPods) {
+    let running = |pod: &&crate::catalog::ExtraPod| crate::catalog::runs(pod, component, env);
+    for pod in info.extra_pods.iter().filter(running).filter(|pod| pod.runs == crate::catalog::Runs::OwnPods) {
         let (mut requests, mut limits) = (quantity(pod.requests), quantity(pod.limits));
-        for sidecar in info.extra_pods.iter().filter(|it| it.runs == crate::catalog::Runs::With(pod.name)) {
+        for sidecar in
+            info.extra_pods.iter().filter(running).filter(|it| it.runs == crate::catalog::Runs::With(pod.name))
+        {
             requests = plus(requests, quantity(sidecar.requests));
             limits = plus(limits, quantity(sidecar.limits));
         }

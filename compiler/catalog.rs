@@ -854,6 +854,21 @@ pub struct PodSelector {
 
 /// Values a kind needs at a fixed setting to run as Slipway describes it (and as the budget counts it),
 /// and to render the same on every ArgoCD refresh, whatever the chart's defaults.
+/// The chart's extra pods that the platform turns off, by name: the stack's own Grafana (and its
+/// sidecars) when the environment declares a `grafana` component, so that one Grafana runs, not two.
+pub fn turned_off_pods(component: &crate::resolved::Component, env: &crate::resolved::Env) -> &'static [&'static str] {
+    let grafana = env.components.values().any(|it| it.kind.value == ComponentKind::Grafana);
+    match component.kind.value {
+        ComponentKind::PrometheusStack if grafana => &["grafana", "grafana sidecars"],
+        _ => &[],
+    }
+}
+
+/// Whether an extra pod of `component`'s chart runs in `env` (see `turned_off_pods`).
+pub fn runs(pod: &ExtraPod, component: &crate::resolved::Component, env: &crate::resolved::Env) -> bool {
+    !turned_off_pods(component, env).contains(&pod.name)
+}
+
 pub fn pinned_values(component: &crate::resolved::Component, env: &crate::resolved::Env) -> Vec<(ValuesPath, Value)> {
     match component.kind.value {
         // One master, or a master and `replicas - 1` replicas.
@@ -863,10 +878,18 @@ pub fn pinned_values(component: &crate::resolved::Component, env: &crate::resolv
         ],
         ComponentKind::Redis => vec![(&["architecture"], json!("standalone"))],
         // Every ServiceMonitor and PodMonitor of the cluster, not only those labelled with the release.
-        ComponentKind::PrometheusStack => vec![
-            (&["prometheus", "prometheusSpec", "serviceMonitorSelectorNilUsesHelmValues"], json!(false)),
-            (&["prometheus", "prometheusSpec", "podMonitorSelectorNilUsesHelmValues"], json!(false)),
-        ],
+        // Its own Grafana is off when the platform runs one of its own (`grafana.enabled`, values.yaml at
+        // kube-prometheus-stack-61.3.0).
+        ComponentKind::PrometheusStack => {
+            let mut values: Vec<(ValuesPath, Value)> = vec![
+                (&["prometheus", "prometheusSpec", "serviceMonitorSelectorNilUsesHelmValues"], json!(false)),
+                (&["prometheus", "prometheusSpec", "podMonitorSelectorNilUsesHelmValues"], json!(false)),
+            ];
+            if turned_off_pods(component, env).contains(&"grafana") {
+                values.push((&["grafana", "enabled"], json!(false)));
+            }
+            values
+        }
         // Synced Kubernetes Secrets are how services read AWS secrets (`secretKeyRef`).
         ComponentKind::SecretsStoreCsi => vec![(&["syncSecret", "enabled"], json!(true))],
         // The admission webhook's certificate is generated on every render (`genCA`; `lookup` finds

@@ -390,6 +390,21 @@ fn grafana_opens_its_node_port_reads_its_admin_secret_and_its_data_sources() {
     );
     let summary = &support::render(&support::fixture("valid/components.toml"))["dev/README.md"];
     assert!(summary.contains("| grafana | grafana | 1 | 100m | 500m | 256Mi | 512Mi |"), "{summary}");
+    // One Grafana, not two: the stack's own is off and not counted.
+    let stack = &objects["dev/apps/application-dev-prometheus-stack.yaml"]["spec"]["source"]["helm"]["valuesObject"];
+    assert_eq!(stack["grafana"], json!({ "enabled": false }));
+    assert!(!summary.contains("prometheus-stack (grafana"), "{summary}");
+    // Without a `grafana` component, the stack runs and counts its own.
+    let text = std::fs::read_to_string(support::fixture("valid/components.toml")).unwrap();
+    let start = text.find("[components.grafana]").unwrap();
+    let end = text[start + 1..].find("\n[").map_or(text.len(), |at| start + 1 + at);
+    let without = format!("{}{}", &text[..start], &text[end + 1..]);
+    let dir = support::temp_dir("stack-grafana");
+    std::fs::write(dir.join("platform.toml"), without).unwrap();
+    let (_, compiled) = support::compile(&dir.join("platform.toml"));
+    let files = compiled.files.unwrap_or_else(|| panic!("{:#?}", compiled.diagnostics));
+    assert!(files["dev/README.md"].contains("prometheus-stack (grafana)"), "{}", files["dev/README.md"]);
+    assert!(files["dev/apps/application-dev-prometheus-stack.yaml"].contains("sidecar:"));
 }
 
 #[test]

@@ -33,7 +33,7 @@ pub(super) fn values(env: &resolved::Env, component: &resolved::Component) -> Va
             set(&mut values, path, json!(component.replicas));
         }
     }
-    for pod in info.extra_pods {
+    for pod in info.extra_pods.iter().filter(|pod| catalog::runs(pod, component, env)) {
         set(&mut values, pod.resources, extra_pod_resources(pod, info.resources_shape));
     }
     // The pinned charts name Bitnami images by version tags, which Bitnami now serves only from its
