@@ -444,6 +444,11 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
         },
         ComponentKind::PrometheusStack => KindInfo {
             versions: &["61.3.0"],
+            // Clients query Prometheus: the Service `<fullname>-prometheus` on `prometheus.service.port`
+            // 9090, to the pods' 9090 (templates/prometheus/service.yaml and values.yaml at 61.3.0).
+            port: Some(9090),
+            scheme: Some("http"),
+            service_suffix: "-prometheus",
             resources: &[&["prometheus", "prometheusSpec", "resources"]],
             replicas: &[&["prometheus", "prometheusSpec", "replicas"]],
             storage: Some(&[
@@ -1000,12 +1005,11 @@ fn grafana_datasources(component: &crate::resolved::Component, env: &crate::reso
     let mut sources = Vec::new();
     for used in component.uses.iter().filter_map(|name| env.components.get(name.value.as_str())) {
         let (name, kind, url) = match used.kind.value {
-            // The stack's Prometheus Service is `<fullname>-prometheus` on 9090 (its facts, `services`).
-            ComponentKind::PrometheusStack if used.external.is_none() => (
-                "Prometheus",
-                "prometheus",
-                format!("http://{}-prometheus.{}.svc.cluster.local:9090", used.name.value, used.namespace.value),
-            ),
+            // The stack's Prometheus Service is `<fullname>-prometheus` on 9090 (its contract's `port`).
+            ComponentKind::PrometheusStack => match used.url() {
+                Some(url) => ("Prometheus", "prometheus", url),
+                None => continue,
+            },
             ComponentKind::Loki => match used.url() {
                 Some(url) => ("Loki", "loki", url),
                 None => continue,

@@ -450,3 +450,19 @@ fn the_arangodb_recipe_counts_its_operator() {
     let summary = &support::render(&support::fixture("valid/arangodb-recipe.toml"))["dev/README.md"];
     assert!(summary.contains("| arangodb-operator | helm | 1 | 250m | 1 | 256Mi | 512Mi |"), "{summary}");
 }
+
+/// A service that queries Prometheus reads the stack's URL: the Service `<name>-prometheus` on 9090.
+#[test]
+fn the_prometheus_stack_has_a_url() {
+    let text = std::fs::read_to_string(support::fixture("valid/components.toml")).unwrap().replace(
+        "[environments.dev]",
+        "[services.reports]\nimage = \"registry.example.com/shop/reports:1.0.0\"\nruntime = \"go\"\n\
+         uses = [\"prometheus-stack\"]\nenv.PROMETHEUS_URL = \"${components.prometheus-stack.url}\"\n\n[environments.dev]",
+    );
+    let files = support::compile_text(&text);
+    let deployment = &files["dev/services/reports/deployment-reports.yaml"];
+    assert!(
+        deployment.contains("value: http://prometheus-stack-prometheus.monitoring.svc.cluster.local:9090\n"),
+        "{deployment}"
+    );
+}
