@@ -440,10 +440,10 @@ fn arangodb_renders_the_operator_chart_and_a_single_deployment_after_it() {
         "dev/platform/networkpolicy-arangodb-arangodb.yaml",
         "dev/platform/networkpolicy-arangodb-arangodb-operator.yaml",
     ];
-    let text: String = paths
-        .iter()
-        .map(|path| format!("--- {path}\n{}", files.get(*path).unwrap_or_else(|| panic!("{path}"))))
-        .collect();
+    let mut text = String::new();
+    for path in paths {
+        text.push_str(&format!("--- {path}\n{}", files.get(path).unwrap_or_else(|| panic!("{path}"))));
+    }
     support::settings().bind(|| insta::assert_snapshot!("arangodb", text));
 
     let objects = objects("valid/arangodb.toml");
