@@ -5,6 +5,7 @@ exact tag a platform pins, from a local Git clone of the upstream project (no ne
     extract.py chart GIT_DIR PROJECT TAG CHART_PATH > catalog/charts/<chart>-<version>.json
     extract.py crds  GIT_DIR PROJECT TAG PATH [PATH ...] --out catalog/crds/<project>-<tag> [--kinds K1,K2]
     extract.py strings GIT_DIR PROJECT TAG OUT.json NAME=PATH:STRING [...]
+    extract.py schema GIT_DIR PROJECT TAG CRD_PATH SCHEMA_PATH --out catalog/crds/<project>-<tag>
 
 `chart` writes one JSON document: the provenance (project, tag, commit, path), Chart.yaml's name,
 version, appVersion and dependencies, every path of values.yaml with the shape of its value, every image
@@ -21,6 +22,13 @@ keeps.
 each `NAME=PATH:STRING`, the first line of PATH at TAG holding STRING, into OUT.json under the
 section given by PROJECT, keeping the other sections. It fails when a string is absent, so a name that
 upstream does not define at the pinned tag cannot be kept.
+
+`schema` is `crds` for an operator whose chart ships a CRD without a schema (`x-kubernetes-preserve-
+unknown-fields`) and keeps the schema beside it, generated (kube-arangodb's
+`pkg/crd/crds/<name>.schema.generated.yaml`, `<version>: {openAPIV3Schema: ...}`, which the operator puts
+into the CRD with `--crd.validation-schema`): the stored version of the CRD at CRD_PATH, with the generated
+schema of that version. That schema lists only `spec` and `status`; `apiVersion`, `kind` and
+`metadata`, which the API server accepts on every object, are added as controller-gen writes them.
 
 Only Python's standard library and PyYAML are used; Git is run read-only (`git show`, `git ls-tree`).
 """
@@ -180,6 +188,34 @@ def crds(git_dir, project, tag, paths, out_dir, kinds=None):
         f.write("\n")
 
 
+def generated_schema(git_dir, project, tag, crd_path, schema_path, out_dir):
+    commit = git(git_dir, "rev-list", "-n1", tag).decode().strip()
+    [doc] = crd_documents(show(git_dir, tag, crd_path))
+    summary = crd_summary(doc)
+    schemas = yaml.safe_load(show(git_dir, tag, schema_path))
+    os.makedirs(os.path.join(out_dir, summary["group"]), exist_ok=True)
+    index = []
+    for version in doc["spec"].get("versions", []):
+        # The version it stores (and Slipway writes); the others are as large and unused.
+        if not version.get("storage") or version["name"] not in schemas:
+            continue
+        schema = schemas[version["name"]]["openAPIV3Schema"]
+        schema["properties"] = {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
+                                "metadata": {"type": "object"}, **schema["properties"]}
+        name = f"{summary['group']}/{summary['kind'].lower()}_{version['name']}.json"
+        with open(os.path.join(out_dir, name), "w") as f:
+            json.dump(schema, f, indent=1, sort_keys=True)
+            f.write("\n")
+        index.append({"group": summary["group"], "kind": summary["kind"], "version": version["name"],
+                      "served": version.get("served"), "storage": version.get("storage"),
+                      "file": name, "project": project, "tag": tag, "commit": commit, "path": schema_path,
+                      "crd": crd_path})
+    index.sort(key=lambda it: (it["group"], it["kind"], it["version"]))
+    with open(os.path.join(out_dir, "index.json"), "w") as f:
+        json.dump(index, f, indent=1)
+        f.write("\n")
+
+
 def strings(git_dir, project, tag, out, items):
     commit = git(git_dir, "rev-list", "-n1", tag).decode().strip()
     document = {}
@@ -224,6 +260,8 @@ def main(argv):
             argv = argv[:at] + argv[at + 2:]
         at = argv.index("--out")
         crds(argv[2], argv[3], argv[4], argv[5:at], argv[at + 1], kinds)
+    elif len(argv) == 9 and argv[1] == "schema" and argv[7] == "--out":
+        generated_schema(argv[2], argv[3], argv[4], argv[5], argv[6], argv[8])
     elif len(argv) >= 7 and argv[1] == "strings":
         strings(argv[2], argv[3], argv[4], argv[5], argv[6:])
     else:

@@ -96,3 +96,13 @@ strings cert-manager/cert-manager v1.14.5 \
     issuer=pkg/apis/certmanager/v1/types.go:'"cert-manager.io/issuer"' \
     cluster-issuer=pkg/apis/certmanager/v1/types.go:'"cert-manager.io/cluster-issuer"'
 crds cert-manager/cert-manager v1.14.5 cert-manager-v1.14.5 Certificate deploy/crds
+
+# ArangoDB (seed 004): the kube-arangodb operator's chart, and the ArangoDeployment's schema. The chart's
+# CRD at 1.4.4 has no schema (`x-kubernetes-preserve-unknown-fields` on every version); the operator keeps
+# the generated one beside it and installs it with `--crd.validation-schema`, so that is what Slipway's
+# ArangoDeployment is checked against.
+chart arangodb/kube-arangodb 1.4.4 chart/kube-arangodb kube-arangodb-1.4.4
+rm -rf crds/kube-arangodb-1.4.4
+"${extract[@]}" schema "$MIRROR/arangodb+kube-arangodb/repo" arangodb/kube-arangodb 1.4.4 \
+    chart/kube-arangodb/crds/database-deployment.yaml pkg/crd/crds/database-deployment.schema.generated.yaml \
+    --out crds/kube-arangodb-1.4.4

@@ -59,7 +59,7 @@ pub enum LabelValue {
 #[derive(Debug, Clone, Copy)]
 pub struct ExtraPod {
     pub name: &'static str,
-    /// Where its resources go in the values.
+    /// Where its resources go in the values; none when the chart's defaults are `requests` and `limits`.
     pub resources: ValuesPath,
     /// Pods of it: a fixed count, or one per node (a DaemonSet).
     pub count: Count,
@@ -241,6 +241,17 @@ const INJECTED_CA_BUNDLES: &[IgnoreDifference] = &[
     },
 ];
 
+/// The labels kube-arangodb puts on an ArangoDeployment's pods (`LabelKeyArangoDeployment`, `LabelKeyApp`
+/// and `AppName` in pkg/util/k8sutil/util.go at 1.4.4).
+const ARANGODB_LABELS: &[(&str, LabelValue)] =
+    &[("arango_deployment", LabelValue::Release), ("app", LabelValue::Fixed("arangodb"))];
+
+/// The labels of the kube-arangodb operator's own pod (the chart's templates/deployment.yaml at 1.4.4).
+pub const ARANGODB_OPERATOR_LABELS: &[(&str, LabelValue)] = &[
+    ("app.kubernetes.io/name", LabelValue::Fixed("kube-arangodb")),
+    ("app.kubernetes.io/instance", LabelValue::Release),
+];
+
 /// Bitnami's common labels (`common.labels.matchLabels`).
 const BITNAMI_LABELS: &[(&str, LabelValue)] = &[("app.kubernetes.io/instance", LabelValue::Release)];
 
@@ -266,9 +277,10 @@ pub fn credential_keys(component: &crate::resolved::Component) -> Vec<(&'static 
     keys
 }
 
-/// Whether the chart names its objects after `fullnameOverride` (Linkerd's names are fixed).
+/// Whether the chart names its objects after `fullnameOverride` (Linkerd's names are fixed; kube-arangodb's
+/// are `arango-<release>-operator`, and the database's Service is the ArangoDeployment's name).
 pub fn takes_fullname(kind: ComponentKind) -> bool {
-    !matches!(kind, ComponentKind::Helm | ComponentKind::Linkerd)
+    !matches!(kind, ComponentKind::Helm | ComponentKind::Linkerd | ComponentKind::Arangodb)
 }
 
 pub fn kind_info(kind: ComponentKind) -> KindInfo {
@@ -750,6 +762,33 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
             cluster_wide: true,
             ..info("https://aws.github.io/eks-charts", "aws-load-balancer-controller", Role::Gateway)
         },
+        // The kube-arangodb operator's chart, and an ArangoDeployment of mode Single that Slipway renders
+        // beside it (`render::components::render_arangodb`): the component's `resources`, `storage` and
+        // `credentials` go to the custom resource, not the chart. The database pod is the main pod; the
+        // operator's is an extra one. Its Service is named after the deployment (`CreateDatabaseClientServiceName`,
+        // pkg/util/k8sutil/services.go), on `ArangoPort` 8529 (pkg/apis/shared/constants.go).
+        ComponentKind::Arangodb => KindInfo {
+            versions: &["1.4.4"],
+            port: Some(8529),
+            scheme: Some("http"),
+            resources: &[],
+            // Mode Single runs one database pod.
+            replicas: &[],
+            extra_pods: &[ExtraPod {
+                name: "operator",
+                // The chart's defaults (values.yaml `operator.resources`, where `limits.cpu` is the
+                // number 1), kept as they are.
+                resources: &[],
+                count: Count::Fixed(1),
+                requests: ("256Mi", "250m"),
+                limits: ("512Mi", "1"),
+                runs: Runs::OwnPods,
+            }],
+            // The operator labels the database pods (`LabelsForDeployment`, pkg/util/k8sutil/util.go); the
+            // deployment is named after the component.
+            pod_labels: ARANGODB_LABELS,
+            ..info("https://arangodb.github.io/kube-arangodb", "kube-arangodb", Role::Data)
+        },
         ComponentKind::Helm => KindInfo { resources: &[], replicas: &[], ..info("", "", Role::Operator) },
     }
 }
@@ -776,11 +815,12 @@ impl ComponentKind {
             ComponentKind::Metallb => "metallb",
             ComponentKind::Grafana => "grafana",
             ComponentKind::AwsLoadBalancerController => "aws-load-balancer-controller",
+            ComponentKind::Arangodb => "arangodb",
             ComponentKind::Helm => "helm",
         }
     }
 
-    pub const ALL: [ComponentKind; 21] = [
+    pub const ALL: [ComponentKind; 22] = [
         ComponentKind::Postgresql,
         ComponentKind::Redis,
         ComponentKind::Rabbitmq,
@@ -801,6 +841,7 @@ impl ComponentKind {
         ComponentKind::Metallb,
         ComponentKind::Grafana,
         ComponentKind::AwsLoadBalancerController,
+        ComponentKind::Arangodb,
         ComponentKind::Helm,
     ];
 }
@@ -832,8 +873,13 @@ pub fn port_scheme(kind: ComponentKind, name: Option<&str>, port: u16, explicit:
 /// How network policies select a component's pods, with its release named after the component: labels
 /// every pod carries, and labels whose value is one of several.
 pub fn pod_selector(kind: ComponentKind, release: &str, namespace: &str) -> PodSelector {
+    labels_selector(kind_info(kind).pod_labels, release, namespace)
+}
+
+/// The selector of pods carrying `labels`, with the release named `release`.
+pub fn labels_selector(labels: &[(&'static str, LabelValue)], release: &str, namespace: &str) -> PodSelector {
     let mut selector = PodSelector::default();
-    for (key, value) in kind_info(kind).pod_labels {
+    for (key, value) in labels {
         let value = match value {
             LabelValue::Release => release.to_owned(),
             LabelValue::ReleaseNamespace => format!("{release}-{namespace}"),

@@ -452,6 +452,7 @@ pub enum ComponentKind {
     Metallb,
     Grafana,
     AwsLoadBalancerController,
+    Arangodb,
     Helm,
 }
 

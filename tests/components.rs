@@ -446,9 +446,65 @@ fn the_alb_gateway_renders_ingresses_the_controller_reads() {
 }
 
 #[test]
-fn the_arangodb_recipe_counts_its_operator() {
-    let summary = &support::render(&support::fixture("valid/arangodb-recipe.toml"))["dev/README.md"];
-    assert!(summary.contains("| arangodb-operator | helm | 1 | 250m | 1 | 256Mi | 512Mi |"), "{summary}");
+fn arangodb_renders_the_operator_chart_and_a_single_deployment_after_it() {
+    let files = support::render(&support::fixture("valid/arangodb.toml"));
+    let paths = [
+        "dev/apps/application-dev-arangodb.yaml",
+        "dev/apps/application-dev-arangodb-deployment.yaml",
+        "dev/components/arangodb/arangodeployment-arangodb.yaml",
+        "dev/platform/networkpolicy-arangodb-arangodb.yaml",
+        "dev/platform/networkpolicy-arangodb-arangodb-operator.yaml",
+    ];
+    let mut text = String::new();
+    for path in paths {
+        text.push_str(&format!("--- {path}\n{}", files.get(path).unwrap_or_else(|| panic!("{path}"))));
+    }
+    support::settings().bind(|| insta::assert_snapshot!("arangodb", text));
+
+    let objects = objects("valid/arangodb.toml");
+    let wave = |path: &str| -> i32 {
+        objects[path]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"].as_str().unwrap().parse().unwrap()
+    };
+    // The ArangoDeployment's CRD comes with the operator's chart: its Application syncs a wave later, and
+    // the resource itself skips the dry run that would fail before the CRD exists.
+    assert_eq!(
+        wave("dev/apps/application-dev-arangodb-deployment.yaml"),
+        wave("dev/apps/application-dev-arangodb.yaml") + 1
+    );
+    let deployment = &objects["dev/components/arangodb/arangodeployment-arangodb.yaml"];
+    assert_eq!(
+        deployment["metadata"]["annotations"]["argocd.argoproj.io/sync-options"],
+        "SkipDryRunOnMissingResource=true"
+    );
+    let spec = &deployment["spec"];
+    assert_eq!(spec["mode"], "Single");
+    assert_eq!(spec["tls"]["caSecretName"], "None");
+    assert_eq!(spec["externalAccess"]["type"], "None");
+    assert_eq!(spec["bootstrap"]["passwordSecretNames"]["root"], "arangodb-root");
+    assert_eq!(
+        spec["single"]["resources"],
+        json!({ "requests": { "memory": "1Gi", "cpu": "500m", "storage": "10Gi" }, "limits": { "memory": "2Gi", "cpu": "1" } })
+    );
+    // The operator's chart keeps its own names and resources.
+    let values = &objects["dev/apps/application-dev-arangodb.yaml"]["spec"]["source"]["helm"]["valuesObject"];
+    assert_eq!(values, &json!({}));
+    // The client Service is the deployment's name on 8529.
+    let api = &objects["dev/services/api/deployment-api.yaml"];
+    let env = &api["spec"]["template"]["spec"]["containers"][0]["env"];
+    assert!(
+        env.as_array()
+            .unwrap()
+            .iter()
+            .any(|it| it["name"] == "ARANGO_URL" && it["value"] == "http://arangodb.arangodb.svc.cluster.local:8529"),
+        "{env}"
+    );
+}
+
+#[test]
+fn arangodb_counts_its_database_pod_and_its_operator() {
+    let summary = &support::render(&support::fixture("valid/arangodb.toml"))["dev/README.md"];
+    assert!(summary.contains("| arangodb | arangodb | 1 | 500m | 1 | 1Gi | 2Gi |"), "{summary}");
+    assert!(summary.contains("| arangodb (operator) | arangodb | 1 | 250m | 1 | 256Mi | 512Mi |"), "{summary}");
 }
 
 /// A service that queries Prometheus reads the stack's URL: the Service `<name>-prometheus` on 9090.

@@ -211,3 +211,30 @@ fn many_clients_in_one_namespace_are_one_peer() {
     }
     assert!(serde_json::to_string(policy).unwrap().len() < 100_000);
 }
+
+#[test]
+fn a_service_reaches_arangodb_through_the_labels_its_operator_puts_on_the_pods() {
+    let path = support::fixture("valid/arangodb.toml");
+    let source = support::source(&path);
+    let platform = slipway::load::parse(&source).unwrap();
+    let (envs, _) = slipway::resolve::resolve(&platform, &source, &support::attachments(&path, &platform));
+    let objects: Vec<Value> = slipway::render::render(&envs[0]).into_iter().map(|it| it.value()).collect();
+    let (network, pods) = network_and_pods(&objects);
+    assert_eq!(reachability::blocked_edges(&envs[0], &network, &pods), Vec::<String>::new());
+    // The database's policy selects `arango_deployment` and `app` (kube-arangodb's labels) and admits the API.
+    let policy = objects
+        .iter()
+        .find(|it| it["kind"] == "NetworkPolicy" && it["metadata"]["name"] == "arangodb")
+        .expect("the database's policy");
+    assert_eq!(
+        policy["spec"]["podSelector"]["matchLabels"],
+        serde_json::json!({ "arango_deployment": "arangodb", "app": "arangodb" })
+    );
+    let without: Vec<Value> = objects
+        .into_iter()
+        .filter(|it| !(it["kind"] == "NetworkPolicy" && it["metadata"]["name"] == "arangodb"))
+        .collect();
+    let (network, pods) = network_and_pods(&without);
+    let blocked = reachability::blocked_edges(&envs[0], &network, &pods);
+    assert!(blocked.contains(&"`api` to `arangodb` on port 8529".to_owned()), "{blocked:?}");
+}

@@ -52,6 +52,7 @@ fn provider(group: &str) -> Option<(ComponentKind, &'static str)> {
         "metallb.io" => (ComponentKind::Metallb, "metallb-"),
         "secrets-store.csi.x-k8s.io" => (ComponentKind::SecretsStoreCsi, "secrets-store-csi-driver-"),
         "bitnami.com" => (ComponentKind::SealedSecrets, "sealed-secrets-"),
+        "database.arangodb.com" => (ComponentKind::Arangodb, "kube-arangodb-"),
         _ => return None,
     })
 }
@@ -243,4 +244,23 @@ fn platform_files_match_the_generated_schema() {
             validator.iter_errors(&value).map(|error| format!("{} at {}", error, error.instance_path())).collect();
         assert!(errors.is_empty(), "{} fails the schema:\n{}", path.display(), errors.join("\n"));
     }
+}
+
+/// kube-arangodb's chart ships its CRD without a schema; the ArangoDeployment is checked against the
+/// schema the operator generates (catalog/crds/kube-arangodb-1.4.4), strictly.
+#[test]
+fn the_arangodeployment_matches_the_operators_generated_schema() {
+    let platform = support::fixture("valid/arangodb.toml");
+    let all = objects(&platform);
+    let (_, deployment, pinned) =
+        all.iter().find(|(path, _, _)| path == "dev/components/arangodb/arangodeployment-arangodb.yaml").unwrap();
+    assert!(check_custom_resources(&platform) > 0);
+    let validator = validator(&crds(), "database.arangodb.com/v1", "ArangoDeployment", pinned).unwrap();
+    assert!(validator.is_valid(deployment));
+    let mut wrong = deployment.clone();
+    wrong["spec"]["single"]["resource"] = serde_json::json!({});
+    assert!(!validator.is_valid(&wrong), "an unknown field passes");
+    let mut wrong = deployment.clone();
+    wrong["spec"]["tls"]["caSecretName"] = serde_json::json!(false);
+    assert!(!validator.is_valid(&wrong), "a field of the wrong type passes");
 }

@@ -911,6 +911,30 @@ Example:
 
 Fix: remove the setting, or use the kind that reads it; a `helm` component takes any value in `values`.";
 
+    ArangodbWithoutRootPassword = "C007", "arangodb-without-root-password",
+"An `arangodb` component has no `credentials`. Slipway renders its ArangoDeployment with
+`spec.bootstrap.passwordSecretNames.root` naming the credentials secret; without one, kube-arangodb's
+default is `None`: the root user has an empty password (pkg/apis/deployment/v1/bootstrap.go at 1.4.4).
+
+Example:
+    [components.arangodb]
+    kind = \"arangodb\"
+
+Fix: declare `[secrets.arangodb-root] keys = [\"username\", \"password\"]` and add
+`credentials = { secret = \"arangodb-root\", key = \"password\" }`.";
+
+    ArangodbRootSecretKeys = "C008", "arangodb-root-secret-keys",
+"The kube-arangodb operator reads the root user's secret by fixed keys, `username` and `password`
+(`GetSecretAuthCredentials`, pkg/util/k8sutil/secrets.go at 1.4.4): a `credentials` key other than
+`password`, or a secret that does not declare both keys, leaves the deployment unable to bootstrap.
+
+Example:
+    [secrets.arangodb-root]
+    keys = [\"root-password\"]
+
+Fix: declare `keys = [\"username\", \"password\"]` (the username is `root`) and write
+`credentials = { secret = \"arangodb-root\", key = \"password\" }`.";
+
     JwtWithoutConsumer = "G004", "jwt-without-consumer",
 "`[gateway] jwt` puts Kong's JWT plugin on every route, and Kong accepts only tokens that match a
 KongConsumer's JWT credential: with no consumer, every call gets 401.

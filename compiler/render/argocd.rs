@@ -263,9 +263,16 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             {
                 apps.push(crds_app(env, component, crds, crds_version, &infra_project, wave - 1));
             }
-            if component.kind.value == resolved::ComponentKind::Metallb && !component.addresses.is_empty() {
+            // Custom resources of the chart's CRDs (MetalLB's pools, the ArangoDeployment) are an
+            // Application of their own, a wave after the chart's.
+            let custom_resources = match component.kind.value {
+                resolved::ComponentKind::Metallb if !component.addresses.is_empty() => Some("pools"),
+                resolved::ComponentKind::Arangodb => Some("deployment"),
+                _ => None,
+            };
+            if let Some(suffix) = custom_resources {
                 let directory = format!("components/{}", component.name.value);
-                let name = format!("{}-pools", component.name.value);
+                let name = format!("{}-{suffix}", component.name.value);
                 apps.push(directory_app(
                     env,
                     &name,

@@ -33,7 +33,9 @@ pub(super) fn values(env: &resolved::Env, component: &resolved::Component) -> Va
             set(&mut values, path, json!(component.replicas));
         }
     }
-    for pod in info.extra_pods.iter().filter(|pod| catalog::runs(pod, component, env)) {
+    // A pod whose resources the chart's defaults give (no path) keeps them; a pod the platform turns off
+    // gets none.
+    for pod in info.extra_pods.iter().filter(|pod| !pod.resources.is_empty() && catalog::runs(pod, component, env)) {
         set(&mut values, pod.resources, extra_pod_resources(pod, info.resources_shape));
     }
     // The pinned charts name Bitnami images by version tags, which Bitnami now serves only from its
@@ -307,3 +309,52 @@ pub(super) fn render_pools(env: &resolved::Env, component: &resolved::Component,
 }
 
 const METALLB_API: &str = "metallb.io/v1beta1";
+
+/// ArangoDB's database: an ArangoDeployment of mode Single named after the component, in its namespace,
+/// which the kube-arangodb operator turns into one pod and the Service `<name>` on 8529. Every field was
+/// read at kube-arangodb 1.4.4 (pkg/apis/deployment/v1): `mode` (default `Cluster`, nine pods), `tls`
+/// (`caSecretName: None` serves plain HTTP), `externalAccess` (default `Auto`, a LoadBalancer `<name>-ea`),
+/// `single.resources` (`requests.storage` sizes its volume, 8Gi without it) and
+/// `bootstrap.passwordSecretNames.root` (a Secret with `username` and `password`). Its CRD exists once the
+/// operator's chart has synced, so it is an Application of its own, synced after the chart's.
+pub(super) fn render_arangodb(env: &resolved::Env, component: &resolved::Component, out: &mut Out<'_>) {
+    if component.kind.value != resolved::ComponentKind::Arangodb || component.external.is_some() {
+        return;
+    }
+    let directory = format!("{}/components/{}", env.name.value, component.name.value);
+    let mut resources = resources_json(&component.resources, catalog::ResourcesShape::Kubernetes);
+    if let Some(storage) = &component.storage {
+        let map = resources.as_object_mut().expect("made as an object");
+        let requests = map.entry("requests").or_insert_with(|| Value::Object(Map::new()));
+        requests
+            .as_object_mut()
+            .expect("made as an object")
+            .insert("storage".to_owned(), json!(storage.value.to_string()));
+    }
+    let mut spec = json!({
+        "mode": "Single",
+        "tls": { "caSecretName": "None" },
+        "externalAccess": { "type": "None" },
+        "single": { "resources": resources },
+    });
+    if let Some(credentials) = &component.credentials {
+        spec["bootstrap"] = json!({ "passwordSecretNames": { "root": credentials.value.secret.value } });
+    }
+    out.push(Manifest::new(
+        format!("{directory}/arangodeployment-{}.yaml", component.name.value),
+        format!("components.{}", component.name.value),
+        json!({
+            "apiVersion": ARANGODB_API,
+            "kind": "ArangoDeployment",
+            "metadata": {
+                "name": component.name.value,
+                "namespace": component.namespace.value,
+                "labels": labels::common(env, &component.name, None),
+                "annotations": labels::custom_resource_annotations(),
+            },
+            "spec": spec,
+        }),
+    ));
+}
+
+const ARANGODB_API: &str = "database.arangodb.com/v1";

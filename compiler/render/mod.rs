@@ -178,6 +178,7 @@ pub fn render_facts(facts: &crate::analysis::Facts<'_>, sink: &mut dyn FnMut(Man
     for component in env.components.values().filter(|it| !it.shared) {
         components::render_external(env, component, manifests);
         components::render_pools(env, component, manifests);
+        components::render_arangodb(env, component, manifests);
     }
     gateway::render_shared(facts, manifests);
     secrets::render(facts, manifests);

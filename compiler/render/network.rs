@@ -192,7 +192,10 @@ fn service_ports(service: &resolved::Service) -> Vec<networking::NetworkPolicyPo
 
 /// The pods of a component, by the labels its chart really puts on them (see `catalog`).
 fn component_pods(component: &resolved::Component) -> meta::LabelSelector {
-    let pods = catalog::pod_selector(component.kind.value, &component.name.value, &component.namespace.value);
+    label_selector(catalog::pod_selector(component.kind.value, &component.name.value, &component.namespace.value))
+}
+
+fn label_selector(pods: catalog::PodSelector) -> meta::LabelSelector {
     let expressions: Vec<meta::LabelSelectorRequirement> = pods
         .any_of
         .into_iter()
@@ -368,4 +371,23 @@ fn component_policy(
         egress.push(networking::NetworkPolicyEgressRule { to: None, ports: None });
     }
     push(env, out, &component.namespace, &component.name, pods, Some(ingress), Some(egress));
+    // ArangoDB's operator is a pod of its own beside the database's: it calls the Kubernetes API and the
+    // database's members, and takes traffic from its namespace only.
+    if component.kind.value == resolved::ComponentKind::Arangodb {
+        let operator = label_selector(catalog::labels_selector(
+            catalog::ARANGODB_OPERATOR_LABELS,
+            &component.name.value,
+            &component.namespace.value,
+        ));
+        let same_namespace = peer(Some(&component.namespace), None);
+        push(
+            env,
+            out,
+            &component.namespace,
+            &format!("{}-operator", component.name.value),
+            operator,
+            Some(vec![networking::NetworkPolicyIngressRule { from: Some(vec![same_namespace]), ports: None }]),
+            Some(vec![networking::NetworkPolicyEgressRule { to: None, ports: None }]),
+        );
+    }
 }

@@ -17,6 +17,7 @@ pub(super) fn check(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         generated(env, component, &info, diagnostics);
         replicas(component, &info, diagnostics);
         incomplete(env, component, diagnostics);
+        arangodb(env, component, diagnostics);
     }
     for component in env.components.values() {
         not_read(component, diagnostics);
@@ -346,3 +347,66 @@ fn jwt(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// ArangoDB's root password comes from its credentials secret, which the operator reads by the keys
+/// `username` and `password`.
+fn arangodb(env: &resolved::Env, component: &resolved::Component, diagnostics: &mut Vec<Diagnostic>) {
+    if component.kind.value != ComponentKind::Arangodb {
+        return;
+    }
+    let Some(credentials) = &component.credentials else {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ArangodbWithoutRootPassword,
+                format!("ArangoDB component `{}` has no `credentials`", component.name.value),
+            )
+            .with_label(component.name.span, "its root user would have an empty password (the operator's default `None`)")
+            .with_help(format!(
+                "add `credentials = {{ secret = \"{}-root\", key = \"password\" }}` and declare that secret with the keys \"username\", \"password\"",
+                component.name.value
+            )),
+        );
+        return;
+    };
+    if credentials.value.key.value != ARANGODB_PASSWORD_KEY {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ArangodbRootSecretKeys,
+                format!("kube-arangodb reads the root password from the key `{ARANGODB_PASSWORD_KEY}`"),
+            )
+            .with_label(
+                credentials.value.key.span,
+                format!("the operator cannot be told to read `{}`", credentials.value.key.value),
+            )
+            .with_help(format!("name the key `{ARANGODB_PASSWORD_KEY}` in the secret and here")),
+        );
+    }
+    let Some(secret) = env.secrets.get(credentials.value.secret.value.as_str()) else { return };
+    let missing: Vec<String> = ["username", ARANGODB_PASSWORD_KEY]
+        .into_iter()
+        .filter(|key| !secret.keys.iter().any(|declared| declared.value == *key))
+        .map(|key| format!("\"{key}\""))
+        .collect();
+    if !missing.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ArangodbRootSecretKeys,
+                format!(
+                    "the root secret of ArangoDB component `{}` lacks {}",
+                    component.name.value,
+                    missing.join(" and ")
+                ),
+            )
+            .with_label(credentials.value.secret.span, "the operator reads `username` and `password` from this secret")
+            .with_secondary(secret.name.span, "secret declared here")
+            .with_help(format!(
+                "add {} to the `keys` of `[secrets.{}]`",
+                missing.join(", "),
+                secret.name.value
+            )),
+        );
+    }
+}
+
+/// The key of the root user's password in its secret (`SecretPassword`, pkg/util/constants at 1.4.4).
+const ARANGODB_PASSWORD_KEY: &str = "password";
