@@ -54,6 +54,16 @@ fn rendered(text: &str) -> Vec<Value> {
     slipway::render::render(&envs[0]).into_iter().map(|manifest| manifest.value()).collect()
 }
 
+/// A fixture's environments, and the objects of its first one.
+fn fixture_objects(relative: &str) -> (Vec<slipway::resolved::Env>, Vec<Value>) {
+    let path = support::fixture(relative);
+    let source = support::source(&path);
+    let platform = slipway::load::parse(&source).unwrap();
+    let (envs, _) = slipway::resolve::resolve(&platform, &source, &support::attachments(&path, &platform));
+    let objects = slipway::render::render(&envs[0]).into_iter().map(|it| it.value()).collect();
+    (envs, objects)
+}
+
 fn network_and_pods(objects: &[Value]) -> (Network, BTreeMap<String, Pod>) {
     let mut network = Network::default();
     let mut pods = BTreeMap::new();
@@ -136,11 +146,7 @@ fn a_policy_that_blocks_a_declared_edge_is_found() {
 
 #[test]
 fn prometheus_reaches_metrics_ports_and_loses_them_with_the_policy() {
-    let path = support::fixture("valid/components.toml");
-    let source = support::source(&path);
-    let platform = slipway::load::parse(&source).unwrap();
-    let (envs, _) = slipway::resolve::resolve(&platform, &source, &support::attachments(&path, &platform));
-    let objects: Vec<Value> = slipway::render::render(&envs[0]).into_iter().map(|it| it.value()).collect();
+    let (envs, objects) = fixture_objects("valid/components.toml");
     let (network, pods) = network_and_pods(&objects);
     assert_eq!(reachability::blocked_edges(&envs[0], &network, &pods), Vec::<String>::new());
     let without: Vec<Value> = objects
@@ -214,11 +220,7 @@ fn many_clients_in_one_namespace_are_one_peer() {
 
 #[test]
 fn a_service_reaches_arangodb_through_the_labels_its_operator_puts_on_the_pods() {
-    let path = support::fixture("valid/arangodb.toml");
-    let source = support::source(&path);
-    let platform = slipway::load::parse(&source).unwrap();
-    let (envs, _) = slipway::resolve::resolve(&platform, &source, &support::attachments(&path, &platform));
-    let objects: Vec<Value> = slipway::render::render(&envs[0]).into_iter().map(|it| it.value()).collect();
+    let (envs, objects) = fixture_objects("valid/arangodb.toml");
     let (network, pods) = network_and_pods(&objects);
     assert_eq!(reachability::blocked_edges(&envs[0], &network, &pods), Vec::<String>::new());
     // The database's policy selects `arango_deployment` and `app` (kube-arangodb's labels) and admits the API.
