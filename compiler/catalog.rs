@@ -277,6 +277,16 @@ pub fn credential_keys(component: &crate::resolved::Component) -> Vec<(&'static 
     keys
 }
 
+/// Keys of the credentials secret that the chart or its operator reads besides `key` and
+/// `credential_keys` (which it would otherwise generate): kube-arangodb reads the root user's `username`
+/// and `password` (C008).
+pub fn fixed_credential_keys(kind: ComponentKind) -> &'static [&'static str] {
+    match kind {
+        ComponentKind::Arangodb => &["username", "password"],
+        _ => &[],
+    }
+}
+
 /// Whether the chart names its objects after `fullnameOverride` (Linkerd's names are fixed; kube-arangodb's
 /// are `arango-<release>-operator`, and the database's Service is the ArangoDeployment's name).
 pub fn takes_fullname(kind: ComponentKind) -> bool {

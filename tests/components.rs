@@ -507,6 +507,17 @@ fn arangodb_counts_its_database_pod_and_its_operator() {
     assert!(summary.contains("| arangodb (operator) | arangodb | 1 | 250m | 1 | 256Mi | 512Mi |"), "{summary}");
 }
 
+/// The operator reads `username` from the root secret, which C008 requires: it is used, not an unused key.
+#[test]
+fn the_arangodb_root_users_name_counts_as_used() {
+    // components.toml declares the key and no service reads it.
+    let (_, compiled) = support::compile(&support::fixture("valid/components.toml"));
+    assert!(compiled.files.is_some(), "{:#?}", compiled.diagnostics);
+    let unused =
+        |it: &&slipway::diagnostic::Diagnostic| it.code.as_str() == "S004" && it.message.contains("arangodb-root");
+    assert_eq!(compiled.diagnostics.iter().filter(unused).count(), 0, "{:#?}", compiled.diagnostics);
+}
+
 /// A service that queries Prometheus reads the stack's URL: the Service `<name>-prometheus` on 9090.
 #[test]
 fn the_prometheus_stack_has_a_url() {

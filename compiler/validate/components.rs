@@ -382,9 +382,9 @@ fn arangodb(env: &resolved::Env, component: &resolved::Component, diagnostics: &
         );
     }
     let Some(secret) = env.secrets.get(credentials.value.secret.value.as_str()) else { return };
-    let missing: Vec<String> = ["username", ARANGODB_PASSWORD_KEY]
-        .into_iter()
-        .filter(|key| !secret.keys.iter().any(|declared| declared.value == *key))
+    let missing: Vec<String> = catalog::fixed_credential_keys(component.kind.value)
+        .iter()
+        .filter(|key| !secret.keys.iter().any(|declared| declared.value == **key))
         .map(|key| format!("\"{key}\""))
         .collect();
     if !missing.is_empty() {

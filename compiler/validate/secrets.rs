@@ -448,6 +448,9 @@ pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) 
             for (key, _) in crate::catalog::credential_keys(component) {
                 keys.insert((&credentials.value.secret, key));
             }
+            for key in crate::catalog::fixed_credential_keys(component.kind.value) {
+                keys.insert((&credentials.value.secret, key));
+            }
         }
         whole.extend(component.secrets.iter().map(|secret| secret.value.as_str()));
     }
