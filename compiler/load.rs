@@ -228,6 +228,10 @@ fn read_manifests_at(platform_path: &Path, revision: &str) -> Vec<ManifestFile> 
 /// Why a SealedSecret file was not read when there is no such file.
 pub const NO_FILE: &str = "there is no such file";
 
+/// How `Attachments::sealed_secret` begins why an environment has no SealedSecret file, so that the
+/// check shows it as it is rather than as a file that could not be read.
+pub const NO_FILE_FOR_ENVIRONMENT: &str = "has no file for environment";
+
 impl Attachments {
     /// The SealedSecret file of secret `name` in `environment`, looked up in this order: the environment's
     /// own `secrets/<env>/<name>.yaml`, then the shared `secrets/<name>.yaml`. Neither is an error that
@@ -242,8 +246,8 @@ impl Attachments {
         let paths: Vec<String> = own.into_iter().chain(shared).map(|(path, _)| format!("`{path}`")).collect();
         let path = shared.or(own).map_or_else(|| format!("secrets/{name}.yaml"), |(path, _)| path.clone());
         let why = match paths.as_slice() {
-            [own, shared] => format!("has no file for environment `{environment}`: neither {own} nor {shared} exists"),
-            _ => format!("has no file for environment `{environment}`"),
+            [own, shared] => format!("{NO_FILE_FOR_ENVIRONMENT} `{environment}`: neither {own} nor {shared} exists"),
+            _ => format!("{NO_FILE_FOR_ENVIRONMENT} `{environment}`"),
         };
         (path, Err(why))
     }
@@ -273,14 +277,12 @@ pub fn read_attachments_at(platform_path: &Path, revision: &str, platform: &mode
             return Err(format!("`{}` is not a revision slipway reads", revision.escape_debug()));
         }
         let relative = path.strip_prefix(directory).unwrap_or(path).to_string_lossy().replace('\\', "/");
-        match git_show_in(directory, &relative, revision) {
-            Err(RevisionError::Unreadable(message))
-                if message.contains("does not exist") || message.contains("but not in") =>
-            {
-                Err(NO_FILE.to_owned())
-            }
-            other => other.map_err(|error| error.to_string()),
+        // Whether the file is there is asked of git by exit code (`cat-file -e`), not read from the
+        // wording of `git show`'s error.
+        if exists_at(directory, &relative, revision) == Some(false) {
+            return Err(NO_FILE.to_owned());
         }
+        git_show_in(directory, &relative, revision).map_err(|error| error.to_string())
     });
     attachments.manifests = if safe { read_manifests_at(platform_path, revision) } else { Vec::new() };
     attachments
@@ -552,6 +554,20 @@ fn git_show(path: &Path, revision: &str) -> Result<String, RevisionError> {
     let directory = path.parent().filter(|it| !it.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file_name = path.file_name().map(|it| it.to_string_lossy().into_owned()).unwrap_or_default();
     git_show_in(directory, &file_name, revision)
+}
+
+/// Whether `relative` (a path below `directory`) exists at `revision`, which the caller has checked
+/// with `is_safe_revision`; `None` when git cannot run (reading the file then says so).
+fn exists_at(directory: &Path, relative: &str, revision: &str) -> Option<bool> {
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(directory)
+        .args(["cat-file", "-e", "--end-of-options"])
+        .arg(format!("{revision}:./{relative}"))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    Some(status.success())
 }
 
 /// The text of `relative` (a path below `directory`) at `revision`.

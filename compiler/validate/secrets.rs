@@ -600,7 +600,9 @@ fn sealed(secret: &resolved::Secret, namespaces: &BTreeSet<&str>, diagnostics: &
             )
     };
     let object: serde_json::Value = match text.as_ref().map(|text| crate::yaml_reader::one_object(text)) {
-        Err(error) if error.starts_with("has no file") => return diagnostics.push(mismatch(error.clone())),
+        Err(error) if error.starts_with(crate::load::NO_FILE_FOR_ENVIRONMENT) => {
+            return diagnostics.push(mismatch(error.clone()));
+        }
         Err(error) => return diagnostics.push(mismatch(format!("cannot be read: {error}"))),
         Ok(Err(why)) => {
             return diagnostics.push(mismatch(format!("is not what `kubeseal` writes: {why}")));
