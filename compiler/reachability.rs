@@ -48,11 +48,25 @@ impl Rule {
                 .and_then(|labels| labels.get("kubernetes.io/metadata.name"))
                 .and_then(Value::as_str);
             let label = peer["podSelector"]["matchLabels"].as_object().and_then(|labels| labels.iter().next());
-            match (namespace, label) {
-                (Some(namespace), Some((key, value))) => by_label
+            // A peer of several clients (`In` on their names) is indexed under each name it lists.
+            let listed = peer["podSelector"]["matchExpressions"]
+                .as_array()
+                .and_then(|expressions| expressions.first())
+                .filter(|expression| expression["operator"] == "In");
+            match (namespace, label, listed) {
+                (Some(namespace), Some((key, value)), _) => by_label
                     .entry((namespace.to_owned(), key.clone(), value.as_str().unwrap_or_default().to_owned()))
                     .or_default()
                     .push(index),
+                (Some(namespace), None, Some(expression)) => {
+                    let key = expression["key"].as_str().unwrap_or_default();
+                    for value in expression["values"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                        by_label
+                            .entry((namespace.to_owned(), key.to_owned(), value.to_owned()))
+                            .or_default()
+                            .push(index);
+                    }
+                }
                 _ => others.push(index),
             }
         }
@@ -222,11 +236,13 @@ pub fn selects(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
     let expressions_ok = selector["matchExpressions"].as_array().is_none_or(|expressions| {
         expressions.iter().all(|expression| {
             let value = labels.get(expression["key"].as_str().unwrap_or_default());
-            let values: Vec<&str> =
-                expression["values"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            // Scanned, not collected: a namespace's clients are one `In` of thousands of names.
+            let listed = |value: &String| {
+                expression["values"].as_array().is_some_and(|values| values.iter().any(|it| it == value.as_str()))
+            };
             match expression["operator"].as_str() {
-                Some("In") => value.is_some_and(|value| values.contains(&value.as_str())),
-                Some("NotIn") => value.is_none_or(|value| !values.contains(&value.as_str())),
+                Some("In") => value.is_some_and(listed),
+                Some("NotIn") => value.is_none_or(|value| !listed(value)),
                 Some("Exists") => value.is_some(),
                 Some("DoesNotExist") => value.is_none(),
                 _ => false,

@@ -465,7 +465,9 @@ pub(super) fn unused(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>) 
         if whole.contains(name) {
             continue;
         }
-        if !keys.iter().any(|(used, _)| *used == name) {
+        // The first pair at or after `(name, "")` is one of this secret's if any is (a scan of every
+        // pair per secret was quadratic).
+        if keys.range((name, "")..).next().is_none_or(|(used, _)| *used != name) {
             if seen.insert((secret.name.span, name)) {
                 diagnostics.push(
                     Diagnostic::warning(Code::UnusedSecret, format!("secret `{name}` is used by no service"))
