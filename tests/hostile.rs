@@ -4,7 +4,7 @@
 //! a located error, no panic, bounded output, and nothing written or deleted in the project.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, Read as _};
+use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -145,48 +145,12 @@ struct Output {
 
 /// Runs slipway in `dir` with colour off, killing it (and failing the case) after `TIMEOUT`.
 fn run(dir: &Path, args: &[String]) -> Result<Output, String> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_slipway"))
-        .args(args)
-        .arg("--color=never")
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|error| format!("cannot run slipway: {error}"))?;
-    // Read both pipes while waiting, so that a command printing a lot cannot block on a full pipe.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stdout.read_to_end(&mut bytes);
-        bytes
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stderr.read_to_end(&mut bytes);
-        bytes
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("still running after {TIMEOUT:?}: a hang"));
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stdout = out_reader.join().unwrap();
-    let stderr = err_reader.join().unwrap();
+    let run = support::slipway_bounded(dir, args, &[], TIMEOUT)?;
     Ok(Output {
-        code: status.code(),
-        bytes: stdout.len() + stderr.len(),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        code: run.code,
+        bytes: run.stdout.len() + run.stderr.len(),
+        stdout: String::from_utf8_lossy(&run.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&run.stderr).into_owned(),
     })
 }
 

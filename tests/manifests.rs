@@ -71,7 +71,7 @@ fn a_sealed_secret_may_be_kubeseals_yaml() {
 #[test]
 fn a_sealed_secret_in_yaml_gets_the_same_checks() {
     let dir = support::temp_dir("sealed-yaml");
-    copy_tree(fixture().parent().unwrap(), &dir);
+    support::copy_dir(fixture().parent().unwrap(), &dir);
     let sealed = dir.join("secrets/payments-key.yaml");
     let text = std::fs::read_to_string(&sealed).unwrap();
     std::fs::write(
@@ -87,23 +87,10 @@ fn a_sealed_secret_in_yaml_gets_the_same_checks() {
     assert!(compiled.diagnostics.iter().any(|it| it.code.as_str() == "S007"), "{:#?}", compiled.diagnostics);
 }
 
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A project directory with the fixture as `platform/`, built once.
 fn built_project(name: &str) -> std::path::PathBuf {
     let dir = support::temp_dir(name);
-    copy_tree(fixture().parent().unwrap(), &dir.join("platform"));
+    support::copy_dir(fixture().parent().unwrap(), &dir.join("platform"));
     let built = support::slipway(&dir, &["build"]);
     assert_eq!(built.code, 0, "{}", built.stderr);
     dir

@@ -3,10 +3,10 @@
 //! killed at every step, FIFOs that are never opened, and what reaches git and the SealedSecret reader.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, Read as _};
+use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::{self, Output};
 
@@ -61,61 +61,15 @@ fn assert_same(actual: &BTreeMap<String, Vec<u8>>, expected: &BTreeMap<String, V
     assert!(differing.is_empty(), "{context}: these paths differ: {differing:?}");
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// Runs slipway with extra environment variables, and fails the test (instead of hanging it) if it has not
 /// ended within a minute: for the cases where a hang is the bug.
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_slipway"))
-        .args(args)
-        .arg("--color=never")
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run slipway");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let stdout = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let deadline = Instant::now() + Duration::from_mins(1);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("slipway {args:?} did not end within a minute");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let run = support::slipway_bounded(dir, args, env, Duration::from_mins(1))
+        .unwrap_or_else(|why| panic!("slipway {args:?}: {why}"));
     Output {
-        code: status.code().expect("exited normally"),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
+        code: run.code.expect("exited normally"),
+        stdout: String::from_utf8(run.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(run.stderr).expect("utf-8 stderr"),
     }
 }
 
@@ -168,7 +122,7 @@ fn a_git_checkout_root_without_slipway_output_is_refused() {
     std::fs::write(checkout.join("README.md"), "mine\n").unwrap();
     // An earlier build's output one level deeper (`out/dev/...`) is not output of this directory.
     let built = built("checkout-built");
-    copy_tree(&built.join("out"), &checkout.join("out"));
+    support::copy_dir(&built.join("out"), &checkout.join("out"));
     let before = snapshot(&checkout);
     let output = run(&checkout, &["build", "--platform", platform.to_str().unwrap(), "--out", "."], &[]);
     assert_eq!(output.code, 2, "{}", output.stderr);
@@ -502,7 +456,7 @@ fn a_build_killed_at_any_step_loses_nothing_and_the_next_build_completes_it() {
     let mut steps = 0;
     loop {
         let dir = support::temp_dir("killed");
-        copy_tree(&base, &dir);
+        support::copy_dir(&base, &dir);
         if !build_killed_after(&dir, steps) {
             // The build ended before the chosen step: every step has been tried.
             assert_same(&snapshot(&dir.join("out")), &expected, "a build without a pause");

@@ -98,15 +98,16 @@ pub(crate) fn project(name: &str, platform: &Path) -> PathBuf {
     dir
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies the tree `from` to `to`, creating directories as needed (links are not followed into).
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
         } else {
-            std::fs::copy(&path, &target).unwrap();
+            std::fs::copy(entry.path(), target).unwrap();
         }
     }
 }
@@ -115,6 +116,59 @@ pub(crate) struct Output {
     pub(crate) code: i32,
     pub(crate) stdout: String,
     pub(crate) stderr: String,
+}
+
+/// What a bounded run of the binary gave: its exit code (`None` when a signal ended it) and both streams.
+pub(crate) struct Bounded {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: Vec<u8>,
+    pub(crate) stderr: Vec<u8>,
+}
+
+/// Runs the `slipway` binary in `dir` with colour off and extra environment variables, and kills it after
+/// `timeout` (an `Err`): for the cases where a hang is the bug. Both pipes are read while it runs, so a
+/// command printing a lot cannot block on a full pipe.
+pub(crate) fn slipway_bounded<S: AsRef<std::ffi::OsStr>>(
+    dir: &Path,
+    args: &[S],
+    env: &[(&str, &str)],
+    timeout: std::time::Duration,
+) -> Result<Bounded, String> {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .args(args)
+        .arg("--color=never")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|error| format!("cannot run slipway: {error}"))?;
+    let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("still running after {timeout:?}: a hang"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    Ok(Bounded { code: status.code(), stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() })
 }
 
 /// Runs the `slipway` binary in `dir` with colour off.
