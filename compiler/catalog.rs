@@ -779,6 +779,8 @@ pub fn kind_info(kind: ComponentKind) -> KindInfo {
         // pkg/util/k8sutil/services.go), on `ArangoPort` 8529 (pkg/apis/shared/constants.go).
         ComponentKind::Arangodb => KindInfo {
             versions: &["1.4.4"],
+            // The operator reads the root password from this key (`SecretPassword`, pkg/util/constants).
+            credentials_key: Some("password"),
             port: Some(8529),
             scheme: Some("http"),
             resources: &[],

@@ -354,6 +354,7 @@ fn arangodb(env: &resolved::Env, component: &resolved::Component, diagnostics: &
     if component.kind.value != ComponentKind::Arangodb {
         return;
     }
+    let password = catalog::kind_info(component.kind.value).credentials_key.unwrap_or_default();
     let Some(credentials) = &component.credentials else {
         diagnostics.push(
             Diagnostic::error(
@@ -368,17 +369,17 @@ fn arangodb(env: &resolved::Env, component: &resolved::Component, diagnostics: &
         );
         return;
     };
-    if credentials.value.key.value != ARANGODB_PASSWORD_KEY {
+    if credentials.value.key.value != password {
         diagnostics.push(
             Diagnostic::error(
                 Code::ArangodbRootSecretKeys,
-                format!("kube-arangodb reads the root password from the key `{ARANGODB_PASSWORD_KEY}`"),
+                format!("kube-arangodb reads the root password from the key `{password}`"),
             )
             .with_label(
                 credentials.value.key.span,
                 format!("the operator cannot be told to read `{}`", credentials.value.key.value),
             )
-            .with_help(format!("name the key `{ARANGODB_PASSWORD_KEY}` in the secret and here")),
+            .with_help(format!("name the key `{password}` in the secret and here")),
         );
     }
     let Some(secret) = env.secrets.get(credentials.value.secret.value.as_str()) else { return };
@@ -407,6 +408,3 @@ fn arangodb(env: &resolved::Env, component: &resolved::Component, diagnostics: &
         );
     }
 }
-
-/// The key of the root user's password in its secret (`SecretPassword`, pkg/util/constants at 1.4.4).
-const ARANGODB_PASSWORD_KEY: &str = "password";
