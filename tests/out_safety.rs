@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::support::{self, Output};
 
 const SMALL: &str = "valid/small.toml";
+const JOURNAL_NAME: &str = slipway::emit::JOURNAL;
 
 fn built(name: &str) -> PathBuf {
     let dir = support::project(name, &support::fixture(SMALL));
@@ -370,11 +371,32 @@ fn a_failed_write_removes_what_it_wrote_and_leaves_out_as_it_was() {
     assert!(build.stderr.contains("`out` was left as it was"), "{}", build.stderr);
     assert_same(&snapshot(&out), &before, "no file changed, and no temporary file or journal remains");
     assert!(!out.join("qa").exists(), "the directories it made are gone");
+    assert!(!out.join(".qa.slipway-tmp").exists(), "and the new directory it was building hidden");
     assert!(obstacle.is_dir(), "what was in the way is not Slipway's to remove");
     assert!(!dir.join(".out.slipway-lock").exists(), "the lock is released");
     std::fs::remove_dir(&obstacle).unwrap();
     assert_eq!(support::slipway(&dir, &["build"]).code, 0);
     assert_eq!(support::slipway(&dir, &["check"]).code, 0);
+}
+
+#[test]
+fn a_hidden_directory_where_a_new_one_is_built_is_left_alone() {
+    let dir = built("hidden-in-the-way");
+    let out = dir.join("out");
+    let before = snapshot(&out);
+    // `qa` is new after the edit, and is built hidden as `.qa.slipway-tmp` before it is renamed into place:
+    // what is already there under that name is not this build's, so it stops before anything changes.
+    let mine = out.join(".qa.slipway-tmp/notes.txt");
+    std::fs::create_dir_all(mine.parent().unwrap()).unwrap();
+    std::fs::write(&mine, "mine\n").unwrap();
+    edit(&dir);
+    let build = support::slipway(&dir, &["build"]);
+    assert_eq!(build.code, 2, "{}", build.stderr);
+    assert!(build.stderr.contains(".qa.slipway-tmp`: something is in the way; move it away"), "{}", build.stderr);
+    let mut expected = before;
+    expected.insert(".qa.slipway-tmp/notes.txt".to_owned(), b"mine\n".to_vec());
+    assert_same(&snapshot(&out), &expected, "nothing changed, and what was in the way is intact");
+    assert!(!out.join(JOURNAL_NAME).exists(), "no journal remains");
 }
 
 #[test]
@@ -494,10 +516,23 @@ fn a_build_killed_at_any_step_loses_nothing_and_the_next_build_completes_it() {
         let _ = std::fs::remove_dir_all(&dir);
         steps += 1;
     }
-    let written = new.keys().filter(|path| old.get(*path) != new.get(*path)).count();
+    let written: Vec<&String> = new.keys().filter(|path| old.get(*path) != new.get(*path)).collect();
     let removed = old.keys().filter(|path| !new.contains_key(*path)).count();
-    assert!(written > 10 && removed > 10, "the edit adds, changes and removes files");
-    assert_eq!(steps, 1 + 2 * written + removed + 1 + 1, "every step was a kill point");
+    assert!(written.len() > 10 && removed > 10, "the edit adds, changes and removes files");
+    // A file of an existing directory is renamed into place on its own; a new directory (`qa`) is built
+    // hidden and renamed once, whole.
+    let existing: std::collections::BTreeSet<&str> =
+        old.keys().chain(mine.keys()).flat_map(|path| path.match_indices('/').map(|(end, _)| &path[..end])).collect();
+    let parent = |path: &str| path.rsplit_once('/').map_or("", |(parent, _)| parent).to_owned();
+    let in_place = written.iter().filter(|path| existing.contains(parent(path).as_str())).count();
+    let new_directories: std::collections::BTreeSet<&str> = written
+        .iter()
+        .filter(|path| !existing.contains(parent(path).as_str()))
+        .filter_map(|path| path.match_indices('/').map(|(end, _)| &path[..end]).find(|dir| !existing.contains(dir)))
+        .collect();
+    assert_eq!(new_directories.iter().copied().collect::<Vec<_>>(), ["qa"]);
+    let renames = in_place + new_directories.len();
+    assert_eq!(steps, 1 + written.len() + renames + removed + 1 + 1, "every step was a kill point");
 }
 
 #[test]
@@ -508,8 +543,11 @@ fn an_interrupted_build_undone_by_an_edit_leaves_no_temporary_file() {
     edit(&dir);
     // Killed once the journal and a few temporary files are written.
     assert!(build_killed_after(&dir, 5));
-    let temporaries = snapshot(&dir.join("out")).into_keys().filter(|path| path.ends_with(".slipway-tmp")).count();
+    // The files of `prod` that change went to temporary siblings; `qa`, a new directory, is built hidden.
+    let temporaries = snapshot(&dir.join("out")).into_keys().filter(|path| path.contains(".slipway-tmp")).count();
     assert_eq!(temporaries, 4, "the killed build left its temporary files");
+    assert!(dir.join("out/.qa.slipway-tmp").is_dir(), "and the new directory it was building");
+    assert!(!dir.join("out/qa").exists(), "which is not in place until it is complete");
     // The platform goes back to what `out/` holds: nothing to write, but the journal's files to clean.
     std::fs::write(dir.join("platform/platform.toml"), platform).unwrap();
     if !Path::new("/proc/self").exists() {

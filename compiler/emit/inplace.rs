@@ -1,17 +1,23 @@
 //! The in-place, crash-safe write of `out/`.
 //!
-//! Only files whose bytes change are written, each into a temporary file beside it (`.NAME.slipway-tmp`),
-//! flushed to disk and renamed over the old one, so that each file is always either old or new. Only files
-//! Slipway generated and no longer renders are deleted. Nothing else in `out/` is touched: hand-written
-//! files and hidden entries (`.gitkeep`, `.git`, ArgoCD Image Updater's `.argocd-source-*.yaml`) stay as
-//! they are, inode and all; symbolic links below `out/` are never followed (`out/` itself may be one, and
-//! is written through).
+//! Only files whose bytes change are written. A file of a directory that exists goes into a temporary file
+//! beside it (`.NAME.slipway-tmp`) renamed over the old one; a directory that does not exist yet (a new
+//! environment or service) is built whole under a hidden name (`.DIR.slipway-tmp`) and renamed into place
+//! once. Either way each file is always old or new, never partly written. Only files Slipway generated and
+//! no longer renders are deleted. Nothing else in `out/` is touched: hand-written files and hidden entries
+//! (`.gitkeep`, `.git`, ArgoCD Image Updater's `.argocd-source-*.yaml`) stay as they are, inode and all;
+//! symbolic links below `out/` are never followed (`out/` itself may be one, and is written through).
 //!
-//! Before the first change a journal, `out/.slipway-build`, records what the build is about to write and
-//! delete; it is removed when the build is done. A build killed at any point leaves the journal: `check`
-//! then says the build was interrupted, and the next `build` removes the temporary files the journal
-//! names and completes the work. A failure while the temporary files are written (a full disk) removes
-//! them again, and `out/` is as it was.
+//! Before the first change a journal, `out/.slipway-build`, records what the build is about to write,
+//! delete and build hidden; it is flushed to disk, and removed when the build is done. A build killed at
+//! any point leaves the journal: `check` then says the build was interrupted, and the next `build` removes
+//! the temporary files and hidden directories the journal names and completes the work. A failure while
+//! the files are written (a full disk) removes them again, and `out/` is as it was.
+//!
+//! The generated files themselves are not flushed one by one (an `fsync` each made an empty build on disk
+//! several times slower than writing the files): a kill cannot tear them, since the kernel keeps what was
+//! written, and what a power cut may lose is found by `check`, which compares every byte of `out/` with a
+//! fresh render (the journal, if the cut came mid-build, or a stale file), and is rewritten by `build`.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -26,7 +32,7 @@ pub const JOURNAL: &str = ".slipway-build";
 /// The journal while it is being written.
 const JOURNAL_TEMPORARY: &str = ".slipway-build.tmp";
 /// Test hook: `SLIPWAY_TEST_PAUSE_AFTER=N` makes `build` stop for good after N steps of its write (the
-/// journal, each temporary file, each rename, each deletion, the final flush), print
+/// journal, each file written, each rename, each deletion, the end), print
 /// `slipway: paused after N steps` to stderr, and wait to be killed. Tests use it to kill a build at a
 /// chosen point; nothing else should set it.
 pub const PAUSE_VARIABLE: &str = "SLIPWAY_TEST_PAUSE_AFTER";
@@ -80,59 +86,42 @@ pub fn write(directory: &Path, files: &Files) -> Result<Comparison, WriteError> 
     writes.sort_unstable();
     let removals: Vec<&str> = comparison.removed.iter().map(|(relative, _)| relative.as_str()).collect();
 
-    write_journal(directory, &writes, &removals)?;
+    // Which directories are new: the topmost of each missing branch is built hidden, then renamed into place.
+    let roots = new_roots(directory, &writes)?;
+    let staged: Vec<Staged<'_>> = writes.iter().map(|relative| Staged::of(directory, &roots, relative)).collect();
+
+    write_journal(directory, &writes, &removals, &roots)?;
     hook.step();
 
-    // Directories first, each once, never through a symbolic link (`compare` has refused those).
-    let mut created = Vec::new();
-    let needed: BTreeSet<&str> = writes.iter().flat_map(|relative| super::ancestors(relative)).collect();
-    for relative in needed {
-        let path = directory.join(relative);
-        match fs::symlink_metadata(&path) {
-            Ok(metadata) if metadata.is_dir() => {}
-            Ok(_) => {
-                undo(directory, &[], &created);
-                let conflicts = vec![relative.to_owned()];
-                return Err(WriteError::Conflicts(Box::new(Comparison { conflicts, ..Comparison::default() })));
-            }
-            Err(_) => match fs::create_dir(&path) {
-                Ok(()) => created.push(path),
-                Err(error) => {
-                    undo(directory, &[], &created);
-                    return Err(io_error("create", &path, error));
-                }
-            },
+    // The new directories, each inside its hidden root; then every file, into its temporary sibling or
+    // its new directory. A failure here undoes everything.
+    let hidden = match make_directories(directory, &roots, &staged) {
+        Ok(hidden) => hidden,
+        Err((error, made)) => {
+            undo(directory, &[], &made);
+            return Err(error);
         }
-    }
-
-    // Every new file into its temporary sibling, flushed; a failure here undoes everything.
-    let temporaries = write_temporaries(directory, files, &writes, &hook);
-    if let Err((error, written)) = temporaries {
-        undo(directory, &written, &created);
+    };
+    if let Err((error, written)) = write_files(files, &staged, &hook) {
+        undo(directory, &written, &hidden);
         return Err(error);
     }
 
     // Then the renames, each atomic: from here on a failure leaves the journal for the next build.
+    let renames: Vec<(PathBuf, PathBuf)> = roots
+        .iter()
+        .map(|root| {
+            let target = directory.join(root);
+            (temporary_path(&target), target)
+        })
+        .chain(staged.iter().filter(|it| it.root.is_none()).map(|it| (it.written.clone(), it.target.clone())))
+        .collect();
+    rename_all(&renames, &hook)?;
+
+    // Then the generated files no longer rendered; a directory they leave empty goes too.
     let interrupted = |what: &str, path: &Path, error: io::Error| {
         WriteError::Interrupted(format!("cannot {what} `{}`: {error}", path.display()))
     };
-    let mut touched: BTreeSet<PathBuf> = BTreeSet::new();
-    touched.insert(directory.to_path_buf());
-    for relative in &writes {
-        let target = directory.join(relative);
-        fs::rename(temporary_path(&target), &target).map_err(|error| interrupted("replace", &target, error))?;
-        if let Some(parent) = target.parent() {
-            touched.insert(parent.to_path_buf());
-        }
-        hook.step();
-    }
-    for created in &created {
-        if let Some(parent) = created.parent() {
-            touched.insert(parent.to_path_buf());
-        }
-    }
-
-    // Then the generated files no longer rendered; a directory they leave empty goes too.
     let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
     for relative in &removals {
         let path = directory.join(relative);
@@ -147,42 +136,112 @@ pub fn write(directory: &Path, files: &Files) -> Result<Comparison, WriteError> 
     }
     // Deepest first; `remove_dir` removes only an empty directory, so a hidden or hand-written file keeps it.
     for path in emptied.iter().rev() {
-        if fs::remove_dir(path).is_ok()
-            && let Some(parent) = path.parent()
-        {
-            touched.insert(parent.to_path_buf());
-        }
-    }
-    for path in &touched {
-        if path.exists() {
-            sync_directory(path).map_err(|error| interrupted("flush", path, error))?;
-        }
+        let _ = fs::remove_dir(path);
     }
     hook.step();
 
     let journal = directory.join(JOURNAL);
     fs::remove_file(&journal).map_err(|error| interrupted("remove", &journal, error))?;
-    sync_directory(directory).map_err(|error| interrupted("flush", directory, error))?;
     Ok(comparison)
 }
 
-/// Writes the temporary sibling of each file to write and flushes it; by several threads when there
-/// are many (each flush waits on the disk). On failure, gives the temporary files that were made.
-fn write_temporaries(
+/// Where one file of a build goes: written at `written`, then in place at `target` by a rename of its own
+/// (a file of an existing directory) or of the new directory `root` it lies in.
+struct Staged<'a> {
+    relative: &'a str,
+    root: Option<&'a str>,
+    written: PathBuf,
+    target: PathBuf,
+}
+
+impl<'a> Staged<'a> {
+    fn of(directory: &Path, roots: &'a BTreeSet<String>, relative: &'a str) -> Staged<'a> {
+        let target = directory.join(relative);
+        match super::ancestors(relative).find(|ancestor| roots.contains(*ancestor)) {
+            Some(root) => {
+                let written = temporary_path(&directory.join(root)).join(&relative[root.len() + 1..]);
+                Staged { relative, root: roots.get(root).map(String::as_str), written, target }
+            }
+            None => Staged { relative, root: None, written: temporary_path(&target), target },
+        }
+    }
+}
+
+/// The topmost missing directory of each branch the files need: `qa` when `qa/services/api/x.yaml` is
+/// written and `qa` does not exist. Refused: anything but a directory where a needed directory must be
+/// (never followed), and anything where a new directory is to be built hidden (`.qa.slipway-tmp`), which
+/// this build would otherwise name in its journal as its own.
+fn new_roots(directory: &Path, writes: &[&str]) -> Result<BTreeSet<String>, WriteError> {
+    let needed: BTreeSet<&str> = writes.iter().flat_map(|relative| super::ancestors(relative)).collect();
+    let mut roots = BTreeSet::new();
+    // Parents sort before their children, so a directory's new root, if any, is already known.
+    for relative in needed {
+        if super::ancestors(relative).any(|ancestor| roots.contains(ancestor)) {
+            continue;
+        }
+        let path = directory.join(relative);
+        match fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.is_dir() => {}
+            Ok(_) => {
+                let conflicts = vec![relative.to_owned()];
+                return Err(WriteError::Conflicts(Box::new(Comparison { conflicts, ..Comparison::default() })));
+            }
+            Err(_) => {
+                let hidden = temporary_path(&path);
+                if fs::symlink_metadata(&hidden).is_ok() {
+                    return Err(WriteError::Io(format!(
+                        "cannot create `{}`: something is in the way; move it away",
+                        hidden.display()
+                    )));
+                }
+                roots.insert(relative.to_owned());
+            }
+        }
+    }
+    Ok(roots)
+}
+
+/// Makes each new root's hidden directory and the directories below it; gives the hidden roots, which
+/// are this build's alone (also on failure, for the undo).
+fn make_directories(
     directory: &Path,
-    files: &Files,
-    writes: &[&str],
-    hook: &Hook,
-) -> Result<(), (WriteError, Vec<PathBuf>)> {
-    let write_chunk = |chunk: &[&str]| -> Result<(), (WriteError, Vec<PathBuf>)> {
+    roots: &BTreeSet<String>,
+    staged: &[Staged<'_>],
+) -> Result<Vec<PathBuf>, (WriteError, Vec<PathBuf>)> {
+    let io_error =
+        |path: &Path, error: io::Error| WriteError::Io(format!("cannot create `{}`: {error}", path.display()));
+    let mut made = Vec::with_capacity(roots.len());
+    for root in roots {
+        let hidden = temporary_path(&directory.join(root));
+        if let Err(error) = fs::create_dir(&hidden) {
+            return Err((io_error(&hidden, error), made));
+        }
+        made.push(hidden);
+    }
+    let inside: BTreeSet<&Path> =
+        staged.iter().filter(|it| it.root.is_some()).filter_map(|it| it.written.parent()).collect();
+    for path in inside {
+        if let Err(error) = fs::create_dir_all(path) {
+            return Err((io_error(path, error), made));
+        }
+    }
+    Ok(made)
+}
+
+/// Writes every file where it is staged; by several threads when there are many. On failure, gives the
+/// temporary files beside existing ones that were made (the hidden roots go as a whole).
+fn write_files(files: &Files, staged: &[Staged<'_>], hook: &Hook) -> Result<(), (WriteError, Vec<PathBuf>)> {
+    let write_chunk = |chunk: &[Staged<'_>]| -> Result<(), (WriteError, Vec<PathBuf>)> {
         let mut made = Vec::with_capacity(chunk.len());
-        for relative in chunk {
-            let target = directory.join(relative);
-            let temporary = temporary_path(&target);
-            match write_new(&temporary, files[*relative].as_bytes()) {
-                Ok(()) => made.push(temporary),
+        for it in chunk {
+            match write_new(&it.written, files[it.relative].as_bytes(), false) {
+                Ok(()) => {
+                    if it.root.is_none() {
+                        made.push(it.written.clone());
+                    }
+                }
                 Err(error) => {
-                    let error = WriteError::Io(format!("cannot write `{}`: {error}", temporary.display()));
+                    let error = WriteError::Io(format!("cannot write `{}`: {error}", it.written.display()));
                     return Err((error, made));
                 }
             }
@@ -190,43 +249,72 @@ fn write_temporaries(
         }
         Ok(())
     };
-    let threads = if hook.after.is_some() || writes.len() < 64 {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(2, std::num::NonZero::get).clamp(2, 8)
-    };
-    if threads == 1 {
-        return write_chunk(writes);
-    }
-    let size = writes.len().div_ceil(threads);
-    let results: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = writes.chunks(size).map(|chunk| scope.spawn(move || write_chunk(chunk))).collect();
-        handles.into_iter().map(|handle| handle.join().expect("writing files does not panic")).collect()
-    });
+    let results = in_parallel(staged, hook, write_chunk);
     if results.iter().all(Result::is_ok) {
         return Ok(());
     }
     // A failed chunk stopped; the others finished: every temporary file that exists was made by us.
-    let made: Vec<PathBuf> = writes
+    let made: Vec<PathBuf> = staged
         .iter()
-        .map(|relative| temporary_path(&directory.join(relative)))
+        .filter(|it| it.root.is_none())
+        .map(|it| it.written.clone())
         .filter(|path| fs::symlink_metadata(path).is_ok())
         .collect();
     let error = results.into_iter().find_map(Result::err).map(|(error, _)| error).expect("one failed");
     Err((error, made))
 }
 
-/// Puts `out/` back as it was after a failure before any rename: the temporary files, the directories
-/// this build made (if still empty), and the journal.
-fn undo(directory: &Path, temporaries: &[PathBuf], created: &[PathBuf]) {
+/// Renames each written file or hidden root over its target; by several threads when there are many.
+fn rename_all(renames: &[(PathBuf, PathBuf)], hook: &Hook) -> Result<(), WriteError> {
+    let results = in_parallel(renames, hook, |chunk| {
+        for (from, to) in chunk {
+            fs::rename(from, to)
+                .map_err(|error| WriteError::Interrupted(format!("cannot replace `{}`: {error}", to.display())))?;
+            hook.step();
+        }
+        Ok(())
+    });
+    results.into_iter().collect()
+}
+
+/// Runs `work` over chunks of `items`: on one thread when there are few, or when the test hook counts
+/// steps (which must then come in order); else on each core, since each file operation waits on the
+/// kernel.
+fn in_parallel<T: Sync, R: Send>(items: &[T], hook: &Hook, work: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    let threads = if hook.after.is_some() || items.len() < 64 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(2, std::num::NonZero::get).clamp(2, 8)
+    };
+    if threads == 1 {
+        return vec![work(items)];
+    }
+    let size = items.len().div_ceil(threads);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items.chunks(size).map(|chunk| scope.spawn(move || work(chunk))).collect();
+        handles.into_iter().map(|handle| handle.join().expect("file operations do not panic")).collect()
+    })
+}
+
+/// Puts `out/` back as it was after a failure before any rename: the temporary files, the hidden roots
+/// of the new directories (all this build's), and the journal.
+fn undo(directory: &Path, temporaries: &[PathBuf], hidden_roots: &[PathBuf]) {
     for path in temporaries {
         let _ = fs::remove_file(path);
     }
-    for path in created.iter().rev() {
-        let _ = fs::remove_dir(path);
+    for path in hidden_roots {
+        remove_hidden_root(path);
     }
     let _ = fs::remove_file(directory.join(JOURNAL));
-    let _ = sync_directory(directory);
+}
+
+/// Removes a hidden root this build (or an interrupted one, by its journal) made: a real directory only,
+/// never through a symbolic link.
+fn remove_hidden_root(path: &Path) {
+    if fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_dir()) {
+        let _ = fs::remove_dir_all(path);
+    }
 }
 
 /// `dir/name` -> `dir/.name.slipway-tmp`: hidden, so no walk ever takes it for output.
@@ -235,9 +323,9 @@ fn temporary_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.slipway-tmp"))
 }
 
-/// Creates `path` (never through a symbolic link: `create_new` refuses an existing entry of any kind),
-/// writes `contents` and flushes them to disk. A regular file left there by a killed build is replaced.
-fn write_new(path: &Path, contents: &[u8]) -> io::Result<()> {
+/// Creates `path` (never through a symbolic link: `create_new` refuses an existing entry of any kind) and
+/// writes `contents`, flushed to disk when `flush`. A regular file left there by a killed build is replaced.
+fn write_new(path: &Path, contents: &[u8], flush: bool) -> io::Result<()> {
     let open = || fs::OpenOptions::new().write(true).create_new(true).open(path);
     let mut file = match open() {
         Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
@@ -253,7 +341,7 @@ fn write_new(path: &Path, contents: &[u8]) -> io::Result<()> {
         other => other?,
     };
     file.write_all(contents)?;
-    file.sync_all()
+    if flush { file.sync_all() } else { Ok(()) }
 }
 
 /// Makes the entries of a directory (renames, creations, deletions) durable.
@@ -269,8 +357,14 @@ fn sync_directory(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Writes the journal: the files this build is about to write and delete, one per line.
-fn write_journal(directory: &Path, writes: &[&str], removals: &[&str]) -> Result<(), WriteError> {
+/// Writes the journal, flushed to disk: the files this build is about to write and delete, and the new
+/// directories it builds hidden, one per line.
+fn write_journal(
+    directory: &Path,
+    writes: &[&str],
+    removals: &[&str],
+    roots: &BTreeSet<String>,
+) -> Result<(), WriteError> {
     let mut text = String::from(
         "# slipway: a build of this directory is in progress, or was interrupted; `slipway build` completes it.\n",
     );
@@ -284,11 +378,16 @@ fn write_journal(directory: &Path, writes: &[&str], removals: &[&str]) -> Result
         text.push_str(relative);
         text.push('\n');
     }
+    for relative in roots {
+        text.push_str("stage ");
+        text.push_str(relative);
+        text.push('\n');
+    }
     let temporary = directory.join(JOURNAL_TEMPORARY);
     let journal = directory.join(JOURNAL);
     let io_error =
         |path: &Path, error: io::Error| WriteError::Io(format!("cannot write `{}`: {error}", path.display()));
-    write_new(&temporary, text.as_bytes()).map_err(|error| io_error(&temporary, error))?;
+    write_new(&temporary, text.as_bytes(), true).map_err(|error| io_error(&temporary, error))?;
     fs::rename(&temporary, &journal).map_err(|error| io_error(&journal, error))?;
     sync_directory(directory).map_err(|error| io_error(directory, error))
 }
@@ -321,6 +420,10 @@ fn clean_interrupted(directory: &Path) -> Result<(), WriteError> {
     // The directories it made and left empty; `remove_dir` removes nothing else.
     for parent in parents.iter().rev() {
         let _ = fs::remove_dir(parent);
+    }
+    // The new directories it was building hidden and had not yet renamed into place.
+    for relative in text.lines().filter_map(|line| line.strip_prefix("stage ")).filter(|it| is_inside(it)) {
+        remove_hidden_root(&temporary_path(&directory.join(relative)));
     }
     let temporary = directory.join(JOURNAL_TEMPORARY);
     if fs::symlink_metadata(&temporary).is_ok_and(|metadata| metadata.is_file()) {
@@ -442,7 +545,7 @@ pub fn write_file(path: &Path, contents: &str) -> Result<bool, String> {
     let parent = target.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io_error)?;
     let temporary = temporary_path(&target);
-    write_new(&temporary, contents.as_bytes()).map_err(io_error)?;
+    write_new(&temporary, contents.as_bytes(), true).map_err(io_error)?;
     if let Err(error) = fs::rename(&temporary, &target) {
         let _ = fs::remove_file(&temporary);
         return Err(io_error(error));
