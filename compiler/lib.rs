@@ -128,9 +128,14 @@ pub fn compile_observed<T>(
                 manifest.path.insert_str(0, prefix);
             }
             identities.add(facts.env, &manifest);
-            // Only the objects the reachability check reads are made JSON values.
-            if reachability::Network::reads(&manifest.identity.kind) {
-                network.add(&manifest.value());
+            // The reachability check reads Slipway's own policies and namespaces as they were made; only a
+            // plain manifest's (kept as JSON) is read from its value.
+            if let Some(policy) = manifest.typed::<k8s_openapi::api::networking::v1::NetworkPolicy>() {
+                network.add_policy(policy);
+            } else if let Some(namespace) = manifest.typed::<k8s_openapi::api::core::v1::Namespace>() {
+                network.add_namespace(namespace);
+            } else if reachability::Network::reads(&manifest.identity.kind) {
+                network.add(manifest.value());
             }
             if let Some(deployment) = manifest.typed::<k8s_openapi::api::apps::v1::Deployment>() {
                 pods.insert(manifest.identity.name.clone(), reachability::pod_of(deployment));

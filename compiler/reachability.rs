@@ -7,8 +7,12 @@
 //! `ipBlock` peers are taken to match addresses outside the cluster only: the API leaves their effect on
 //! pod addresses to the network plugin.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
 /// A pod, as policies see it: its namespace and labels.
@@ -20,61 +24,61 @@ pub struct Pod {
 
 struct Policy {
     namespace: String,
-    selector: Value,
+    selector: Selector,
+    /// The rules of each type the policy has (`None`: it does not select pods for that type).
     ingress: Option<Vec<Rule>>,
     egress: Option<Vec<Rule>>,
 }
 
-/// One rule: its peers (`None`: any peer) and ports. Peers that name one namespace by its name label
-/// and pods by labels are indexed by (namespace, a label they require), so that a data store's rule,
-/// which lists each of its thousand clients, is not scanned for every client.
+/// One rule: its peers (`None`: any peer) and ports (`None`: any port). Peers that name one namespace by
+/// its name label and pods by labels are indexed by (namespace, a label they require), so that a data
+/// store's rule, which lists each of its thousand clients, is not scanned for every client.
 struct Rule {
-    peers: Option<Vec<Value>>,
-    ports: Value,
-    by_label: std::collections::HashMap<(String, String, String), Vec<usize>>,
+    peers: Option<Vec<Peer>>,
+    ports: Option<Vec<Port>>,
+    by_label: HashMap<(String, String, String), Vec<usize>>,
     others: Vec<usize>,
 }
 
 impl Rule {
-    fn new(rule: &Value, field: &str) -> Rule {
-        let peers = rule[field].as_array().cloned();
-        let mut by_label: std::collections::HashMap<(String, String, String), Vec<usize>> =
-            std::collections::HashMap::new();
+    fn new(peers: Option<&Vec<NetworkPolicyPeer>>, ports: Option<&Vec<NetworkPolicyPort>>) -> Rule {
+        // An empty list, like a missing one, matches every peer or port.
+        let peers: Option<Vec<Peer>> = peers.filter(|it| !it.is_empty()).map(|it| it.iter().map(Peer::new).collect());
+        let ports = ports.filter(|it| !it.is_empty()).map(|it| it.iter().map(Port::new).collect());
+        let mut by_label: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
         let mut others = Vec::new();
         for (index, peer) in peers.iter().flatten().enumerate() {
-            let namespace = peer["namespaceSelector"]["matchLabels"]
-                .as_object()
-                .filter(|labels| labels.len() == 1 && peer["namespaceSelector"].get("matchExpressions").is_none())
-                .and_then(|labels| labels.get("kubernetes.io/metadata.name"))
-                .and_then(Value::as_str);
-            let label = peer["podSelector"]["matchLabels"].as_object().and_then(|labels| labels.iter().next());
+            let namespace = peer
+                .namespaces
+                .as_ref()
+                .filter(|selector| selector.labels.len() == 1 && selector.expressions.is_empty())
+                .and_then(|selector| selector.labels.first())
+                .filter(|(key, _)| key == "kubernetes.io/metadata.name")
+                .and_then(|(_, value)| value.as_deref());
+            let pods = peer.pods.as_ref();
+            let label = pods.and_then(|selector| selector.labels.first());
             // A peer of several clients (`In` on their names) is indexed under each name it lists.
-            let listed = peer["podSelector"]["matchExpressions"]
-                .as_array()
-                .and_then(|expressions| expressions.first())
-                .filter(|expression| expression["operator"] == "In");
+            let listed = pods
+                .and_then(|selector| selector.expressions.first())
+                .filter(|(_, operator, _)| *operator == Operator::In);
             match (namespace, label, listed) {
                 (Some(namespace), Some((key, value)), _) => by_label
-                    .entry((namespace.to_owned(), key.clone(), value.as_str().unwrap_or_default().to_owned()))
+                    .entry((namespace.to_owned(), key.clone(), value.clone().unwrap_or_default()))
                     .or_default()
                     .push(index),
-                (Some(namespace), None, Some(expression)) => {
-                    let key = expression["key"].as_str().unwrap_or_default();
-                    for value in expression["values"].as_array().into_iter().flatten().filter_map(Value::as_str) {
-                        by_label
-                            .entry((namespace.to_owned(), key.to_owned(), value.to_owned()))
-                            .or_default()
-                            .push(index);
+                (Some(namespace), None, Some((key, _, values))) => {
+                    for value in values {
+                        by_label.entry((namespace.to_owned(), key.clone(), value.clone())).or_default().push(index);
                     }
                 }
                 _ => others.push(index),
             }
         }
-        Rule { peers, ports: rule["ports"].clone(), by_label, others }
+        Rule { peers, ports, by_label, others }
     }
 
     /// The peers that could match `pod`: those not indexed, and those indexed under one of its labels.
-    fn candidates(&self, pod: &Pod) -> Vec<&Value> {
+    fn candidates(&self, pod: &Pod) -> Vec<&Peer> {
         let Some(peers) = &self.peers else { return Vec::new() };
         let mut found: Vec<usize> = self.others.clone();
         for (key, value) in &pod.labels {
@@ -86,6 +90,105 @@ impl Rule {
         found.dedup();
         found.into_iter().map(|index| &peers[index]).collect()
     }
+
+    fn allows_port(&self, port: u16) -> bool {
+        self.ports.as_ref().is_none_or(|ports| ports.iter().any(|it| it.allows(port)))
+    }
+}
+
+/// A peer of a rule, read once: its address block, and its selectors.
+struct Peer {
+    /// `ipBlock`: the block and its exceptions.
+    block: Option<(String, Vec<String>)>,
+    namespaces: Option<Selector>,
+    pods: Option<Selector>,
+}
+
+impl Peer {
+    fn new(peer: &NetworkPolicyPeer) -> Peer {
+        Peer {
+            block: peer.ip_block.as_ref().map(|block| (block.cidr.clone(), block.except.clone().unwrap_or_default())),
+            namespaces: peer.namespace_selector.as_ref().map(Selector::new),
+            pods: peer.pod_selector.as_ref().map(Selector::new),
+        }
+    }
+}
+
+/// A port of a rule: TCP (or no protocol given) on a port number or range; a named port is taken to match
+/// any port, since the simulator does not know containers' port names.
+struct Port {
+    tcp: bool,
+    range: Option<(u16, u16)>,
+}
+
+impl Port {
+    fn new(port: &NetworkPolicyPort) -> Port {
+        let first = match &port.port {
+            Some(IntOrString::Int(number)) => u16::try_from(*number).ok(),
+            Some(IntOrString::String(_)) | None => None,
+        };
+        let range = first.map(|first| (first, port.end_port.and_then(|end| u16::try_from(end).ok()).unwrap_or(first)));
+        Port { tcp: port.protocol.as_deref().is_none_or(|protocol| protocol == "TCP"), range }
+    }
+
+    fn allows(&self, port: u16) -> bool {
+        self.tcp && self.range.is_none_or(|(first, last)| (first..=last).contains(&port))
+    }
+}
+
+/// A label selector (`matchLabels` and `matchExpressions`), read once, with each expression's values in a
+/// set: a namespace's clients are one `In` of thousands of names, which would otherwise be scanned for each
+/// client.
+struct Selector {
+    labels: Vec<(String, Option<String>)>,
+    expressions: Vec<(String, Operator, HashSet<String>)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Operator {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    /// Any other operator, which the API refuses: it selects nothing.
+    Unknown,
+}
+
+impl Selector {
+    fn new(selector: &LabelSelector) -> Selector {
+        let labels =
+            selector.match_labels.iter().flatten().map(|(key, value)| (key.clone(), Some(value.clone()))).collect();
+        let expressions = selector
+            .match_expressions
+            .iter()
+            .flatten()
+            .map(|expression| {
+                let operator = match expression.operator.as_str() {
+                    "In" => Operator::In,
+                    "NotIn" => Operator::NotIn,
+                    "Exists" => Operator::Exists,
+                    "DoesNotExist" => Operator::DoesNotExist,
+                    _ => Operator::Unknown,
+                };
+                (expression.key.clone(), operator, expression.values.iter().flatten().cloned().collect())
+            })
+            .collect();
+        Selector { labels, expressions }
+    }
+
+    fn selects(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.labels.iter().all(|(key, value)| labels.get(key) == value.as_ref())
+            && self.expressions.iter().all(|(key, operator, values)| {
+                let value = labels.get(key);
+                match operator {
+                    Operator::In => value.is_some_and(|value| values.contains(value)),
+                    Operator::NotIn => value.is_none_or(|value| !values.contains(value)),
+                    Operator::Exists => value.is_some(),
+                    Operator::DoesNotExist => value.is_none(),
+                    Operator::Unknown => false,
+                }
+            })
+    }
 }
 
 /// The rendered NetworkPolicies of an environment, and the labels of its namespaces.
@@ -96,8 +199,8 @@ pub struct Network {
     /// Policies by (namespace, one label their selector requires), and those whose selector requires no
     /// label, by namespace: a pod is only matched against the policies that could select it, so the
     /// check stays linear in the platform's size (one policy per service in a namespace of thousands).
-    by_label: std::collections::HashMap<(String, String, String), Vec<usize>>,
-    any_pod: std::collections::HashMap<String, Vec<usize>>,
+    by_label: HashMap<(String, String, String), Vec<usize>>,
+    any_pod: HashMap<String, Vec<usize>>,
 }
 
 impl Network {
@@ -106,41 +209,58 @@ impl Network {
         matches!(kind, "NetworkPolicy" | "Namespace")
     }
 
-    /// Takes in every rendered object; keeps the NetworkPolicies and Namespaces.
-    pub fn add(&mut self, object: &Value) {
-        let namespace = object["metadata"]["namespace"].as_str().unwrap_or_default().to_owned();
+    /// Takes in any object as JSON (a plain manifest, or a test's); keeps the NetworkPolicies and
+    /// Namespaces, as the API server would read them (one it would refuse is left out).
+    pub fn add(&mut self, object: Value) {
         match object["kind"].as_str() {
             Some("NetworkPolicy") => {
-                let spec = &object["spec"];
-                let types: Vec<&str> =
-                    spec["policyTypes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-                let rules = |name: &str| {
-                    let field = if name == "ingress" { "from" } else { "to" };
-                    types.contains(&if name == "ingress" { "Ingress" } else { "Egress" }).then(|| {
-                        spec[name].as_array().into_iter().flatten().map(|rule| Rule::new(rule, field)).collect()
-                    })
-                };
-                let selector = spec["podSelector"].clone();
-                let index = self.policies.len();
-                match selector["matchLabels"].as_object().and_then(|labels| labels.iter().next()) {
-                    Some((key, value)) => self
-                        .by_label
-                        .entry((namespace.clone(), key.clone(), value.as_str().unwrap_or_default().to_owned()))
-                        .or_default()
-                        .push(index),
-                    None => self.any_pod.entry(namespace.clone()).or_default().push(index),
+                if let Ok(policy) = serde_json::from_value::<NetworkPolicy>(object) {
+                    self.add_policy(&policy);
                 }
-                self.policies.push(Policy { namespace, selector, ingress: rules("ingress"), egress: rules("egress") });
             }
             Some("Namespace") => {
-                let name = object["metadata"]["name"].as_str().unwrap_or_default().to_owned();
-                let mut labels: BTreeMap<String, String> = labels_of(&object["metadata"]["labels"]);
-                // The API server sets this label on every namespace.
-                labels.insert("kubernetes.io/metadata.name".to_owned(), name.clone());
-                self.namespace_labels.insert(name, labels);
+                if let Ok(namespace) = serde_json::from_value::<Namespace>(object) {
+                    self.add_namespace(&namespace);
+                }
             }
             _ => {}
         }
+    }
+
+    /// Takes in a NetworkPolicy. Without `policyTypes`, the API gives it Ingress, and Egress if it has
+    /// egress rules.
+    pub fn add_policy(&mut self, policy: &NetworkPolicy) {
+        let namespace = policy.metadata.namespace.clone().unwrap_or_default();
+        let Some(spec) = &policy.spec else { return };
+        let has = |kind: &str, default: bool| {
+            spec.policy_types.as_ref().map_or(default, |types| types.iter().any(|it| it == kind))
+        };
+        let ingress = has("Ingress", true).then(|| {
+            spec.ingress.iter().flatten().map(|rule| Rule::new(rule.from.as_ref(), rule.ports.as_ref())).collect()
+        });
+        let egress = has("Egress", spec.egress.is_some()).then(|| {
+            spec.egress.iter().flatten().map(|rule| Rule::new(rule.to.as_ref(), rule.ports.as_ref())).collect()
+        });
+        let selector =
+            spec.pod_selector.as_ref().map_or(Selector { labels: Vec::new(), expressions: Vec::new() }, Selector::new);
+        let index = self.policies.len();
+        match selector.labels.first() {
+            Some((key, value)) => self
+                .by_label
+                .entry((namespace.clone(), key.clone(), value.clone().unwrap_or_default()))
+                .or_default()
+                .push(index),
+            None => self.any_pod.entry(namespace.clone()).or_default().push(index),
+        }
+        self.policies.push(Policy { namespace, selector, ingress, egress });
+    }
+
+    /// Takes in a Namespace: its labels, and the one the API server sets on every namespace.
+    pub fn add_namespace(&mut self, namespace: &Namespace) {
+        let name = namespace.metadata.name.clone().unwrap_or_default();
+        let mut labels = namespace.metadata.labels.clone().unwrap_or_default();
+        labels.insert("kubernetes.io/metadata.name".to_owned(), name.clone());
+        self.namespace_labels.insert(name, labels);
     }
 
     /// Whether `client` may open a TCP connection to `server` on `port`.
@@ -154,14 +274,8 @@ impl Network {
         self.subject_allows(client, port, false, &|rule, _| {
             rule.peers.as_ref().is_none_or(|peers| {
                 peers.iter().any(|peer| {
-                    let block = &peer["ipBlock"];
-                    let cidr = block["cidr"].as_str().unwrap_or_default();
-                    let excepted = block["except"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .any(|except| ip.is_none_or(|ip| cidr_contains(except, ip)));
+                    let Some((cidr, except)) = &peer.block else { return false };
+                    let excepted = except.iter().any(|except| ip.is_none_or(|ip| cidr_contains(except, ip)));
                     match ip {
                         Some(ip) => cidr_contains(cidr, ip) && !excepted,
                         None => cidr.ends_with("/0") && !excepted,
@@ -197,11 +311,11 @@ impl Network {
         for policy in candidates.into_iter().map(|index| &self.policies[index]) {
             let rules = if ingress { &policy.ingress } else { &policy.egress };
             let Some(rules) = rules else { continue };
-            if !selects(&policy.selector, &subject.labels) {
+            if !policy.selector.selects(&subject.labels) {
                 continue;
             }
             selected = true;
-            if rules.iter().any(|rule| matches(rule, policy) && port_matches(&rule.ports, port)) {
+            if rules.iter().any(|rule| rule.allows_port(port) && matches(rule, policy)) {
                 return true;
             }
         }
@@ -212,58 +326,21 @@ impl Network {
         if rule.peers.is_none() {
             return true;
         }
-        // A namespace Slipway does not render (kube-system) still carries the label the API server sets.
-        let unrendered = BTreeMap::from([("kubernetes.io/metadata.name".to_owned(), peer.namespace.clone())]);
         rule.candidates(peer).into_iter().any(|it| {
-            if it.get("ipBlock").is_some() {
+            if it.block.is_some() {
                 return false;
             }
-            let namespace_ok = match it.get("namespaceSelector") {
-                Some(selector) => selects(selector, self.namespace_labels.get(&peer.namespace).unwrap_or(&unrendered)),
-                None => peer.namespace == policy.namespace,
+            let namespace_ok = match (&it.namespaces, self.namespace_labels.get(&peer.namespace)) {
+                (Some(selector), Some(labels)) => selector.selects(labels),
+                // A namespace Slipway does not render (kube-system) still carries the label the API server
+                // sets.
+                (Some(selector), None) => selector
+                    .selects(&BTreeMap::from([("kubernetes.io/metadata.name".to_owned(), peer.namespace.clone())])),
+                (None, _) => peer.namespace == policy.namespace,
             };
-            let pods_ok = it.get("podSelector").is_none_or(|selector| selects(selector, &peer.labels));
-            namespace_ok && pods_ok
+            namespace_ok && it.pods.as_ref().is_none_or(|selector| selector.selects(&peer.labels))
         })
     }
-}
-
-/// A label selector (`matchLabels` and `matchExpressions`) against labels; an empty one selects all.
-pub fn selects(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
-    let labels_ok = selector["matchLabels"]
-        .as_object()
-        .is_none_or(|wanted| wanted.iter().all(|(key, value)| labels.get(key).map(String::as_str) == value.as_str()));
-    let expressions_ok = selector["matchExpressions"].as_array().is_none_or(|expressions| {
-        expressions.iter().all(|expression| {
-            let value = labels.get(expression["key"].as_str().unwrap_or_default());
-            // Scanned, not collected: a namespace's clients are one `In` of thousands of names.
-            let listed = |value: &String| {
-                expression["values"].as_array().is_some_and(|values| values.iter().any(|it| it == value.as_str()))
-            };
-            match expression["operator"].as_str() {
-                Some("In") => value.is_some_and(listed),
-                Some("NotIn") => value.is_none_or(|value| !listed(value)),
-                Some("Exists") => value.is_some(),
-                Some("DoesNotExist") => value.is_none(),
-                _ => false,
-            }
-        })
-    });
-    labels_ok && expressions_ok
-}
-
-fn port_matches(ports: &Value, port: u16) -> bool {
-    let Some(ports) = ports.as_array() else { return true };
-    ports.iter().any(|it| {
-        it["protocol"].as_str().is_none_or(|protocol| protocol == "TCP")
-            && match it["port"].as_u64() {
-                None => true,
-                Some(first) => {
-                    let last = it["endPort"].as_u64().unwrap_or(first);
-                    (first..=last).contains(&u64::from(port))
-                }
-            }
-    })
 }
 
 /// Whether the address block `cidr` (`10.0.0.0/8`, `fd00::/64`) holds `ip`; an unreadable block holds nothing.

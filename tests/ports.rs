@@ -91,7 +91,7 @@ fn egress_to_an_external_component_is_checked_on_every_port() {
         let mut network = Network::default();
         let mut pods: BTreeMap<String, Pod> = BTreeMap::new();
         for object in objects {
-            network.add(object);
+            network.add(object.clone());
             if let Some(pod) = reachability::deployment_pod(object) {
                 pods.insert(object["metadata"]["name"].as_str().unwrap().to_owned(), pod);
             }

@@ -68,7 +68,7 @@ fn network_and_pods(objects: &[Value]) -> (Network, BTreeMap<String, Pod>) {
     let mut network = Network::default();
     let mut pods = BTreeMap::new();
     for object in objects {
-        network.add(object);
+        network.add(object.clone());
         if let Some(pod) = reachability::deployment_pod(object) {
             pods.insert(object["metadata"]["name"].as_str().unwrap().to_owned(), pod);
         }
@@ -168,25 +168,107 @@ fn compile_reads_the_same_pods_and_policies_from_the_typed_objects() {
     let (envs, _) = slipway::resolve::resolve(&model, &source, &slipway::load::Attachments::default());
     let manifests = slipway::render::render(&envs[0]);
     let mut pods = Vec::new();
-    let (mut every, mut read) = (Network::default(), Network::default());
+    let (mut every, mut read, mut typed_network) = (Network::default(), Network::default(), Network::default());
     for manifest in &manifests {
         let value = manifest.value();
         let typed = manifest.typed::<k8s_openapi::api::apps::v1::Deployment>().map(reachability::pod_of);
         assert_eq!(typed, reachability::deployment_pod(&value), "{}", manifest.path);
         pods.extend(typed);
-        every.add(&value);
+        every.add(value.clone());
         if Network::reads(&manifest.identity.kind) {
-            read.add(&value);
+            read.add(value.clone());
+        }
+        if let Some(policy) = manifest.typed::<k8s_openapi::api::networking::v1::NetworkPolicy>() {
+            typed_network.add_policy(policy);
+        }
+        if let Some(namespace) = manifest.typed::<k8s_openapi::api::core::v1::Namespace>() {
+            typed_network.add_namespace(namespace);
         }
     }
     assert_eq!(pods.len(), 2);
-    for client in &pods {
+    let gateway = Pod {
+        namespace: "edge".to_owned(),
+        labels: BTreeMap::from([
+            ("app.kubernetes.io/name".to_owned(), "kong".to_owned()),
+            ("app.kubernetes.io/instance".to_owned(), "kong".to_owned()),
+        ]),
+    };
+    let mut verdicts = BTreeSet::new();
+    for client in pods.iter().chain([&gateway]) {
         for server in &pods {
             for port in [53, 80, 8080] {
-                assert_eq!(every.allows(client, server, port), read.allows(client, server, port));
+                let allowed = every.allows(client, server, port);
+                assert_eq!(allowed, read.allows(client, server, port));
+                assert_eq!(allowed, typed_network.allows(client, server, port), "{client:?} to {server:?} on {port}");
+                verdicts.insert(allowed);
             }
         }
     }
+    assert_eq!(verdicts.len(), 2, "some connections are allowed and some are not");
+}
+
+/// Policies as the API reads them when fields are left out or empty: without `policyTypes` a policy is
+/// of type Ingress, and of type Egress too if it has egress rules; an empty list of peers or ports, like
+/// a missing one, matches all.
+#[test]
+fn missing_or_empty_policy_fields_mean_what_the_api_says() {
+    let pod = |name: &str| Pod {
+        namespace: "shop".to_owned(),
+        labels: BTreeMap::from([("app".to_owned(), name.to_owned())]),
+    };
+    let (api, db) = (pod("api"), pod("db"));
+    let network_of = |policies: &[Value]| {
+        let mut network = Network::default();
+        for policy in policies {
+            network.add(policy.clone());
+        }
+        network
+    };
+    let policy = |name: &str, spec: Value| {
+        serde_json::json!({
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": { "name": name, "namespace": "shop" },
+            "spec": spec,
+        })
+    };
+    // No types, no rules: Ingress only, which denies every connection to the selected pod.
+    let deny_db = network_of(&[policy("db", serde_json::json!({ "podSelector": { "matchLabels": { "app": "db" } } }))]);
+    assert!(!deny_db.allows(&api, &db, 5432));
+    assert!(deny_db.allows(&db, &api, 8080), "the db's egress is not restricted");
+    // No types, with egress rules: Egress too.
+    let egress_only_dns = network_of(&[policy(
+        "api",
+        serde_json::json!({
+            "podSelector": { "matchLabels": { "app": "api" } },
+            "ingress": [{}],
+            "egress": [{ "ports": [{ "protocol": "UDP", "port": 53 }] }],
+        }),
+    )]);
+    assert!(!egress_only_dns.allows(&api, &db, 5432), "the api's egress allows DNS only");
+    assert!(egress_only_dns.allows(&db, &api, 8080), "an ingress rule with no peers and no ports allows all");
+    // Empty lists of peers and ports match all.
+    let empty_lists = network_of(&[policy(
+        "db",
+        serde_json::json!({
+            "podSelector": { "matchLabels": { "app": "db" } },
+            "policyTypes": ["Ingress"],
+            "ingress": [{ "from": [], "ports": [] }],
+        }),
+    )]);
+    assert!(empty_lists.allows(&api, &db, 5432));
+    // A port of another protocol, or a range that does not hold the port, does not allow it.
+    let udp_and_range = network_of(&[policy(
+        "db",
+        serde_json::json!({
+            "podSelector": { "matchLabels": { "app": "db" } },
+            "policyTypes": ["Ingress"],
+            "ingress": [{ "ports": [{ "protocol": "UDP", "port": 5432 }, { "port": 6000, "endPort": 6010 }] }],
+        }),
+    )]);
+    assert!(!udp_and_range.allows(&api, &db, 5432));
+    assert!(udp_and_range.allows(&api, &db, 6005));
+    assert!(!udp_and_range.allows(&api, &db, 6011));
 }
 
 /// A service used by 1,500 others in one namespace: their peer is one selector on their names and
