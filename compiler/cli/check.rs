@@ -13,12 +13,20 @@ pub(super) fn run(context: &Context, show_diff: bool, printer: &mut Printer) -> 
     if let Err(error) = project.guard_out() {
         return printer.failed(error);
     }
+    // `out/` is read on a thread of its own while the platform compiles, which mostly runs on one core
+    // until it renders; if the platform does not compile, the reading is abandoned with the process.
+    let out = project.out.clone();
+    let reading = std::thread::spawn(move || workflow::read_out(&out, 1));
     let (_, compiled) = match compile(context, printer) {
         Ok(it) => it,
         Err(status) => return status,
     };
     let files = compiled.files.as_ref().expect("a platform without errors has files");
-    let checked = match workflow::compare(project, files) {
+    let tree = match reading.join().expect("reading out/ does not panic") {
+        Ok(tree) => tree,
+        Err(error) => return printer.failed(error),
+    };
+    let checked = match workflow::compare_tree(project, files, tree) {
         Ok(checked) => checked,
         Err(error) => return printer.failed(error),
     };

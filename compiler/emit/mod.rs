@@ -35,7 +35,8 @@ pub fn to_files(source_name: &str, manifests: &[Manifest]) -> Files {
 
 /// One manifest as a file: its path, and its text with the generated header.
 pub fn to_file(source_name: &str, manifest: &Manifest) -> (String, String) {
-    let mut text = String::with_capacity(2048);
+    // The header is about 120 bytes plus the origin and the file name twice: sized once, with no copy.
+    let mut text = String::with_capacity(manifest.yaml.len() + 2 * source_name.len() + manifest.origin.len() + 160);
     if manifest.origin.starts_with("manifests/") {
         // A plain manifest, copied from its file beside the platform.
         let _ = writeln!(
@@ -128,45 +129,74 @@ struct Listing {
     directories: HashSet<String>,
 }
 
-/// Compares `files` with what is in `directory` (which may not exist yet). Each regular file on disk is
-/// read and compared as it comes, by two threads; only the ones that differ are kept. Symbolic links,
-/// FIFOs, devices and sockets are listed, never opened.
-pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
+/// `out/` as read once: every entry below it (hidden ones skipped, symbolic links never followed) and the
+/// bytes of each regular file. `check` reads it on a thread of its own while the platform compiles.
+#[derive(Debug, Default)]
+pub struct Tree {
+    listing: Listing,
+    /// The bytes of each entry of `listing` that is a regular file, in the same order.
+    contents: Vec<Option<Vec<u8>>>,
+}
+
+/// Reads `directory` (which may not exist yet) as a [`Tree`], on `threads` threads: each regular file is
+/// read whole; symbolic links, FIFOs, devices and sockets are listed, never opened.
+pub fn read_tree(directory: &Path, threads: usize) -> io::Result<Tree> {
     let listing = list_tree(directory)?;
-    let regular: Vec<(&String, &PathBuf)> = listing
-        .entries
-        .iter()
-        .filter(|(_, _, kind)| *kind == Kind::File)
-        .map(|(relative, path, _)| (relative, path))
-        .collect();
-    let classify = |chunk: &[(&String, &PathBuf)]| -> io::Result<Comparison> {
-        let mut comparison = Comparison::default();
-        for &(relative, path) in chunk {
-            let actual = fs::read(path)?;
-            match files.get(relative) {
-                Some(_) if !is_generated(&actual) => comparison.conflicts.push(relative.clone()),
-                Some(expected) if actual.as_slice() != expected.as_bytes() => {
-                    comparison.changed.push((relative.clone(), String::from_utf8_lossy(&actual).into_owned()));
-                }
-                Some(_) => {}
-                None if is_generated(&actual) => {
-                    comparison.removed.push((relative.clone(), String::from_utf8_lossy(&actual).into_owned()));
-                }
-                None => comparison.unmanaged.push(relative.clone()),
-            }
+    let read_chunk = |chunk: &[(String, PathBuf, Kind)]| -> io::Result<Vec<Option<Vec<u8>>>> {
+        let mut buffer = Vec::new();
+        let mut contents = Vec::with_capacity(chunk.len());
+        for (_, path, kind) in chunk {
+            contents.push(if *kind == Kind::File {
+                let length = read_file(path, 16 * 1024, &mut buffer)?;
+                Some(buffer[..length].to_vec())
+            } else {
+                None
+            });
         }
-        Ok(comparison)
+        Ok(contents)
     };
-    let (first, second) = regular.split_at(regular.len() / 2);
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| classify(second));
-        (classify(first), second.join().expect("comparing files does not panic"))
-    });
-    let (mut comparison, second) = (first?, second?);
-    comparison.changed.extend(second.changed);
-    comparison.removed.extend(second.removed);
-    comparison.unmanaged.extend(second.unmanaged);
-    comparison.conflicts.extend(second.conflicts);
+    let entries = &listing.entries;
+    let contents = if threads > 1 && entries.len() >= 64 {
+        let size = entries.len().div_ceil(threads);
+        let chunks: Vec<io::Result<Vec<Option<Vec<u8>>>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = entries.chunks(size).map(|chunk| scope.spawn(move || read_chunk(chunk))).collect();
+            handles.into_iter().map(|handle| handle.join().expect("reading files does not panic")).collect()
+        });
+        let mut contents = Vec::with_capacity(entries.len());
+        for chunk in chunks {
+            contents.extend(chunk?);
+        }
+        contents
+    } else {
+        read_chunk(entries)?
+    };
+    Ok(Tree { listing, contents })
+}
+
+/// Compares `files` with what is in `directory` (which may not exist yet), read on two threads.
+pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
+    Ok(compare_tree(directory, read_tree(directory, 2)?, files))
+}
+
+/// Compares `files` with `tree`, as read from `directory`: only the files that differ keep their old text.
+pub fn compare_tree(directory: &Path, tree: Tree, files: &Files) -> Comparison {
+    let Tree { listing, contents } = tree;
+    let text = |bytes: Vec<u8>| {
+        String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+    };
+    let mut comparison = Comparison::default();
+    for ((relative, _, _), actual) in listing.entries.iter().zip(contents) {
+        let Some(actual) = actual else { continue };
+        match files.get(relative) {
+            Some(_) if !is_generated(&actual) => comparison.conflicts.push(relative.clone()),
+            Some(expected) if actual != expected.as_bytes() => {
+                comparison.changed.push((relative.clone(), text(actual)));
+            }
+            Some(_) => {}
+            None if is_generated(&actual) => comparison.removed.push((relative.clone(), text(actual))),
+            None => comparison.unmanaged.push(relative.clone()),
+        }
+    }
     // Whatever is not a regular file stands in the way of a generated file of that path, and so does
     // anything but a directory where a generated file needs one.
     let mut not_directories: HashSet<&str> = HashSet::new();
@@ -196,7 +226,29 @@ pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
     comparison.special.sort();
     comparison.interrupted = fs::symlink_metadata(directory.join(JOURNAL)).is_ok();
     comparison.leftovers = inplace::leftovers(directory);
-    Ok(comparison)
+    comparison
+}
+
+/// Reads the file at `path` into the front of `buffer` and gives its length. The buffer is kept longer
+/// than `expected`, so a file of up to `expected` bytes takes one read and the read that finds its end
+/// (`fs::read` also asks for the file's size first: a fifth more system calls for small files).
+fn read_file(path: &Path, expected: usize, buffer: &mut Vec<u8>) -> io::Result<usize> {
+    let mut file = fs::File::open(path)?;
+    if buffer.len() <= expected {
+        buffer.resize(expected + 1, 0);
+    }
+    let mut length = 0;
+    loop {
+        if length == buffer.len() {
+            buffer.resize(2 * buffer.len(), 0);
+        }
+        match file.read(&mut buffer[length..]) {
+            Ok(0) => return Ok(length),
+            Ok(read) => length += read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 /// The directories a relative path lies in, innermost last: `a/b/c.yaml` gives `a` and `a/b`.
