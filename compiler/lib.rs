@@ -18,6 +18,7 @@ pub mod k8s_rules;
 pub mod load;
 pub mod manifests;
 pub mod model;
+mod parallel;
 pub mod quantity;
 pub mod reachability;
 pub mod render;
@@ -173,15 +174,7 @@ pub fn compile_observed<T>(
         .map(|facts| (facts, None))
         .chain(clusters.iter().map(|cluster| (&cluster.tree, Some(cluster))))
         .collect();
-    let rendered: Vec<(emit::Files, Identities)> = if jobs.len() > 1 {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> =
-                jobs.iter().map(|(facts, cluster)| scope.spawn(move || render_one(facts, *cluster))).collect();
-            handles.into_iter().map(|handle| handle.join().expect("rendering cannot fail")).collect()
-        })
-    } else {
-        jobs.iter().map(|(facts, cluster)| render_one(facts, *cluster)).collect()
-    };
+    let rendered: Vec<(emit::Files, Identities)> = parallel::map(&jobs, |(facts, cluster)| render_one(facts, *cluster));
     let (rendered, identities): (Vec<emit::Files>, Vec<Identities>) = rendered.into_iter().unzip();
     let trees: Vec<&analysis::Facts<'_>> = jobs.iter().map(|(facts, _)| *facts).collect();
     let mut problems: Vec<Diagnostic> = shared_clusters(&trees, &identities);

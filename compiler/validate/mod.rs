@@ -42,18 +42,11 @@ pub fn validate_facts(envs: &[resolved::Env], facts: &[Facts<'_>]) -> Vec<Diagno
         delivery::platform(envs, &mut diagnostics);
         diagnostics
     };
-    // Each environment's checks are its own: one thread each, beside the checks across environments, so
-    // both cores work on a platform of several environments. The order of the diagnostics stays fixed.
-    let (each, across) = if facts.len() > 1 {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = facts.iter().map(|facts| scope.spawn(move || validate_env(facts))).collect();
-            let across = across();
-            (handles.into_iter().map(|handle| handle.join().expect("checks do not panic")).collect(), across)
-        })
-    } else {
-        (facts.iter().map(validate_env).collect::<Vec<_>>(), across())
-    };
-    each.into_iter().flatten().chain(across).collect()
+    // Each environment's checks are its own (a thread each), and the checks across environments one more
+    // piece beside them. The order of the diagnostics stays fixed.
+    let pieces: Vec<Option<&Facts<'_>>> = facts.iter().map(Some).chain([None]).collect();
+    let found = crate::parallel::map(&pieces, |piece| piece.map_or_else(across, validate_env));
+    found.into_iter().flatten().collect()
 }
 
 /// The checks of the shared clusters (`[clusters]`): their names, the cluster-wide components of the

@@ -3,8 +3,8 @@
 //! the gateway kind can say what they ask, and each host's TLS names one certificate source.
 //! Every host here is the analysis' `RouteFact::host`, the one render writes.
 
-use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use crate::analysis::{Facts, RouteFact};
 use crate::diagnostic::{Code, Diagnostic};
@@ -29,7 +29,7 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
     }
     tls(facts, diagnostics);
     options(facts, diagnostics);
-    let mut claimed: BTreeMap<(&str, &str), (&str, Span)> = BTreeMap::new();
+    let mut claimed: HashMap<(&str, &str), (&str, Span)> = HashMap::new();
     {
         for fact in &facts.routes {
             let (service, route) = (fact.service, fact.route);
@@ -94,11 +94,15 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
 /// refuses (a malformed path or host) are left to it.
 pub(super) fn across_environments(facts: &[Facts<'_>], diagnostics: &mut Vec<Diagnostic>) {
     type Claim<'a> = (&'a str, &'a str, Span, Option<Span>);
-    let mut claimed: BTreeMap<(&str, String, &str, String), Claim<'_>> = BTreeMap::new();
-    for facts in facts {
+    // Hashed, not ordered: thousands of routes share their server and controller, so ordered keys were
+    // compared string by string; the diagnostics follow the order of the routes, not of the map.
+    let mut claimed: HashMap<(&str, &str, &str, &str), Claim<'_>> = HashMap::new();
+    let controllers: Vec<Option<String>> =
+        facts.iter().map(|facts| facts.env.gateway.as_ref().map(controller)).collect();
+    for (facts, controller) in facts.iter().zip(&controllers) {
         let env = facts.env;
-        let Some(gateway) = &env.gateway else { continue };
-        let mut own = std::collections::BTreeSet::new();
+        let Some(controller) = controller else { continue };
+        let mut own = HashSet::new();
         for fact in facts.served_routes() {
             let path = &fact.route.path;
             if path_problem(path).is_some() || fact.route.host.as_ref().is_some_and(|host| host_problem(host).is_some())
@@ -107,10 +111,10 @@ pub(super) fn across_environments(facts: &[Facts<'_>], diagnostics: &mut Vec<Dia
             }
             let host = fact.host.map_or("", |host| host.value.as_str());
             let normalised = path.value.trim_end_matches('/');
-            let normalised = if normalised.is_empty() { "/".to_owned() } else { normalised.to_owned() };
-            let key = (env.cluster.server.as_str(), controller(gateway), host, normalised);
+            let normalised = if normalised.is_empty() { "/" } else { normalised };
+            let key = (env.cluster.server.as_str(), controller.as_str(), host, normalised);
             // Conflicts inside one environment are the per-environment check's.
-            if !own.insert(key.clone()) {
+            if !own.insert(key) {
                 continue;
             }
             match claimed.entry(key) {
@@ -130,9 +134,7 @@ pub(super) fn across_environments(facts: &[Facts<'_>], diagnostics: &mut Vec<Dia
                     .with_label(path.span, format!("claimed in `{}`", env.name.value))
                     .with_note(format!(
                         "`{other_env}` and `{}` run on `{}`, where one {} serves a host and path for one of them",
-                        env.name.value,
-                        env.cluster.server,
-                        controller(gateway)
+                        env.name.value, env.cluster.server, controller
                     ))
                     .with_help("give each environment its own host, such as `dev.shop.example.com`");
                     if span != path.span {
