@@ -7,7 +7,7 @@ mod guard;
 mod inplace;
 pub mod yaml;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Read as _};
@@ -184,10 +184,13 @@ pub fn compare_tree(directory: &Path, tree: Tree, files: &Files) -> Comparison {
     let text = |bytes: Vec<u8>| {
         String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
     };
+    // Looked up by hash: thousands of paths share long prefixes (`dev/services/`), which ordered lookups
+    // compare again and again.
+    let expected: HashMap<&str, &String> = files.iter().map(|(path, text)| (path.as_str(), text)).collect();
     let mut comparison = Comparison::default();
     for ((relative, _, _), actual) in listing.entries.iter().zip(contents) {
         let Some(actual) = actual else { continue };
-        match files.get(relative) {
+        match expected.get(relative.as_str()) {
             Some(_) if !is_generated(&actual) => comparison.conflicts.push(relative.clone()),
             Some(expected) if actual != expected.as_bytes() => {
                 comparison.changed.push((relative.clone(), text(actual)));
@@ -207,7 +210,7 @@ pub fn compare_tree(directory: &Path, tree: Tree, files: &Files) -> Comparison {
             Kind::Symlink => comparison.symlinks.push(relative.clone()),
             Kind::Special(what) => comparison.special.push((relative.clone(), what)),
         }
-        if *kind != Kind::File && files.contains_key(relative) {
+        if *kind != Kind::File && expected.contains_key(relative.as_str()) {
             comparison.conflicts.push(relative.clone());
         }
     }
