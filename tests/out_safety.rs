@@ -379,6 +379,29 @@ fn a_failed_write_removes_what_it_wrote_and_leaves_out_as_it_was() {
     assert_eq!(support::slipway(&dir, &["check"]).code, 0);
 }
 
+/// `build` and `set-image` take the lock of `out/` and read it while the platform compiles; a platform
+/// that does not compile leaves `out/` (or its absence) exactly as it was, and no lock behind.
+#[test]
+fn a_platform_that_does_not_compile_leaves_out_and_its_lock_as_they_were() {
+    let fresh = support::project("no-compile-fresh", &support::fixture(SMALL));
+    let platform = fresh.join("platform/platform.toml");
+    let broken = std::fs::read_to_string(&platform).unwrap().replace("replicas = 3", "replicas = \"three\"");
+    std::fs::write(&platform, &broken).unwrap();
+    assert_eq!(support::slipway(&fresh, &["build"]).code, 1);
+    assert!(!fresh.join("out").exists(), "no out/ is made for a platform that does not compile");
+    assert!(!fresh.join(".out.slipway-lock").exists());
+
+    let dir = built("no-compile-built");
+    let before = snapshot(&dir.join("out"));
+    std::fs::write(dir.join("platform/platform.toml"), &broken).unwrap();
+    for args in [&["build"][..], &["set-image", "orders", "9.9.9"]] {
+        let run = support::slipway(&dir, args);
+        assert_ne!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_same(&snapshot(&dir.join("out")), &before, &format!("{args:?} leaves out/ as it was"));
+        assert!(!dir.join(".out.slipway-lock").exists(), "{args:?} releases the lock");
+    }
+}
+
 #[test]
 fn a_hidden_directory_where_a_new_one_is_built_is_left_alone() {
     let dir = built("hidden-in-the-way");

@@ -2,6 +2,7 @@
 
 use super::{Context, ExitStatus, Printer, compile, release, report};
 use crate::Compiled;
+use crate::emit;
 use crate::source::SourceFile;
 use crate::workflow;
 
@@ -9,27 +10,43 @@ pub(super) fn run(context: &Context, printer: &mut Printer) -> ExitStatus {
     if let Err(error) = context.project.guard_writes() {
         return printer.failed(error);
     }
+    let writer = match begin(context, printer) {
+        Ok(writer) => writer,
+        Err(status) => return status,
+    };
     let (_, compiled) = match compile(context, printer) {
         Ok(it) => it,
         Err(status) => return status,
     };
-    write(context, compiled, printer)
+    write(context, compiled, writer, printer)
+}
+
+/// Begins the write of `out/` before the platform (or an edit of it) is compiled, so that `out/` is read
+/// meanwhile (`workflow::begin_write`).
+pub(super) fn begin(context: &Context, printer: &mut Printer) -> Result<emit::Writer, ExitStatus> {
+    workflow::begin_write(&context.project).map_err(|error| printer.failed(error))
 }
 
 /// After an edit: the platform as the edit wrote and compiled it (and checked the paths), its warnings
-/// reported here, then written out.
-pub(super) fn edited(context: &Context, source: &SourceFile, compiled: Compiled, printer: &mut Printer) -> ExitStatus {
+/// reported here, then written out through the write begun before the edit.
+pub(super) fn edited(
+    context: &Context,
+    source: &SourceFile,
+    compiled: Compiled,
+    writer: emit::Writer,
+    printer: &mut Printer,
+) -> ExitStatus {
     if let Err(status) = report(context, source, &compiled, printer) {
         return status;
     }
-    write(context, compiled, printer)
+    write(context, compiled, writer, printer)
 }
 
 /// Writes a compiled platform's `out/` and schema, and says what changed.
-fn write(context: &Context, compiled: Compiled, printer: &mut Printer) -> ExitStatus {
+fn write(context: &Context, compiled: Compiled, writer: emit::Writer, printer: &mut Printer) -> ExitStatus {
     let project = &context.project;
     let files = compiled.files.as_ref().expect("a platform without errors has files");
-    let written = match workflow::write_out(project, files) {
+    let written = match workflow::finish_write(project, writer, files) {
         Ok(written) => written,
         Err(error) => return printer.failed(error),
     };

@@ -4,6 +4,11 @@ use super::{Context, ExitStatus, Printer, build};
 use crate::workflow::{self, Change, NewService};
 
 pub(super) fn run(context: &Context, service: &NewService, printer: &mut Printer) -> ExitStatus {
+    // `out/` is read while the platform is read, edited and compiled.
+    let writer = match build::begin(context, printer) {
+        Ok(writer) => writer,
+        Err(status) => return status,
+    };
     let edit = match workflow::new_service(&context.project, service) {
         Ok(edit) => edit,
         Err(error) => return printer.failed(error),
@@ -15,5 +20,5 @@ pub(super) fn run(context: &Context, service: &NewService, printer: &mut Printer
     if let Change::Service { name, image } = &edit.change {
         printer.out(&format!("added service `{name}` ({image})\n"));
     }
-    build::edited(context, &source, compiled, printer)
+    build::edited(context, &source, compiled, writer, printer)
 }

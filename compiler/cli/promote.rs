@@ -19,6 +19,11 @@ pub(super) fn run(
         }
         Err(error) => return printer.failed(error),
     };
+    // `out/` is read while the edited platform compiles.
+    let writer = match build::begin(context, printer) {
+        Ok(writer) => writer,
+        Err(status) => return status,
+    };
     let (source, compiled) = match edit.apply(&context.project) {
         Ok(it) => it,
         Err(error) => return printer.failed(error),
@@ -28,5 +33,5 @@ pub(super) fn run(
             images.iter().map(|(service, before, after)| format!("{service}: {before} -> {after}")).collect();
         printer.out(&format!("promoted {from} -> {to}:\n  {}\n", lines.join("\n  ")));
     }
-    build::edited(context, &source, compiled, printer)
+    build::edited(context, &source, compiled, writer, printer)
 }

@@ -4,6 +4,11 @@ use super::{Context, ExitStatus, Printer, build};
 use crate::workflow::{self, Change};
 
 pub(super) fn run(context: &Context, service: &str, tag: &str, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
+    // `out/` is read while the platform is read, edited and compiled.
+    let writer = match build::begin(context, printer) {
+        Ok(writer) => writer,
+        Err(status) => return status,
+    };
     let edit = match workflow::set_image(&context.project, service, tag, env) {
         Ok(edit) => edit,
         Err(error) => return printer.failed(error),
@@ -16,5 +21,5 @@ pub(super) fn run(context: &Context, service: &str, tag: &str, env: Option<&str>
         let place = environment.as_ref().map(|env| format!(" in {env}")).unwrap_or_default();
         printer.out(&format!("{service}{place}: {before} -> {after}\n"));
     }
-    build::edited(context, &source, compiled, printer)
+    build::edited(context, &source, compiled, writer, printer)
 }

@@ -25,7 +25,7 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{Comparison, Files, compare, guard, is_inside};
+use super::{Comparison, Files, guard, is_inside};
 
 /// The journal of a build in progress, inside the output directory.
 pub const JOURNAL: &str = ".slipway-build";
@@ -56,19 +56,64 @@ pub enum WriteError {
 /// Makes `directory` hold exactly `files`, plus anything already there that Slipway did not generate.
 /// Nothing is touched when nothing changed. See the module documentation for how it stays safe.
 pub fn write(directory: &Path, files: &Files) -> Result<Comparison, WriteError> {
+    begin(directory)?.finish(files)
+}
+
+/// A write of `out/` begun before the platform is compiled: the output directory is checked, its lock
+/// taken, and its files read on a thread of its own while the caller compiles; [`Writer::finish`] then
+/// writes what the compiled files need. Dropped unfinished, it releases the lock and writes nothing.
+pub struct Writer {
+    directory: PathBuf,
+    /// The lock and the reading of `out/`, when it exists; else both wait for `finish`, so that a
+    /// platform that does not compile leaves no directory behind.
+    started: Option<(Lock, std::thread::JoinHandle<io::Result<super::Tree>>)>,
+}
+
+/// Begins a write of `directory`: see [`Writer`].
+pub fn begin(directory: &Path) -> Result<Writer, WriteError> {
+    guard::check_output_directory(directory, None).map_err(WriteError::Refused)?;
+    if fs::symlink_metadata(directory).is_err() {
+        return Ok(Writer { directory: directory.to_path_buf(), started: None });
+    }
+    let lock = Lock::acquire(directory)?;
+    let path = directory.to_path_buf();
+    let reading = std::thread::spawn(move || super::read_tree(&path, 1));
+    Ok(Writer { directory: directory.to_path_buf(), started: Some((lock, reading)) })
+}
+
+impl Writer {
+    /// Makes the directory hold exactly `files`, plus anything already there that Slipway did not
+    /// generate: see [`write`].
+    pub fn finish(self, files: &Files) -> Result<Comparison, WriteError> {
+        let directory = self.directory.as_path();
+        let io_error = |what: &str, path: &Path, error: io::Error| {
+            WriteError::Io(format!("cannot {what} `{}`: {error}", path.display()))
+        };
+        // The names check already refuses names that could escape; this is the last line of defence.
+        if let Some(path) = files.keys().find(|path| !is_inside(path)) {
+            return Err(WriteError::Io(format!(
+                "refusing to write `{path}`, which is not inside `{}`",
+                directory.display()
+            )));
+        }
+        let (_lock, tree) = if let Some((lock, reading)) = self.started {
+            let tree = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (lock, tree.map_err(|error| io_error("read", directory, error))?)
+        } else {
+            // Made since `begin`, perhaps: checked again.
+            guard::check_output_directory(directory, None).map_err(WriteError::Refused)?;
+            let lock = Lock::acquire(directory)?;
+            (lock, super::read_tree(directory, 2).map_err(|error| io_error("read", directory, error))?)
+        };
+        write_compared(directory, files, super::compare_tree(directory, tree, files))
+    }
+}
+
+/// The write itself, under the lock, once `out/` is compared with `files`.
+fn write_compared(directory: &Path, files: &Files, comparison: Comparison) -> Result<Comparison, WriteError> {
     let io_error = |what: &str, path: &Path, error: io::Error| {
         WriteError::Io(format!("cannot {what} `{}`: {error}", path.display()))
     };
-    // The names check already refuses names that could escape; this is the last line of defence.
-    if let Some(path) = files.keys().find(|path| !is_inside(path)) {
-        return Err(WriteError::Io(format!(
-            "refusing to write `{path}`, which is not inside `{}`",
-            directory.display()
-        )));
-    }
-    guard::check_output_directory(directory, None).map_err(WriteError::Refused)?;
-    let _lock = Lock::acquire(directory)?;
-    let comparison = compare(directory, files).map_err(|error| io_error("read", directory, error))?;
     if !comparison.special.is_empty() || !comparison.conflicts.is_empty() {
         return Err(WriteError::Conflicts(Box::new(comparison)));
     }

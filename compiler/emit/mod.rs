@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 pub use guard::{
     SCHEMA_TITLE, check_output_directory, check_schema_path, is_generated_schema, read_schema, write_schema,
 };
-pub use inplace::{JOURNAL, PAUSE_VARIABLE, WriteError, write, write_file};
+pub use inplace::{JOURNAL, PAUSE_VARIABLE, WriteError, Writer, begin, write, write_file};
 
 use crate::render::Manifest;
 

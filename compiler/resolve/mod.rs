@@ -38,20 +38,22 @@ pub fn resolve(
     let names: Vec<&str> = environments.iter().map(|(name, _)| name.value.as_str()).collect();
     let (plain, problems) = crate::manifests::read(&attachments.manifests, &names);
     diagnostics.extend(problems);
-    let envs = environments
-        .into_iter()
-        .map(|(name, overlay)| {
-            let mut ctx = Ctx { platform, source, attachments, environment: name, diagnostics: Vec::new() };
-            let mut env = ctx.resolve_env(overlay);
-            diagnostics.append(&mut ctx.diagnostics);
-            env.manifests = plain
-                .iter()
-                .filter(|(directory, _)| directory == crate::manifests::ALL || *directory == name.value)
-                .map(|(_, object)| object.clone())
-                .collect();
-            env
-        })
-        .collect();
+    // Each environment on a thread of its own; their diagnostics in the environments' order.
+    let resolved = crate::parallel::map(&environments, |(name, overlay)| {
+        let mut ctx = Ctx { platform, source, attachments, environment: name, diagnostics: Vec::new() };
+        let mut env = ctx.resolve_env(overlay);
+        env.manifests = plain
+            .iter()
+            .filter(|(directory, _)| directory == crate::manifests::ALL || *directory == name.value)
+            .map(|(_, object)| object.clone())
+            .collect();
+        (env, ctx.diagnostics)
+    });
+    let mut envs = Vec::with_capacity(resolved.len());
+    for (env, mut found) in resolved {
+        diagnostics.append(&mut found);
+        envs.push(env);
+    }
     (envs, diagnostics)
 }
 

@@ -24,38 +24,50 @@ pub struct Built {
     pub schema_changed: bool,
 }
 
-/// Compiles the platform and writes `out/` and the schema, as `slipway build` does.
+/// Compiles the platform and writes `out/` and the schema, as `slipway build` does; `out/` is read while
+/// the platform compiles.
 pub fn build(project: &Project) -> Result<Built, Error> {
     project.guard_writes()?;
+    let writer = begin_write(project)?;
     let (_, compiled) = project.compile()?;
-    let written = write_out(project, compiled.files.as_ref().expect("a platform without errors has files"))?;
+    let files = compiled.files.as_ref().expect("a platform without errors has files");
+    let written = finish_write(project, writer, files)?;
     let schema_changed = write_schema(project)?;
     Ok(Built { compiled, written, schema_changed })
 }
 
 /// Makes `out/` hold exactly `files` (and whatever Slipway did not generate there).
 pub fn write_out(project: &Project, files: &emit::Files) -> Result<Written, Error> {
+    finish_write(project, begin_write(project)?, files)
+}
+
+/// Begins the write of `out/` before the platform is compiled: takes its lock and reads it meanwhile (see
+/// `emit::Writer`); [`finish_write`] completes it.
+pub fn begin_write(project: &Project) -> Result<emit::Writer, Error> {
+    emit::begin(&project.out).map_err(|error| write_error(&project.out, error))
+}
+
+/// Makes `out/` hold exactly `files`, through a write begun by [`begin_write`].
+pub fn finish_write(project: &Project, writer: emit::Writer, files: &emit::Files) -> Result<Written, Error> {
     let out = &project.out;
-    let comparison = match emit::write(out, files) {
-        Ok(comparison) => comparison,
-        Err(WriteError::Conflicts(comparison)) => {
-            return Err(Error::Refused(output::conflict_diagnostics(out, &comparison)));
-        }
-        Err(WriteError::Refused(message)) => return Err(Error::Io(message)),
-        Err(WriteError::Io(message)) => {
-            return Err(Error::Io(format!("{message}; `{}` was left as it was", out.display())));
-        }
-        Err(WriteError::Interrupted(message)) => {
-            return Err(Error::Io(format!(
-                "{message}; the build of `{}` stopped part-way: each file is either old or new, and `{}` \
-                 records the rest: fix the cause and run `slipway build` to complete it",
-                out.display(),
-                display(out, emit::JOURNAL)
-            )));
-        }
-    };
+    let comparison = writer.finish(files).map_err(|error| write_error(out, error))?;
     let warnings = output::build_warnings(out, &comparison);
     Ok(Written { comparison, warnings })
+}
+
+/// What a failed write of `out/` tells the user.
+fn write_error(out: &std::path::Path, error: WriteError) -> Error {
+    match error {
+        WriteError::Conflicts(comparison) => Error::Refused(output::conflict_diagnostics(out, &comparison)),
+        WriteError::Refused(message) => Error::Io(message),
+        WriteError::Io(message) => Error::Io(format!("{message}; `{}` was left as it was", out.display())),
+        WriteError::Interrupted(message) => Error::Io(format!(
+            "{message}; the build of `{}` stopped part-way: each file is either old or new, and `{}` records the \
+             rest: fix the cause and run `slipway build` to complete it",
+            out.display(),
+            display(out, emit::JOURNAL)
+        )),
+    }
 }
 
 /// Writes the platform's JSON Schema; `true` when the file changed.
