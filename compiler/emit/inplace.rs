@@ -138,9 +138,9 @@ fn write_compared(directory: &Path, files: &Files, comparison: Comparison) -> Re
     write_journal(directory, &writes, &removals, &roots)?;
     hook.step();
 
-    // The new directories, each inside its hidden root; then every file, into its temporary sibling or
-    // its new directory. A failure here undoes everything.
-    let hidden = match make_directories(directory, &roots, &staged) {
+    // The hidden roots of the new directories; then every file, into its temporary sibling or its new
+    // directory. A failure here undoes everything.
+    let hidden = match make_roots(directory, &roots) {
         Ok(hidden) => hidden,
         Err((error, made)) => {
             undo(directory, &[], &made);
@@ -246,13 +246,9 @@ fn new_roots(directory: &Path, writes: &[&str]) -> Result<BTreeSet<String>, Writ
     Ok(roots)
 }
 
-/// Makes each new root's hidden directory and the directories below it; gives the hidden roots, which
-/// are this build's alone (also on failure, for the undo).
-fn make_directories(
-    directory: &Path,
-    roots: &BTreeSet<String>,
-    staged: &[Staged<'_>],
-) -> Result<Vec<PathBuf>, (WriteError, Vec<PathBuf>)> {
+/// Makes each new root's hidden directory (the directories below it are made as their files are
+/// written); gives the hidden roots, which are this build's alone (also on failure, for the undo).
+fn make_roots(directory: &Path, roots: &BTreeSet<String>) -> Result<Vec<PathBuf>, (WriteError, Vec<PathBuf>)> {
     let io_error =
         |path: &Path, error: io::Error| WriteError::Io(format!("cannot create `{}`: {error}", path.display()));
     let mut made = Vec::with_capacity(roots.len());
@@ -263,13 +259,6 @@ fn make_directories(
         }
         made.push(hidden);
     }
-    let inside: BTreeSet<&Path> =
-        staged.iter().filter(|it| it.root.is_some()).filter_map(|it| it.written.parent()).collect();
-    for path in inside {
-        if let Err(error) = fs::create_dir_all(path) {
-            return Err((io_error(path, error), made));
-        }
-    }
     Ok(made)
 }
 
@@ -278,7 +267,19 @@ fn make_directories(
 fn write_files(files: &Files, staged: &[Staged<'_>], hook: &Hook) -> Result<(), (WriteError, Vec<PathBuf>)> {
     let write_chunk = |chunk: &[Staged<'_>]| -> Result<(), (WriteError, Vec<PathBuf>)> {
         let mut made = Vec::with_capacity(chunk.len());
+        let mut directory: Option<&Path> = None;
         for it in chunk {
+            // A new directory's subdirectories are made with its first file (the files come sorted, so
+            // each directory's are together; two threads may both make one, which `create_dir_all` allows).
+            if it.root.is_some() && it.written.parent() != directory {
+                directory = it.written.parent();
+                if let Some(parent) = directory
+                    && let Err(error) = fs::create_dir_all(parent)
+                {
+                    let error = WriteError::Io(format!("cannot create `{}`: {error}", parent.display()));
+                    return Err((error, made));
+                }
+            }
             match write_new(&it.written, files[it.relative].as_bytes(), false) {
                 Ok(()) => {
                     if it.root.is_none() {
