@@ -295,7 +295,8 @@ pub fn fuzz_platform(recipe: &[u8]) -> String {
 /// namespace and name, nor two a file; either would silently replace the other (N007).
 #[derive(Default)]
 struct Identities {
-    seen: std::collections::BTreeMap<(String, String, String), String>,
+    /// Hashed: looked up for every object, and across environments on one cluster.
+    seen: std::collections::HashMap<(String, String, String), String>,
     problems: Vec<Diagnostic>,
 }
 
@@ -365,11 +366,12 @@ fn shared_clusters(facts: &[&analysis::Facts<'_>], identities: &[Identities]) ->
             if facts_a.env.cluster.server != facts_b.env.cluster.server {
                 continue;
             }
-            let shared: Vec<&(String, String, String)> = ids_b
+            let mut shared: Vec<&(String, String, String)> = ids_b
                 .seen
                 .keys()
                 .filter(|id| !id.0.starts_with("argoproj.io/") && ids_a.seen.contains_key(*id))
                 .collect();
+            shared.sort_unstable();
             let Some(first) = shared.first() else { continue };
             let (kind, namespace, name) = first;
             let place = if namespace.is_empty() { String::new() } else { format!(" in `{namespace}`") };

@@ -119,11 +119,11 @@ pub struct Out<'a> {
 impl Out<'_> {
     fn push(&mut self, manifest: Manifest) {
         let identity = &manifest.identity;
-        let group = identity.api_version.rsplit_once('/').map_or("", |(group, _)| group).to_owned();
-        let kind = identity.kind.clone();
+        let group = identity.api_version.rsplit_once('/').map_or("", |(group, _)| group);
         let namespaced = identity.namespace.is_some();
-        if !self.kinds.contains(&(group.clone(), kind.clone(), namespaced)) {
-            self.kinds.insert((group, kind, namespaced));
+        // A few kinds, seen thousands of times: scanned without making a key.
+        if !self.kinds.iter().any(|(g, k, n)| g == group && *k == identity.kind && *n == namespaced) {
+            self.kinds.insert((group.to_owned(), identity.kind.clone(), namespaced));
         }
         if let Some(directory) = manifest.path.split('/').nth(1).filter(|_| manifest.path.matches('/').count() > 1)
             && !self.directories.contains(directory)
