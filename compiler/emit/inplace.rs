@@ -217,7 +217,7 @@ impl<'a> Staged<'a> {
 /// (never followed), and anything where a new directory is to be built hidden (`.qa.slipway-tmp`), which
 /// this build would otherwise name in its journal as its own.
 fn new_roots(directory: &Path, writes: &[&str]) -> Result<BTreeSet<String>, WriteError> {
-    let needed: BTreeSet<&str> = writes.iter().flat_map(|relative| super::ancestors(relative)).collect();
+    let needed = super::directories_of(writes.iter().copied());
     let mut roots = BTreeSet::new();
     // Parents sort before their children, so a directory's new root, if any, is already known.
     for relative in needed {

@@ -214,7 +214,7 @@ pub fn compare_tree(directory: &Path, tree: Tree, files: &Files) -> Comparison {
             comparison.conflicts.push(relative.clone());
         }
     }
-    let parents: BTreeSet<&str> = files.keys().flat_map(|relative| ancestors(relative)).collect();
+    let parents = directories_of(files.keys().map(String::as_str));
     comparison
         .conflicts
         .extend(parents.into_iter().filter(|parent| not_directories.contains(parent)).map(str::to_owned));
@@ -252,6 +252,21 @@ fn read_file(path: &Path, expected: usize, buffer: &mut Vec<u8>) -> io::Result<u
             Err(error) => return Err(error),
         }
     }
+}
+
+/// The directories that sorted relative paths lie in. A directory's files come together, so only the first
+/// of each adds its ancestors: thousands of files in a few thousand directories.
+fn directories_of<'a>(sorted: impl Iterator<Item = &'a str>) -> BTreeSet<&'a str> {
+    let mut directories = BTreeSet::new();
+    let mut last = None;
+    for relative in sorted {
+        let parent = relative.rsplit_once('/').map(|(parent, _)| parent);
+        if parent != last {
+            last = parent;
+            directories.extend(ancestors(relative));
+        }
+    }
+    directories
 }
 
 /// The directories a relative path lies in, innermost last: `a/b/c.yaml` gives `a` and `a/b`.
