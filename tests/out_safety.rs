@@ -558,6 +558,105 @@ fn a_build_killed_at_any_step_loses_nothing_and_the_next_build_completes_it() {
     assert_eq!(steps, 1 + written.len() + renames + removed + 1 + 1, "every step was a kill point");
 }
 
+/// Kills a build of a generated platform with SIGKILL at moments spread over its write (from the moment its
+/// journal appears), with no test hook: whatever system call it is in, every file of `out/` is old or new,
+/// the hand-written ones are intact, and the next `build` completes the work. The edit renames ten
+/// services (ten directories removed and ten built hidden), adds twenty, and changes files they share.
+#[test]
+fn a_large_build_killed_at_random_moments_of_its_write_loses_nothing() {
+    let old_text = crate::scale::gen_platform::platform(40, false);
+    let new_text = crate::scale::gen_platform::platform(60, false).replace("service-0000", "renamed-0000");
+    let setup = |name: &str, text: &str| {
+        let dir = support::temp_dir(name);
+        std::fs::create_dir_all(dir.join("platform")).unwrap();
+        std::fs::write(dir.join("platform/platform.toml"), text).unwrap();
+        let build = support::slipway(&dir, &["build"]);
+        assert_eq!(build.code, 0, "{}", build.stderr);
+        dir
+    };
+    let base = setup("random-kill-base", &old_text);
+    let mine = [(".gitkeep", "".as_bytes()), ("dev/notes.txt", b"mine\n".as_slice())];
+    for (relative, bytes) in mine {
+        std::fs::write(base.join("out").join(relative), bytes).unwrap();
+    }
+    let old = snapshot(&base.join("out"));
+    let new = snapshot(&setup("random-kill-reference", &new_text).join("out"));
+    let written = new.keys().filter(|path| old.get(*path) != new.get(*path)).count();
+    assert!(written > 300 && old.keys().filter(|path| !new.contains_key(*path)).count() > 50);
+    let mut expected = new.clone();
+    expected.extend(mine.iter().map(|(path, bytes)| ((*path).to_owned(), bytes.to_vec())));
+
+    // How long the write takes, from the journal to the end, in an uninterrupted build.
+    let start_build = |dir: &Path| {
+        std::fs::write(dir.join("platform/platform.toml"), &new_text).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_slipway"))
+            .args(["build", "--color=never"])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run slipway")
+    };
+    let journal_of = |dir: &Path| dir.join("out").join(JOURNAL_NAME);
+    let wait_for_journal = |dir: &Path, child: &mut std::process::Child| {
+        let started = std::time::Instant::now();
+        while !journal_of(dir).exists() {
+            if child.try_wait().unwrap().is_some() || started.elapsed() > Duration::from_mins(1) {
+                return false;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        true
+    };
+    let timing = support::temp_dir("random-kill-timing");
+    support::copy_dir(&base, &timing);
+    let mut child = start_build(&timing);
+    assert!(wait_for_journal(&timing, &mut child), "the build writes under a journal");
+    let writing = std::time::Instant::now();
+    assert!(child.wait().unwrap().success());
+    let span = writing.elapsed().max(Duration::from_millis(2));
+
+    // Moments spread over the write, in a fixed pseudo-random order (a linear congruential sequence).
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut kills = 0;
+    for round in 0..8u32 {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let fraction = (f64::from(round) + f64::from((state >> 40) as u32 % 1000) / 1000.0) / 8.0;
+        let dir = support::temp_dir("random-kill");
+        support::copy_dir(&base, &dir);
+        let mut child = start_build(&dir);
+        if !wait_for_journal(&dir, &mut child) {
+            continue;
+        }
+        std::thread::sleep(span.mul_f64(fraction));
+        let killed = child.try_wait().unwrap().is_none();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let out = snapshot(&dir.join("out"));
+        for path in old.keys().chain(new.keys()) {
+            let now = out.get(path);
+            assert!(now == old.get(path) || now == new.get(path), "kill {round}: `{path}` is neither old nor new");
+        }
+        for (path, bytes) in mine {
+            assert_eq!(out.get(path).map(Vec::as_slice), Some(bytes), "kill {round}: `{path}` is intact");
+        }
+        if killed && journal_of(&dir).exists() {
+            kills += 1;
+            let check = support::slipway(&dir, &["check"]);
+            assert!(check.stderr.contains("a build of `out` was interrupted"), "kill {round}: {}", check.stderr);
+        }
+        if !Path::new("/proc/self").exists() {
+            let _ = std::fs::remove_file(dir.join(".out.slipway-lock"));
+        }
+        let build = support::slipway(&dir, &["build"]);
+        assert_eq!(build.code, 0, "kill {round}: {}", build.stderr);
+        assert_same(&snapshot(&dir.join("out")), &expected, &format!("kill {round}: the next build completes it"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    assert!(kills >= 4, "most kills landed inside the write ({kills} of 8)");
+}
+
 #[test]
 fn an_interrupted_build_undone_by_an_edit_leaves_no_temporary_file() {
     let dir = built("killed-then-reverted");

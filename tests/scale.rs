@@ -2,7 +2,7 @@
 //! N = 200, not a timed one (timing belongs in `benches/run.sh`).
 
 #[path = "../examples/gen_platform.rs"]
-mod gen_platform;
+pub(crate) mod gen_platform;
 
 use crate::support;
 
