@@ -615,14 +615,19 @@ fn a_large_build_killed_at_random_moments_of_its_write_loses_nothing() {
     assert!(wait_for_journal(&timing, &mut child), "the build writes under a journal");
     let writing = std::time::Instant::now();
     assert!(child.wait().unwrap().success());
-    let span = writing.elapsed().max(Duration::from_millis(2));
+    let mut span = writing.elapsed().max(Duration::from_millis(2));
 
-    // Moments spread over the write, in a fixed pseudo-random order (a linear congruential sequence).
+    // Moments spread over the write, in a fixed pseudo-random order (a linear congruential sequence). Other
+    // tests load the machine, so a write may take less time than the one measured: a kill that comes after
+    // the build ended halves the span the next ones are drawn from.
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     let mut kills = 0;
-    for round in 0..8u32 {
+    for round in 0..16u32 {
+        if kills == 8 {
+            break;
+        }
         state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        let fraction = (f64::from(round) + f64::from((state >> 40) as u32 % 1000) / 1000.0) / 8.0;
+        let fraction = (f64::from(round % 8) + f64::from((state >> 40) as u32 % 1000) / 1000.0) / 8.0;
         let dir = support::temp_dir("random-kill");
         support::copy_dir(&base, &dir);
         let mut child = start_build(&dir);
@@ -645,6 +650,8 @@ fn a_large_build_killed_at_random_moments_of_its_write_loses_nothing() {
             kills += 1;
             let check = support::slipway(&dir, &["check"]);
             assert!(check.stderr.contains("a build of `out` was interrupted"), "kill {round}: {}", check.stderr);
+        } else if !killed {
+            span /= 2;
         }
         if !Path::new("/proc/self").exists() {
             let _ = std::fs::remove_file(dir.join(".out.slipway-lock"));
@@ -654,7 +661,7 @@ fn a_large_build_killed_at_random_moments_of_its_write_loses_nothing() {
         assert_same(&snapshot(&dir.join("out")), &expected, &format!("kill {round}: the next build completes it"));
         let _ = std::fs::remove_dir_all(&dir);
     }
-    assert!(kills >= 4, "most kills landed inside the write ({kills} of 8)");
+    assert!(kills >= 5, "kills landed inside the write: {kills}");
 }
 
 #[test]
