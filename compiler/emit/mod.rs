@@ -185,41 +185,48 @@ pub fn compare_tree(directory: &Path, tree: Tree, files: &Files) -> Comparison {
         String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
     };
     // Looked up by hash: thousands of paths share long prefixes (`dev/services/`), which ordered lookups
-    // compare again and again.
-    let expected: HashMap<&str, &String> = files.iter().map(|(path, text)| (path.as_str(), text)).collect();
+    // compare again and again. Each notes whether anything is on disk at its path.
+    let mut expected: HashMap<&str, (&String, bool)> =
+        files.iter().map(|(path, text)| (path.as_str(), (text, false))).collect();
     let mut comparison = Comparison::default();
-    for ((relative, _, _), actual) in listing.entries.iter().zip(contents) {
-        let Some(actual) = actual else { continue };
-        match expected.get(relative.as_str()) {
-            Some(_) if !is_generated(&actual) => comparison.conflicts.push(relative.clone()),
-            Some(expected) if actual != expected.as_bytes() => {
-                comparison.changed.push((relative.clone(), text(actual)));
-            }
-            Some(_) => {}
-            None if is_generated(&actual) => comparison.removed.push((relative.clone(), text(actual))),
-            None => comparison.unmanaged.push(relative.clone()),
-        }
-    }
-    // Whatever is not a regular file stands in the way of a generated file of that path, and so does
-    // anything but a directory where a generated file needs one.
-    let mut not_directories: HashSet<&str> = HashSet::new();
-    for (relative, _, kind) in &listing.entries {
-        not_directories.insert(relative);
+    for ((relative, _, kind), actual) in listing.entries.iter().zip(contents) {
+        let wanted = expected.get_mut(relative.as_str()).map(|(text, found)| {
+            *found = true;
+            *text
+        });
         match kind {
             Kind::File => {}
             Kind::Symlink => comparison.symlinks.push(relative.clone()),
             Kind::Special(what) => comparison.special.push((relative.clone(), what)),
         }
-        if *kind != Kind::File && expected.contains_key(relative.as_str()) {
-            comparison.conflicts.push(relative.clone());
+        let Some(actual) = actual else {
+            // Not a regular file: it stands in the way of a generated file of that path.
+            if wanted.is_some() {
+                comparison.conflicts.push(relative.clone());
+            }
+            continue;
+        };
+        match wanted {
+            Some(_) if !is_generated(&actual) => comparison.conflicts.push(relative.clone()),
+            Some(wanted) if actual != wanted.as_bytes() => comparison.changed.push((relative.clone(), text(actual))),
+            Some(_) => {}
+            None if is_generated(&actual) => comparison.removed.push((relative.clone(), text(actual))),
+            None => comparison.unmanaged.push(relative.clone()),
         }
     }
-    let parents = directories_of(files.keys().map(String::as_str));
-    comparison
-        .conflicts
-        .extend(parents.into_iter().filter(|parent| not_directories.contains(parent)).map(str::to_owned));
+    // So does anything but a directory where a generated file needs one: looked for only among the
+    // directories that are not there as directories (none, when `out/` is current).
+    let missing: Vec<&str> = directories_of(files.keys().map(String::as_str))
+        .into_iter()
+        .filter(|parent| !listing.directories.contains(*parent))
+        .collect();
+    if !missing.is_empty() {
+        let entries: HashSet<&str> = listing.entries.iter().map(|(relative, _, _)| relative.as_str()).collect();
+        comparison.conflicts.extend(missing.into_iter().filter(|parent| entries.contains(parent)).map(str::to_owned));
+    }
     comparison.conflicts.extend(files.keys().filter(|relative| listing.directories.contains(*relative)).cloned());
-    comparison.added = files.keys().filter(|path| !not_directories.contains(path.as_str())).cloned().collect();
+    comparison.added = expected.into_iter().filter(|(_, (_, found))| !found).map(|(path, _)| path.to_owned()).collect();
+    comparison.added.sort();
     comparison.changed.sort();
     comparison.removed.sort();
     comparison.unmanaged.sort();
