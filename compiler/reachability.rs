@@ -54,7 +54,7 @@ impl Rule {
                 .filter(|selector| selector.labels.len() == 1 && selector.expressions.is_empty())
                 .and_then(|selector| selector.labels.first())
                 .filter(|(key, _)| key == "kubernetes.io/metadata.name")
-                .and_then(|(_, value)| value.as_deref());
+                .map(|(_, value)| value.as_str());
             let pods = peer.pods.as_ref();
             let label = pods.and_then(|selector| selector.labels.first());
             // A peer of several clients (`In` on their names) is indexed under each name it lists.
@@ -62,10 +62,9 @@ impl Rule {
                 .and_then(|selector| selector.expressions.first())
                 .filter(|(_, operator, _)| *operator == Operator::In);
             match (namespace, label, listed) {
-                (Some(namespace), Some((key, value)), _) => by_label
-                    .entry((namespace.to_owned(), key.clone(), value.clone().unwrap_or_default()))
-                    .or_default()
-                    .push(index),
+                (Some(namespace), Some((key, value)), _) => {
+                    by_label.entry((namespace.to_owned(), key.clone(), value.clone())).or_default().push(index);
+                }
                 (Some(namespace), None, Some((key, _, values))) => {
                     for value in values {
                         by_label.entry((namespace.to_owned(), key.clone(), value.clone())).or_default().push(index);
@@ -139,8 +138,9 @@ impl Port {
 /// A label selector (`matchLabels` and `matchExpressions`), read once, with each expression's values in a
 /// set: a namespace's clients are one `In` of thousands of names, which would otherwise be scanned for each
 /// client.
+#[derive(Default)]
 struct Selector {
-    labels: Vec<(String, Option<String>)>,
+    labels: Vec<(String, String)>,
     expressions: Vec<(String, Operator, HashSet<String>)>,
 }
 
@@ -156,8 +156,7 @@ enum Operator {
 
 impl Selector {
     fn new(selector: &LabelSelector) -> Selector {
-        let labels =
-            selector.match_labels.iter().flatten().map(|(key, value)| (key.clone(), Some(value.clone()))).collect();
+        let labels = selector.match_labels.iter().flatten().map(|(key, value)| (key.clone(), value.clone())).collect();
         let expressions = selector
             .match_expressions
             .iter()
@@ -177,7 +176,7 @@ impl Selector {
     }
 
     fn selects(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.labels.iter().all(|(key, value)| labels.get(key) == value.as_ref())
+        self.labels.iter().all(|(key, value)| labels.get(key) == Some(value))
             && self.expressions.iter().all(|(key, operator, values)| {
                 let value = labels.get(key);
                 match operator {
@@ -241,15 +240,12 @@ impl Network {
         let egress = has("Egress", spec.egress.is_some()).then(|| {
             spec.egress.iter().flatten().map(|rule| Rule::new(rule.to.as_ref(), rule.ports.as_ref())).collect()
         });
-        let selector =
-            spec.pod_selector.as_ref().map_or(Selector { labels: Vec::new(), expressions: Vec::new() }, Selector::new);
+        let selector = spec.pod_selector.as_ref().map_or_else(Selector::default, Selector::new);
         let index = self.policies.len();
         match selector.labels.first() {
-            Some((key, value)) => self
-                .by_label
-                .entry((namespace.clone(), key.clone(), value.clone().unwrap_or_default()))
-                .or_default()
-                .push(index),
+            Some((key, value)) => {
+                self.by_label.entry((namespace.clone(), key.clone(), value.clone())).or_default().push(index);
+            }
             None => self.any_pod.entry(namespace.clone()).or_default().push(index),
         }
         self.policies.push(Policy { namespace, selector, ingress, egress });
