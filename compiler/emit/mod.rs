@@ -147,7 +147,7 @@ pub fn read_tree(directory: &Path, threads: usize) -> io::Result<Tree> {
         let mut contents = Vec::with_capacity(chunk.len());
         for (_, path, kind) in chunk {
             contents.push(if *kind == Kind::File {
-                let length = read_file(path, 16 * 1024, &mut buffer)?;
+                let length = read_file(path, &mut buffer)?;
                 Some(buffer[..length].to_vec())
             } else {
                 None
@@ -181,9 +181,6 @@ pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
 /// Compares `files` with `tree`, as read from `directory`: only the files that differ keep their old text.
 pub fn compare_tree(directory: &Path, tree: Tree, files: &Files) -> Comparison {
     let Tree { listing, contents } = tree;
-    let text = |bytes: Vec<u8>| {
-        String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
-    };
     // Looked up by hash: thousands of paths share long prefixes (`dev/services/`), which ordered lookups
     // compare again and again. Each notes whether anything is on disk at its path.
     let mut expected: HashMap<&str, (&String, bool)> =
@@ -239,13 +236,19 @@ pub fn compare_tree(directory: &Path, tree: Tree, files: &Files) -> Comparison {
     comparison
 }
 
+/// A file's bytes as text, without a copy when they are UTF-8 (generated files are).
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
 /// Reads the file at `path` into the front of `buffer` and gives its length. The buffer is kept longer
-/// than `expected`, so a file of up to `expected` bytes takes one read and the read that finds its end
-/// (`fs::read` also asks for the file's size first: a fifth more system calls for small files).
-fn read_file(path: &Path, expected: usize, buffer: &mut Vec<u8>) -> io::Result<usize> {
+/// than the file, so a file takes one read and the read that finds its end (`fs::read` also asks for the
+/// file's size first: a fifth more system calls for small files).
+fn read_file(path: &Path, buffer: &mut Vec<u8>) -> io::Result<usize> {
+    // Generated files are a few kilobytes; a larger one grows the buffer for the files after it.
     let mut file = fs::File::open(path)?;
-    if buffer.len() <= expected {
-        buffer.resize(expected + 1, 0);
+    if buffer.is_empty() {
+        buffer.resize(16 * 1024, 0);
     }
     let mut length = 0;
     loop {
@@ -283,17 +286,14 @@ fn ancestors(relative: &str) -> impl Iterator<Item = &str> {
 
 /// The files below `directory` that Slipway generated, as text: what `out/` held before a change.
 pub fn generated_files(directory: &Path) -> io::Result<Files> {
-    let mut files = Files::new();
-    for (relative, path, kind) in list_tree(directory)?.entries {
-        if kind != Kind::File {
-            continue;
-        }
-        let contents = fs::read(&path)?;
-        if is_generated(&contents) {
-            files.insert(relative, String::from_utf8_lossy(&contents).into_owned());
-        }
-    }
-    Ok(files)
+    let Tree { listing, contents } = read_tree(directory, 2)?;
+    Ok(listing
+        .entries
+        .into_iter()
+        .zip(contents)
+        .filter_map(|((relative, _, _), contents)| contents.filter(|it| is_generated(it)).map(|it| (relative, it)))
+        .map(|(relative, contents)| (relative, text(contents)))
+        .collect())
 }
 
 /// Every entry below `directory` by relative path, with its full path and what it is. Hidden entries
