@@ -133,11 +133,6 @@ impl RouteFact<'_> {
         &self.route.path.value
     }
 
-    /// `https` when its host has TLS, else `http`.
-    pub fn scheme(&self) -> &'static str {
-        if self.tls.is_some() { "https" } else { "http" }
-    }
-
     /// What clients outside call: `https://shop.example.com/api`; `None` on any host (no name to call).
     pub fn url(&self) -> Option<String> {
         Some(resolved::route_url(&self.host?.value, self.path(), self.tls.is_some()))

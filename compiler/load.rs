@@ -310,8 +310,11 @@ fn attachments_with(
             if !here {
                 continue;
             }
-            let file = sealed_file(&directory, None, &name.value, &read);
-            attachments.sealed_secrets.entry(name.value.clone()).or_insert(file);
+            // The shared file is the same for every environment: read once.
+            attachments
+                .sealed_secrets
+                .entry(name.value.clone())
+                .or_insert_with(|| sealed_file(&directory, None, &name.value, &read));
             if is_dns_label(&environment.value) && is_dns_label(&name.value) {
                 let own = sealed_file(&directory, Some(&environment.value), &name.value, &read);
                 attachments

@@ -289,15 +289,6 @@ impl Tls {
             .or_else(|| self.issuer.as_ref().map(TlsSource::Issuer))
             .or_else(|| self.secret.as_ref().map(TlsSource::Secret))
     }
-
-    /// The Secret the certificate is in: the declared one, or the one cert-manager writes, named after
-    /// the host (`shop.example.com` -> `shop-example-com-tls`, `*.example.com` -> `wildcard-example-com-tls`).
-    pub fn secret_name(&self) -> String {
-        match &self.secret {
-            Some(secret) => secret.value.clone(),
-            None => format!("{}-tls", self.host.value.replace("*.", "wildcard.").replace('.', "-")),
-        }
-    }
 }
 
 /// The load balancer of an ALB gateway.

@@ -132,10 +132,7 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Diagnostic {
         let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
-        let mut end = line_text.len().min(400);
-        while !line_text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = line_text.floor_char_boundary(400);
         self.file = Some(FileLabel {
             path: path.to_owned(),
             line,

@@ -89,13 +89,9 @@ fn image_fix(image: &str) -> Option<String> {
 
 /// `Registry.io/Team/App:V1` -> `Registry.io/team/app:V1`: the path lowercased, the registry and tag kept.
 fn lowercase_path(image: &str) -> String {
-    // The tag follows the last `:` that no `/` follows, before any `@digest`; both are kept as written.
-    let digest_at = image.find('@').unwrap_or(image.len());
-    let name_end = match image[..digest_at].rfind(':') {
-        Some(colon) if !image[colon..digest_at].contains('/') => colon,
-        _ => digest_at,
-    };
-    let (name, suffix) = image.split_at(name_end);
+    // The tag and any `@digest` are kept as written; the name is split as `set-image` splits it.
+    let (name, _) = crate::edit::split_image(image);
+    let (name, suffix) = image.split_at(name.len());
     match k8s_rules::split_registry(name) {
         (Some(registry), path) => format!("{registry}/{}{suffix}", path.to_lowercase()),
         (None, path) => format!("{}{suffix}", path.to_lowercase()),

@@ -144,7 +144,7 @@ fn identity<'a>(
         return problem("a document is not an object".to_owned(), "each document is one Kubernetes object, a mapping");
     }
     let field = |value: &'a Value| value.as_str().filter(|it| !it.is_empty());
-    let (Some(api_version), Some(kind)) = (field(&object["apiVersion"]), field(&object["kind"])) else {
+    let (Some(_), Some(kind)) = (field(&object["apiVersion"]), field(&object["kind"])) else {
         return problem(
             "an object has no `apiVersion` or no `kind`".to_owned(),
             "give it both, as `kubectl explain` shows: `apiVersion: v1`, `kind: ConfigMap`",
@@ -156,7 +156,6 @@ fn identity<'a>(
             "write each object as its own document, separated by `---`",
         );
     }
-    let _ = api_version;
     let Some(name) = field(&object["metadata"]["name"]) else {
         return problem(
             format!("a {kind} has no `metadata.name`"),
