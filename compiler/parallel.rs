@@ -1,6 +1,22 @@
-//! Parallel: takes independent pieces of work (one per environment, mostly), gives their results in order,
-//! each piece on a thread of its own when there are several, so both cores work on a platform of several
-//! environments.
+//! Parallel: takes independent pieces of work (an environment each, or chunks of files), gives their
+//! results in order, computed on scoped threads so that both cores work.
+
+/// `work` applied to `items` in consecutive chunks, one per thread (at most `threads`), the results in
+/// order; on this thread alone when `threads` is 1 or there are fewer than 64 items, too few to share.
+pub(crate) fn chunks<T: Sync, R: Send>(items: &[T], threads: usize, work: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    if threads < 2 || items.len() < 64 {
+        return vec![work(items)];
+    }
+    let size = items.len().div_ceil(threads);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items.chunks(size).map(|chunk| scope.spawn(move || work(chunk))).collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
 
 /// `work` applied to each item, in the items' order; on scoped threads when there is more than one item.
 pub(crate) fn map<'a, T: Sync, R: Send>(items: &'a [T], work: impl Fn(&'a T) -> R + Sync) -> Vec<R> {

@@ -159,7 +159,7 @@ fn write_compared(directory: &Path, files: &Files, comparison: Comparison) -> Re
             let target = directory.join(root);
             (temporary_path(&target), target)
         })
-        .chain(staged.iter().filter(|it| it.root.is_none()).map(|it| (it.written.clone(), it.target.clone())))
+        .chain(staged.iter().filter(|it| !it.in_new_directory).map(|it| (it.written.clone(), it.target.clone())))
         .collect();
     rename_all(&renames, &hook)?;
 
@@ -191,10 +191,10 @@ fn write_compared(directory: &Path, files: &Files, comparison: Comparison) -> Re
 }
 
 /// Where one file of a build goes: written at `written`, then in place at `target` by a rename of its own
-/// (a file of an existing directory) or of the new directory `root` it lies in.
+/// (a file of an existing directory) or of the new directory it lies in (`in_new_directory`).
 struct Staged<'a> {
     relative: &'a str,
-    root: Option<&'a str>,
+    in_new_directory: bool,
     written: PathBuf,
     target: PathBuf,
 }
@@ -205,9 +205,9 @@ impl<'a> Staged<'a> {
         match super::ancestors(relative).find(|ancestor| roots.contains(*ancestor)) {
             Some(root) => {
                 let written = temporary_path(&directory.join(root)).join(&relative[root.len() + 1..]);
-                Staged { relative, root: roots.get(root).map(String::as_str), written, target }
+                Staged { relative, in_new_directory: true, written, target }
             }
-            None => Staged { relative, root: None, written: temporary_path(&target), target },
+            None => Staged { relative, in_new_directory: false, written: temporary_path(&target), target },
         }
     }
 }
@@ -271,7 +271,7 @@ fn write_files(files: &Files, staged: &[Staged<'_>], hook: &Hook) -> Result<(), 
         for it in chunk {
             // A new directory's subdirectories are made with its first file (the files come sorted, so
             // each directory's are together; two threads may both make one, which `create_dir_all` allows).
-            if it.root.is_some() && it.written.parent() != directory {
+            if it.in_new_directory && it.written.parent() != directory {
                 directory = it.written.parent();
                 if let Some(parent) = directory
                     && let Err(error) = fs::create_dir_all(parent)
@@ -282,7 +282,7 @@ fn write_files(files: &Files, staged: &[Staged<'_>], hook: &Hook) -> Result<(), 
             }
             match write_new(&it.written, files[it.relative].as_bytes(), false) {
                 Ok(()) => {
-                    if it.root.is_none() {
+                    if !it.in_new_directory {
                         made.push(it.written.clone());
                     }
                 }
@@ -302,7 +302,7 @@ fn write_files(files: &Files, staged: &[Staged<'_>], hook: &Hook) -> Result<(), 
     // A failed chunk stopped; the others finished: every temporary file that exists was made by us.
     let made: Vec<PathBuf> = staged
         .iter()
-        .filter(|it| it.root.is_none())
+        .filter(|it| !it.in_new_directory)
         .map(|it| it.written.clone())
         .filter(|path| fs::symlink_metadata(path).is_ok())
         .collect();
@@ -327,20 +327,12 @@ fn rename_all(renames: &[(PathBuf, PathBuf)], hook: &Hook) -> Result<(), WriteEr
 /// steps (which must then come in order); else on each core, since each file operation waits on the
 /// kernel.
 fn in_parallel<T: Sync, R: Send>(items: &[T], hook: &Hook, work: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
-    let threads = if hook.after.is_some() || items.len() < 64 {
+    let threads = if hook.after.is_some() {
         1
     } else {
         std::thread::available_parallelism().map_or(2, std::num::NonZero::get).clamp(2, 8)
     };
-    if threads == 1 {
-        return vec![work(items)];
-    }
-    let size = items.len().div_ceil(threads);
-    let work = &work;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items.chunks(size).map(|chunk| scope.spawn(move || work(chunk))).collect();
-        handles.into_iter().map(|handle| handle.join().expect("file operations do not panic")).collect()
-    })
+    crate::parallel::chunks(items, threads, work)
 }
 
 /// Puts `out/` back as it was after a failure before any rename: the temporary files, the hidden roots

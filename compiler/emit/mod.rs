@@ -155,21 +155,10 @@ pub fn read_tree(directory: &Path, threads: usize) -> io::Result<Tree> {
         }
         Ok(contents)
     };
-    let entries = &listing.entries;
-    let contents = if threads > 1 && entries.len() >= 64 {
-        let size = entries.len().div_ceil(threads);
-        let chunks: Vec<io::Result<Vec<Option<Vec<u8>>>>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = entries.chunks(size).map(|chunk| scope.spawn(move || read_chunk(chunk))).collect();
-            handles.into_iter().map(|handle| handle.join().expect("reading files does not panic")).collect()
-        });
-        let mut contents = Vec::with_capacity(entries.len());
-        for chunk in chunks {
-            contents.extend(chunk?);
-        }
-        contents
-    } else {
-        read_chunk(entries)?
-    };
+    let mut contents = Vec::with_capacity(listing.entries.len());
+    for chunk in crate::parallel::chunks(&listing.entries, threads, read_chunk) {
+        contents.extend(chunk?);
+    }
     Ok(Tree { listing, contents })
 }
 

@@ -36,11 +36,6 @@ pub fn build(project: &Project) -> Result<Built, Error> {
     Ok(Built { compiled, written, schema_changed })
 }
 
-/// Makes `out/` hold exactly `files` (and whatever Slipway did not generate there).
-pub fn write_out(project: &Project, files: &emit::Files) -> Result<Written, Error> {
-    finish_write(project, begin_write(project)?, files)
-}
-
 /// Begins the write of `out/` before the platform is compiled: takes its lock and reads it meanwhile (see
 /// `emit::Writer`); [`finish_write`] completes it.
 pub fn begin_write(project: &Project) -> Result<emit::Writer, Error> {

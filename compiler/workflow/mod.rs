@@ -24,7 +24,7 @@ use crate::source::SourceFile;
 use crate::{Compiled, emit, load, model, resolve, resolved};
 
 pub use budget::{Budgets, budget};
-pub use build::{Built, Written, begin_write, build, finish_write, write_out, write_schema};
+pub use build::{Built, Written, begin_write, build, finish_write, write_schema};
 pub use check::{Checked, compare, compare_tree, read_out, stale_diffs};
 pub use diff::{Base, Review, Working, review, working};
 pub use graph::{Graph, GraphFormat, graph};
