@@ -189,7 +189,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     let project = names::project(env);
     let has_directory = |directory: &str| out.directories.contains(directory);
     let waves = &facts.waves.by_name;
-    let (cluster_kinds, namespaced_kinds) = kinds(out);
+    let (cluster_kinds, namespaced_kinds) = kinds(&out.kinds);
     let has_gateway = has_directory(super::GATEWAY);
     let has_identity = has_directory(super::IDENTITY);
     let mut apps = Vec::new();
@@ -410,11 +410,7 @@ fn manifests_apps(facts: &Facts<'_>, out: &Out<'_>, wave: i32) -> Vec<Manifest> 
         .to_owned();
     let mut namespaces: BTreeSet<&str> = out.plain_namespaces.iter().map(String::as_str).collect();
     namespaces.insert(&destination);
-    let (mut cluster_kinds, mut namespaced_kinds) = (Vec::new(), Vec::new());
-    for (group, kind, is_namespaced) in &out.plain_kinds {
-        let kind = GroupKind { group: group.clone(), kind: kind.clone() };
-        if *is_namespaced { namespaced_kinds.push(kind) } else { cluster_kinds.push(kind) }
-    }
+    let (cluster_kinds, namespaced_kinds) = kinds(&out.plain_kinds);
     let project = app_project(
         env,
         &name,
@@ -569,12 +565,9 @@ fn manifest(env: &resolved::Env, application: Application, origin: String) -> Ma
 /// finalizer would block its deletion.
 /// `[argocd] labels` and `annotations` come first, so Slipway's own win (validate refuses those anyway).
 fn metadata(env: &resolved::Env, name: &str, wave: i32, finalizer: bool) -> meta::ObjectMeta {
-    let user = |map: &BTreeMap<crate::source::Spanned<String>, crate::source::Spanned<String>>| {
-        map.iter().map(|(key, value)| (key.value.clone(), value.value.clone())).collect::<BTreeMap<_, _>>()
-    };
-    let mut labels = user(&env.argocd.labels);
+    let mut labels = super::workload::plain(&env.argocd.labels);
     labels.extend(labels::common(env, super::ROOT, None));
-    let mut annotations = user(&env.argocd.annotations);
+    let mut annotations = super::workload::plain(&env.argocd.annotations);
     annotations.insert(SYNC_WAVE.to_owned(), wave.to_string());
     meta::ObjectMeta {
         name: Some(name.to_owned()),
@@ -622,18 +615,14 @@ fn sync_policy(env: &resolved::Env, create_namespace: bool, unlimited_retries: b
 }
 
 /// The (group, kind) pairs rendered, cluster-scoped and namespaced: the project allows exactly these.
-fn kinds(out: &Out<'_>) -> (Vec<GroupKind>, Vec<GroupKind>) {
-    let mut cluster = BTreeSet::new();
-    let mut namespaced = BTreeSet::new();
-    for (group, kind, is_namespaced) in &out.kinds {
+fn kinds(kinds: &BTreeSet<(String, String, bool)>) -> (Vec<GroupKind>, Vec<GroupKind>) {
+    // The set is ordered by group and kind, so each list comes out sorted and without repeats.
+    let (mut cluster, mut namespaced) = (Vec::new(), Vec::new());
+    for (group, kind, is_namespaced) in kinds {
         let kind = GroupKind { group: group.clone(), kind: kind.clone() };
-        if *is_namespaced {
-            namespaced.insert(kind);
-        } else {
-            cluster.insert(kind);
-        }
+        if *is_namespaced { namespaced.push(kind) } else { cluster.push(kind) }
     }
-    (cluster.into_iter().collect(), namespaced.into_iter().collect())
+    (cluster, namespaced)
 }
 
 /// With `[argocd] root = "all"`: one Application over every environment's root, `out/root.yaml`, to be
@@ -688,10 +677,10 @@ pub fn root_of_roots(envs: &[resolved::Env], clusters: &[resolved::Env]) -> Opti
                 directory: Some(Directory { recurse: true, include }),
             },
             destination: Destination { server: IN_CLUSTER.to_owned(), namespace: first.argocd.namespace.value.clone() },
+            // An environment's policy, automated only when every environment is.
             sync_policy: SyncPolicy {
                 automated: automated.then_some(Automated { prune: true, self_heal: true }),
-                sync_options: vec!["PruneLast=true"],
-                retry: Retry { limit: 5, backoff: Backoff { duration: "5s", factor: 2, max_duration: "3m" } },
+                ..sync_policy(first, false, false)
             },
             ignore_differences: Vec::new(),
         },

@@ -471,7 +471,7 @@ fn probe(probe: &resolved::Probe) -> core::Probe {
 }
 
 /// A map of the platform file's spanned strings as the plain strings an object holds.
-fn plain(map: &BTreeMap<Spanned<String>, Spanned<String>>) -> BTreeMap<String, String> {
+pub(super) fn plain(map: &BTreeMap<Spanned<String>, Spanned<String>>) -> BTreeMap<String, String> {
     map.iter().map(|(key, value)| (key.value.clone(), value.value.clone())).collect()
 }
 
