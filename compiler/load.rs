@@ -112,6 +112,10 @@ pub const MANIFEST_FILE_MAX: u64 = 2 * 1024 * 1024;
 
 /// The directory of plain manifests, beside the platform file.
 pub const MANIFESTS_DIR: &str = "manifests";
+/// Why a file in `manifests/` is not read: it is not in `all/` or an environment's directory, or it is not
+/// YAML. The manifests check tells these from a file that could not be read (M007, not M001).
+pub const MISPLACED_MANIFEST: &str = "plain manifests go in `manifests/all/` or `manifests/<environment>/`";
+pub const NOT_YAML: &str = "only `*.yaml` and `*.yml` files are read here";
 
 /// Reads `<platform dir>/manifests/<dir>/*.yaml` (and `*.yml`). Hidden entries are skipped; anything else
 /// that is not such a file (a file directly in `manifests/`, a subdirectory, a symbolic link, another
@@ -123,19 +127,18 @@ fn read_manifests(platform_path: &Path) -> Vec<ManifestFile> {
     for (name, path, file_type) in entries {
         let shown = path.display().to_string();
         if !file_type.is_dir() {
-            let why = "plain manifests go in `manifests/all/` or `manifests/<environment>/`".to_owned();
-            files.push(ManifestFile { directory: String::new(), path: shown, text: Err(why) });
+            files.push(ManifestFile {
+                directory: String::new(),
+                path: shown,
+                text: Err(MISPLACED_MANIFEST.to_owned()),
+            });
             continue;
         }
         let Ok(inner) = sorted_entries(&path) else { continue };
         for (file_name, file_path, _) in inner {
             let shown = file_path.display().to_string();
             let yaml = is_yaml_name(&file_name);
-            let text = if yaml {
-                read_manifest(&file_path)
-            } else {
-                Err("only `*.yaml` and `*.yml` files are read here".to_owned())
-            };
+            let text = if yaml { read_manifest(&file_path) } else { Err(NOT_YAML.to_owned()) };
             files.push(ManifestFile { directory: name.clone(), path: shown, text });
         }
     }
@@ -212,13 +215,11 @@ fn read_manifests_at(platform_path: &Path, revision: &str) -> Vec<ManifestFile> 
             [_, _] => files.push(ManifestFile {
                 directory: String::new(),
                 path: shown,
-                text: Err("plain manifests go in `manifests/all/` or `manifests/<environment>/`".to_owned()),
+                text: Err(MISPLACED_MANIFEST.to_owned()),
             }),
-            [_, name, ..] => files.push(ManifestFile {
-                directory: (*name).to_owned(),
-                path: shown,
-                text: Err("only `*.yaml` and `*.yml` files are read here".to_owned()),
-            }),
+            [_, name, ..] => {
+                files.push(ManifestFile { directory: (*name).to_owned(), path: shown, text: Err(NOT_YAML.to_owned()) });
+            }
             _ => {}
         }
     }

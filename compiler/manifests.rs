@@ -53,7 +53,7 @@ pub fn read(files: &[ManifestFile], environments: &[&str]) -> (Vec<(String, Plai
         }
         let text = match &file.text {
             Ok(text) => text,
-            Err(why) if why.starts_with("plain manifests go") || why.starts_with("only `") => {
+            Err(why) if why == crate::load::MISPLACED_MANIFEST || why == crate::load::NOT_YAML => {
                 problems.push(
                     Diagnostic::error(Code::ManifestDirectory, format!("`{}` is not read: {why}", file.path))
                         .with_help("move it, or remove it: nothing in `manifests/` is silently left out"),
