@@ -9,7 +9,7 @@ mod text;
 pub use code::Code;
 pub use render::{Format, render};
 pub use suggest::{did_you_mean, suggest};
-pub use text::{describe, elide, non_ascii, sanitize, sanitize_quoted};
+pub use text::{describe, elide, non_ascii, quoted_list, sanitize, sanitize_quoted};
 
 use crate::source::Span;
 

@@ -183,6 +183,11 @@ const BLOCKS: &[(u32, u32, &str)] = &[
     (0xFF00, 0xFFEF, "a full-width form"),
 ];
 
+/// Names in backticks, separated by commas: `` `a`, `b` ``.
+pub fn quoted_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
+    names.into_iter().map(|name| format!("`{}`", name.as_ref())).collect::<Vec<_>>().join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -183,7 +183,7 @@ pub(super) fn platform(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>
     for name in &first.platform.promotion {
         if !names.contains(&name.value.as_str()) {
             let help = did_you_mean(name, names.iter().copied())
-                .unwrap_or_else(|| format!("the environments are {}", crate::workflow::quoted_list(&names)));
+                .unwrap_or_else(|| format!("the environments are {}", crate::diagnostic::quoted_list(&names)));
             diagnostics.push(
                 Diagnostic::error(
                     Code::UnknownPromotionEnvironment,
@@ -213,13 +213,12 @@ pub(super) fn platform(envs: &[resolved::Env], diagnostics: &mut Vec<Diagnostic>
                     Code::InvalidRoot,
                     "one root over every environment needs every environment in one ArgoCD namespace",
                 )
-                .with_label(root, format!("the environments' ArgoCD namespaces are {}", quoted(&namespaces)))
+                .with_label(
+                    root,
+                    format!("the environments' ArgoCD namespaces are {}", crate::diagnostic::quoted_list(&namespaces)),
+                )
                 .with_help("give every environment the same `argocd.namespace`, or leave `root` out"),
             );
         }
     }
-}
-
-fn quoted(names: &std::collections::BTreeSet<&str>) -> String {
-    crate::workflow::quoted_list(&names.iter().copied().collect::<Vec<_>>())
 }

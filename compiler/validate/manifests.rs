@@ -106,7 +106,10 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
             (Some(true), None) => diagnostics.push(report(
                 Code::ManifestNamespace,
                 format!("{what} has no `metadata.namespace`, and {kind} is namespaced"),
-                format!("name its namespace, one of {}", list(facts.namespaces.all.iter().copied().chain([argocd]))),
+                format!(
+                    "name its namespace, one of {}",
+                    crate::diagnostic::quoted_list(facts.namespaces.all.iter().copied().chain([argocd]))
+                ),
             )),
             (Some(false), Some(namespace)) => diagnostics.push(report(
                 Code::ManifestNamespace,
@@ -115,8 +118,9 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
             )),
             (_, Some(namespace)) if !facts.namespaces.all.contains(namespace) && namespace != argocd => {
                 let managed = facts.namespaces.all.iter().copied().chain([argocd]);
-                let help = did_you_mean(namespace, managed.clone())
-                    .unwrap_or_else(|| format!("use a namespace of a service or component: {}", list(managed)));
+                let help = did_you_mean(namespace, managed.clone()).unwrap_or_else(|| {
+                    format!("use a namespace of a service or component: {}", crate::diagnostic::quoted_list(managed))
+                });
                 diagnostics.push(report(
                     Code::ManifestNamespace,
                     format!("{what} is in the namespace `{namespace}`, which the platform does not manage"),
@@ -224,8 +228,4 @@ fn secrets(
             diagnostics.push(diagnostic);
         }
     }
-}
-
-fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    names.map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
 }

@@ -230,10 +230,7 @@ pub fn known_service(platform: &model::Platform, name: &str) -> Result<(), Error
     )))
 }
 
-/// `` `a`, `b` ``.
-pub(crate) fn quoted_list(names: &[&str]) -> String {
-    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
-}
+pub(crate) use crate::diagnostic::quoted_list;
 
 /// (environment, service) -> image, after merging.
 fn images_of(envs: &[resolved::Env]) -> std::collections::BTreeMap<(String, String), String> {
