@@ -397,6 +397,13 @@ pub struct Secret {
     pub sealed: Option<(String, Result<String, String>)>,
 }
 
+impl Secret {
+    /// Those of `keys` the secret does not declare, in their order.
+    pub fn lacks<'k>(&self, keys: impl IntoIterator<Item = &'k str>) -> Vec<&'k str> {
+        keys.into_iter().filter(|key| !self.keys.iter().any(|declared| declared.value == *key)).collect()
+    }
+}
+
 /// One remote secret a secret is made of.
 #[derive(Debug, Clone)]
 pub struct RemoteObject {

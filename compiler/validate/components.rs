@@ -325,10 +325,7 @@ fn jwt(env: &resolved::Env, diagnostics: &mut Vec<Diagnostic>) {
             );
             continue;
         };
-        let missing: Vec<&str> = JWT_CREDENTIAL_KEYS
-            .into_iter()
-            .filter(|key| !declared.keys.iter().any(|declared| declared.value == *key))
-            .collect();
+        let missing = declared.lacks(JWT_CREDENTIAL_KEYS);
         if !missing.is_empty() {
             let list: Vec<String> = missing.iter().map(|it| format!("\"{it}\"")).collect();
             diagnostics.push(
@@ -383,9 +380,9 @@ fn arangodb(env: &resolved::Env, component: &resolved::Component, diagnostics: &
         );
     }
     let Some(secret) = env.secrets.get(credentials.value.secret.value.as_str()) else { return };
-    let missing: Vec<String> = catalog::fixed_credential_keys(component.kind.value)
-        .iter()
-        .filter(|key| !secret.keys.iter().any(|declared| declared.value == **key))
+    let missing: Vec<String> = secret
+        .lacks(catalog::fixed_credential_keys(component.kind.value).iter().copied())
+        .into_iter()
         .map(|key| format!("\"{key}\""))
         .collect();
     if !missing.is_empty() {

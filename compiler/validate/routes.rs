@@ -220,10 +220,7 @@ fn tls(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
                         )),
                 ),
                 Some(declared) => {
-                    let missing: Vec<&str> = ["tls.crt", "tls.key"]
-                        .into_iter()
-                        .filter(|key| !declared.keys.iter().any(|it| it.value == *key))
-                        .collect();
+                    let missing = declared.lacks(["tls.crt", "tls.key"]);
                     if !missing.is_empty() {
                         diagnostics.push(
                             Diagnostic::error(
