@@ -61,11 +61,8 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
                 );
                 continue;
             }
-            // The host the route is rendered with: a route without one takes the gateway's default.
-            let host = fact.host.map_or("", |host| host.value.as_str());
-            // `/orders` and `/orders/` reach the same service through a prefix match.
-            let normalised = path.value.trim_end_matches('/');
-            let key = (host, if normalised.is_empty() { "/" } else { normalised });
+            let key = claim(fact);
+            let host = key.0;
             match claimed.entry(key) {
                 Entry::Vacant(entry) => {
                     entry.insert((&service.name, path.span));
@@ -109,10 +106,8 @@ pub(super) fn across_environments(facts: &[Facts<'_>], diagnostics: &mut Vec<Dia
             {
                 continue;
             }
-            let host = fact.host.map_or("", |host| host.value.as_str());
-            let normalised = path.value.trim_end_matches('/');
-            let normalised = if normalised.is_empty() { "/" } else { normalised };
-            let key = (env.cluster.server.as_str(), controller.as_str(), host, normalised);
+            let (host, claimed_path) = claim(fact);
+            let key = (env.cluster.server.as_str(), controller.as_str(), host, claimed_path);
             // Conflicts inside one environment are the per-environment check's.
             if !own.insert(key) {
                 continue;
@@ -153,6 +148,15 @@ pub(super) fn across_environments(facts: &[Facts<'_>], diagnostics: &mut Vec<Dia
             }
         }
     }
+}
+
+/// What a route claims of its gateway: the host it is rendered with (a route without one takes the
+/// gateway's default; `""` for any host) and its path, where `/orders` and `/orders/` are one, since a
+/// prefix match reaches the same service through both.
+fn claim<'a>(fact: &RouteFact<'a>) -> (&'a str, &'a str) {
+    let host = fact.host.map_or("", |host| host.value.as_str());
+    let path = fact.route.path.value.trim_end_matches('/');
+    (host, if path.is_empty() { "/" } else { path })
 }
 
 /// What serves an environment's routes on its cluster: the gateway kind's one controller, or for an ALB
