@@ -36,7 +36,7 @@ struct Policy {
 struct Rule {
     peers: Option<Vec<Peer>>,
     ports: Option<Vec<Port>>,
-    by_label: HashMap<(String, String, String), Vec<usize>>,
+    by_label: LabelIndex,
     others: Vec<usize>,
 }
 
@@ -45,7 +45,7 @@ impl Rule {
         // An empty list, like a missing one, matches every peer or port.
         let peers: Option<Vec<Peer>> = peers.filter(|it| !it.is_empty()).map(|it| it.iter().map(Peer::new).collect());
         let ports = ports.filter(|it| !it.is_empty()).map(|it| it.iter().map(Port::new).collect());
-        let mut by_label: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
+        let mut by_label = LabelIndex::default();
         let mut others = Vec::new();
         for (index, peer) in peers.iter().flatten().enumerate() {
             let namespace = peer
@@ -62,12 +62,10 @@ impl Rule {
                 .and_then(|selector| selector.expressions.first())
                 .filter(|(_, operator, _)| *operator == Operator::In);
             match (namespace, label, listed) {
-                (Some(namespace), Some((key, value)), _) => {
-                    by_label.entry((namespace.to_owned(), key.clone(), value.clone())).or_default().push(index);
-                }
+                (Some(namespace), Some((key, value)), _) => by_label.insert(namespace, key, value, index),
                 (Some(namespace), None, Some((key, _, values))) => {
                     for value in values {
-                        by_label.entry((namespace.to_owned(), key.clone(), value.clone())).or_default().push(index);
+                        by_label.insert(namespace, key, value, index);
                     }
                 }
                 _ => others.push(index),
@@ -76,22 +74,46 @@ impl Rule {
         Rule { peers, ports, by_label, others }
     }
 
-    /// The peers that could match `pod`: those not indexed, and those indexed under one of its labels.
-    fn candidates(&self, pod: &Pod) -> Vec<&Peer> {
-        let Some(peers) = &self.peers else { return Vec::new() };
-        let mut found: Vec<usize> = self.others.clone();
-        for (key, value) in &pod.labels {
-            if let Some(indexed) = self.by_label.get(&(pod.namespace.clone(), key.clone(), value.clone())) {
-                found.extend(indexed);
-            }
-        }
-        found.sort_unstable();
-        found.dedup();
-        found.into_iter().map(|index| &peers[index]).collect()
+    /// The peers that could match `pod`: those not indexed, and those indexed under one of its labels. A
+    /// peer is indexed under one label key (with one value, or each value of an `In`), and a pod has one
+    /// value per key, so no peer comes twice.
+    fn candidates<'r>(&'r self, pod: &'r Pod) -> impl Iterator<Item = &'r Peer> {
+        let peers = self.peers.as_deref().unwrap_or_default();
+        let indexed = pod.labels.iter().flat_map(|(key, value)| self.by_label.get(&pod.namespace, key, value));
+        self.others.iter().chain(indexed).filter_map(|index| peers.get(*index))
     }
 
     fn allows_port(&self, port: u16) -> bool {
         self.ports.as_ref().is_none_or(|ports| ports.iter().any(|it| it.allows(port)))
+    }
+}
+
+/// Indices of policies or peers by (namespace, label key, label value), looked up by borrowed text: the
+/// check asks once per label of each pod on each edge, tens of thousands of times on a large platform.
+#[derive(Default)]
+struct LabelIndex(HashMap<String, HashMap<String, HashMap<String, Vec<usize>>>>);
+
+impl LabelIndex {
+    fn insert(&mut self, namespace: &str, key: &str, value: &str, index: usize) {
+        let keys = self.0.entry(namespace.to_owned()).or_default();
+        let values = match keys.get_mut(key) {
+            Some(values) => values,
+            None => keys.entry(key.to_owned()).or_default(),
+        };
+        match values.get_mut(value) {
+            Some(indices) => indices.push(index),
+            None => {
+                values.insert(value.to_owned(), vec![index]);
+            }
+        }
+    }
+
+    fn get(&self, namespace: &str, key: &str, value: &str) -> &[usize] {
+        self.0
+            .get(namespace)
+            .and_then(|keys| keys.get(key))
+            .and_then(|values| values.get(value))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -198,7 +220,7 @@ pub struct Network {
     /// Policies by (namespace, one label their selector requires), and those whose selector requires no
     /// label, by namespace: a pod is only matched against the policies that could select it, so the
     /// check stays linear in the platform's size (one policy per service in a namespace of thousands).
-    by_label: HashMap<(String, String, String), Vec<usize>>,
+    by_label: LabelIndex,
     any_pod: HashMap<String, Vec<usize>>,
 }
 
@@ -243,9 +265,7 @@ impl Network {
         let selector = spec.pod_selector.as_ref().map_or_else(Selector::default, Selector::new);
         let index = self.policies.len();
         match selector.labels.first() {
-            Some((key, value)) => {
-                self.by_label.entry((namespace.clone(), key.clone(), value.clone())).or_default().push(index);
-            }
+            Some((key, value)) => self.by_label.insert(&namespace, key, value, index),
             None => self.any_pod.entry(namespace.clone()).or_default().push(index),
         }
         self.policies.push(Policy { namespace, selector, ingress, egress });
@@ -296,15 +316,11 @@ impl Network {
         matches: &dyn Fn(&Rule, &Policy) -> bool,
     ) -> bool {
         let mut selected = false;
-        let mut candidates: Vec<usize> = self.any_pod.get(&subject.namespace).cloned().unwrap_or_default();
-        for (key, value) in &subject.labels {
-            if let Some(found) = self.by_label.get(&(subject.namespace.clone(), key.clone(), value.clone())) {
-                candidates.extend(found);
-            }
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        for policy in candidates.into_iter().map(|index| &self.policies[index]) {
+        // A policy is indexed under one label of its selector, or under none (`any_pod`), and a pod has
+        // one value per key, so none comes twice.
+        let unlabelled = self.any_pod.get(&subject.namespace).map_or(&[][..], Vec::as_slice);
+        let labelled = subject.labels.iter().flat_map(|(key, value)| self.by_label.get(&subject.namespace, key, value));
+        for policy in unlabelled.iter().chain(labelled).map(|index| &self.policies[*index]) {
             let rules = if ingress { &policy.ingress } else { &policy.egress };
             let Some(rules) = rules else { continue };
             if !policy.selector.selects(&subject.labels) {
@@ -322,7 +338,7 @@ impl Network {
         if rule.peers.is_none() {
             return true;
         }
-        rule.candidates(peer).into_iter().any(|it| {
+        rule.candidates(peer).any(|it| {
             if it.block.is_some() {
                 return false;
             }
@@ -401,10 +417,27 @@ pub fn blocked_edges(env: &crate::resolved::Env, network: &Network, services: &B
         Pod { namespace: component.namespace.value.clone(), labels }
     };
     let dns = Pod { namespace: "kube-system".to_owned(), labels: BTreeMap::new() };
-    let monitoring = env
+    // Each component's pod and the Prometheus pod, made once rather than for each service.
+    let component_pods: BTreeMap<&str, Pod> =
+        env.components.values().map(|component| (component.name.value.as_str(), component_pod(component))).collect();
+    let prometheus = env
         .components
         .values()
-        .find(|it| it.kind.value == crate::resolved::ComponentKind::PrometheusStack && it.external.is_none());
+        .find(|it| it.kind.value == crate::resolved::ComponentKind::PrometheusStack && it.external.is_none())
+        .map(|stack| {
+            let mut prometheus = component_pod(stack);
+            prometheus
+                .labels
+                .insert("app.kubernetes.io/instance".to_owned(), format!("{}-prometheus", stack.name.value));
+            prometheus
+        });
+    // An ALB is outside the cluster (its policy rule is an address block), not the controller's pods.
+    let gateway = env
+        .gateway
+        .as_ref()
+        .filter(|it| it.kind.value != crate::resolved::GatewayKind::Alb)
+        .and_then(|it| it.component.as_ref())
+        .and_then(|it| component_pods.get(it.value.as_str()));
     let mut blocked = Vec::new();
     for service in env.services.values() {
         let Some(client) = services.get(&service.name.value) else { continue };
@@ -415,7 +448,7 @@ pub fn blocked_edges(env: &crate::resolved::Env, network: &Network, services: &B
             let target = &dependency.target.value;
             let (server, port) = if let Some(other) = env.services.get(target) {
                 let Some(port) = other.ports.first() else { continue };
-                (services.get(target).cloned(), port.port.value)
+                (services.get(target), port.port.value)
             } else if let Some(external) = env.components.get(target).and_then(|it| it.external.as_ref()) {
                 // Outside the cluster: the client's egress must allow every port of it.
                 let ip = external.host.value.parse::<std::net::IpAddr>().ok();
@@ -431,38 +464,25 @@ pub fn blocked_edges(env: &crate::resolved::Env, network: &Network, services: &B
             } else if let Some(component) = env.components.get(target).filter(|it| it.external.is_none()) {
                 let info = crate::catalog::kind_info(component.kind.value);
                 let Some(port) = info.pod_port.or(component.port.as_ref().map(|it| it.value)) else { continue };
-                (Some(component_pod(component)), port)
+                (component_pods.get(target.as_str()), port)
             } else {
                 continue;
             };
             if let Some(server) = server
-                && !network.allows(client, &server, port)
+                && !network.allows(client, server, port)
             {
                 blocked.push(format!("`{}` to `{target}` on port {port}", service.name.value));
             }
         }
         // The monitoring stack scrapes the metrics port (its Prometheus pods carry `<release>-prometheus`).
-        if let (Some(metrics), Some(stack)) = (&service.metrics, monitoring)
+        if let (Some(metrics), Some(prometheus)) = (&service.metrics, &prometheus)
             && let Some(port) = service.ports.iter().find(|port| port.name.value == metrics.port.value)
+            && !network.allows(prometheus, client, port.port.value)
         {
-            let mut prometheus = component_pod(stack);
-            prometheus
-                .labels
-                .insert("app.kubernetes.io/instance".to_owned(), format!("{}-prometheus", stack.name.value));
-            if !network.allows(&prometheus, client, port.port.value) {
-                blocked
-                    .push(format!("Prometheus to the metrics of `{}` on port {}", service.name.value, port.port.value));
-            }
+            blocked.push(format!("Prometheus to the metrics of `{}` on port {}", service.name.value, port.port.value));
         }
-        // An ALB is outside the cluster (its policy rule is an address block), not the controller's pods.
-        let gateway = env
-            .gateway
-            .as_ref()
-            .filter(|it| it.kind.value != crate::resolved::GatewayKind::Alb)
-            .and_then(|it| it.component.as_ref())
-            .and_then(|it| env.components.get(&it.value));
         if let (Some(gateway), Some(port), false) = (gateway, service.ports.first(), service.routes.is_empty())
-            && !network.allows(&component_pod(gateway), client, port.port.value)
+            && !network.allows(gateway, client, port.port.value)
         {
             blocked.push(format!("the gateway to `{}` on port {}", service.name.value, port.port.value));
         }
