@@ -26,7 +26,7 @@ pub(super) fn run(context: &Context, show_diff: bool, printer: &mut Printer) -> 
         Ok(tree) => tree,
         Err(error) => return printer.failed(error),
     };
-    let checked = match workflow::compare_tree(project, files, tree) {
+    let checked = match workflow::compare_tree(project, files, &tree) {
         Ok(checked) => checked,
         Err(error) => return printer.failed(error),
     };

@@ -105,7 +105,7 @@ impl Writer {
             let lock = Lock::acquire(directory)?;
             (lock, super::read_tree(directory, 2).map_err(|error| io_error("read", directory, error))?)
         };
-        write_compared(directory, files, super::compare_tree(directory, tree, files))
+        write_compared(directory, files, super::compare_tree(directory, &tree, files))
     }
 }
 

@@ -29,7 +29,7 @@ impl Checked {
 /// Compares `out/` with `files` (a fresh render of the project's platform) and the schema on disk with a
 /// fresh one.
 pub fn compare(project: &Project, files: &emit::Files) -> Result<Checked, Error> {
-    compare_tree(project, files, read_out(&project.out, 2)?)
+    compare_tree(project, files, &read_out(&project.out, 2)?)
 }
 
 /// Reads `out/` whole, on `threads` threads, for [`compare_tree`].
@@ -38,7 +38,7 @@ pub fn read_out(out: &Path, threads: usize) -> Result<emit::Tree, Error> {
 }
 
 /// [`compare`], with `out/` already read (`check` reads it while the platform compiles).
-pub fn compare_tree(project: &Project, files: &emit::Files, tree: emit::Tree) -> Result<Checked, Error> {
+pub fn compare_tree(project: &Project, files: &emit::Files, tree: &emit::Tree) -> Result<Checked, Error> {
     let comparison = emit::compare_tree(&project.out, tree, files);
     let mut problems = output::check_diagnostics(&project.out, &comparison);
     let fresh_schema = schema::generate();
