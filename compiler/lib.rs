@@ -308,15 +308,20 @@ impl Identities {
             object.namespace.clone().unwrap_or_default(),
             object.name.clone(),
         );
-        if let Some(first) = self.seen.insert(identity.clone(), manifest.origin.clone()) {
-            let (kind, namespace, name) = identity;
-            let place = if namespace.is_empty() { String::new() } else { format!(" in `{namespace}`") };
-            self.push(
-                env,
-                &manifest.origin,
-                format!("two objects would be the {kind} `{name}`{place}: from `{first}` and `{}`", manifest.origin),
-            );
-        }
+        // The key moves into the map; only a duplicate, which is an error, is looked at again.
+        let message = match self.seen.entry(identity) {
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                vacant.insert(manifest.origin.clone());
+                return;
+            }
+            std::collections::hash_map::Entry::Occupied(mut occupied) => {
+                let first = occupied.insert(manifest.origin.clone());
+                let (kind, namespace, name) = occupied.key();
+                let place = if namespace.is_empty() { String::new() } else { format!(" in `{namespace}`") };
+                format!("two objects would be the {kind} `{name}`{place}: from `{first}` and `{}`", manifest.origin)
+            }
+        };
+        self.push(env, &manifest.origin, message);
     }
 
     fn same_path(&mut self, env: &resolved::Env, path: &str, origin: &str) {

@@ -91,19 +91,32 @@ pub fn write<T: Serialize + ?Sized>(out: &mut String, value: &T) {
 /// sorted (struct fields, mostly) has its entries moved into order when it ends, and of two entries with
 /// one key the last stays, as in a `Map`.
 pub fn write_object<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<Identity, Error> {
-    let mut emitter = Emitter {
-        out,
-        identity: Identity::default(),
-        entries: Vec::new(),
-        keys: String::new(),
-        scratch: String::new(),
-    };
-    value.serialize(Ser { emitter: &mut emitter, place: Place::Top, capture: Capture::None })?;
-    Ok(emitter.identity)
+    // The emitter's stacks are kept by the thread from one object to the next: tens of thousands of
+    // objects would otherwise grow new ones from nothing, a few allocations each.
+    let (entries, keys, scratch) = STACKS.take();
+    let mut emitter = Emitter { out, identity: Identity::default(), entries, keys, scratch };
+    let written = value.serialize(Ser { emitter: &mut emitter, place: Place::Top, capture: Capture::None });
+    let Emitter { identity, mut entries, mut keys, mut scratch, .. } = emitter;
+    entries.clear();
+    keys.clear();
+    scratch.clear();
+    STACKS.set((entries, keys, scratch));
+    written.map(|()| identity)
+}
+
+thread_local! {
+    /// [`Emitter`]'s `entries`, `keys` and `scratch`, empty, between two objects.
+    static STACKS: std::cell::Cell<(Vec<Entry>, String, String)> = const { std::cell::Cell::new((Vec::new(), String::new(), String::new())) };
 }
 
 fn pad(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    const SPACES: &str = "                                                                ";
+    let mut left = indent;
+    while left > 0 {
+        let step = left.min(SPACES.len());
+        out.push_str(&SPACES[..step]);
+        left -= step;
+    }
 }
 
 /// Where a value is written.

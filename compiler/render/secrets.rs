@@ -32,13 +32,10 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
                 annotations: Some(labels::custom_resource_annotations()),
                 ..meta::ObjectMeta::default()
             };
-            let (kind, object) = match secret.backend.value {
-                Backend::ExternalSecrets => ("ExternalSecret", external_secret(env, secret, &metadata)),
-                Backend::AwsSecretsManager => ("SecretProviderClass", provider_class(env, secret, &metadata)),
-                Backend::SealedSecrets => match sealed(secret) {
-                    Some(object) => ("SealedSecret", object),
-                    None => continue,
-                },
+            let kind = match secret.backend.value {
+                Backend::ExternalSecrets => "ExternalSecret",
+                Backend::AwsSecretsManager => "SecretProviderClass",
+                Backend::SealedSecrets => "SealedSecret",
                 Backend::Existing => continue,
             };
             // Kong's JWT credentials may hold keys the identity provider has only once it runs: they come
@@ -49,32 +46,97 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             } else {
                 super::SECRETS
             };
-            out.push(Manifest::new(
-                format!(
-                    "{}/{directory}/{}-{namespace}-{}.yaml",
-                    env.name.value,
-                    kind.to_ascii_lowercase(),
-                    secret.name.value
-                ),
-                format!("secrets.{}", secret.name.value),
-                object,
-            ));
+            let path = format!(
+                "{}/{directory}/{}-{namespace}-{}.yaml",
+                env.name.value,
+                kind.to_ascii_lowercase(),
+                secret.name.value
+            );
+            let origin = format!("secrets.{}", secret.name.value);
+            out.push(match secret.backend.value {
+                Backend::ExternalSecrets => Manifest::new(path, origin, external_secret(env, secret, metadata)),
+                Backend::AwsSecretsManager => Manifest::new(path, origin, provider_class(env, secret, &metadata)),
+                Backend::SealedSecrets => match sealed(secret) {
+                    Some(object) => Manifest::new(path, origin, object),
+                    None => continue,
+                },
+                Backend::Existing => continue,
+            });
         }
     }
 }
 
-fn external_secret(env: &resolved::Env, secret: &resolved::Secret, metadata: &meta::ObjectMeta) -> Value {
+/// An ExternalSecret as external-secrets reads it, with its fields in the order they are written (the
+/// YAML writer puts keys in byte order, and finds them so here).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExternalSecret {
+    api_version: String,
+    kind: &'static str,
+    metadata: meta::ObjectMeta,
+    spec: ExternalSecretSpec,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExternalSecretSpec {
+    data: Vec<ExternalSecretData>,
+    refresh_interval: String,
+    secret_store_ref: SecretStoreRef,
+    target: ExternalSecretTarget,
+}
+
+#[derive(serde::Serialize)]
+struct SecretStoreRef {
+    kind: &'static str,
+    name: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExternalSecretTarget {
+    creation_policy: &'static str,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template: Option<TargetTemplate>,
+}
+
+#[derive(serde::Serialize)]
+struct TargetTemplate {
+    metadata: TemplateMetadata,
+}
+
+#[derive(serde::Serialize)]
+struct TemplateMetadata {
+    labels: BTreeMap<&'static str, &'static str>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExternalSecretData {
+    remote_ref: RemoteRef,
+    secret_key: String,
+}
+
+#[derive(serde::Serialize)]
+struct RemoteRef {
+    key: String,
+    property: String,
+}
+
+fn external_secret(env: &resolved::Env, secret: &resolved::Secret, metadata: meta::ObjectMeta) -> ExternalSecret {
     let store_kind = match secret.store_kind {
         resolved::StoreKind::ClusterSecretStore => "ClusterSecretStore",
         resolved::StoreKind::SecretStore => "SecretStore",
     };
     // One entry per key, each with the remote key of the object it comes from.
-    let data: Vec<Value> = secret
+    let data = secret
         .objects
         .iter()
         .flat_map(|object| {
-            object.keys.iter().map(|(key, property)| {
-                json!({ "secretKey": key.value, "remoteRef": { "key": object.remote, "property": property } })
+            object.keys.iter().map(|(key, property)| ExternalSecretData {
+                remote_ref: RemoteRef { key: object.remote.clone(), property: property.clone() },
+                secret_key: key.value.clone(),
             })
         })
         .collect();
@@ -84,22 +146,22 @@ fn external_secret(env: &resolved::Env, secret: &resolved::Secret, metadata: &me
     let version = crate::catalog::external_secrets_api(
         operator.and_then(|it| it.chart.version.as_ref()).map(|it| it.value.as_str()),
     );
-    let mut target = json!({ "name": secret.name.value, "creationPolicy": "Owner" });
     let labels = secret_labels(env, secret);
-    if !labels.is_empty() {
-        target["template"] = json!({ "metadata": { "labels": labels } });
-    }
-    json!({
-        "apiVersion": format!("external-secrets.io/{version}"),
-        "kind": "ExternalSecret",
-        "metadata": to_value(metadata),
-        "spec": {
-            "refreshInterval": format!("{}s", secret.refresh),
-            "secretStoreRef": { "name": secret.store.as_ref().map(|it| it.value.clone()), "kind": store_kind },
-            "target": target,
-            "data": data,
+    let template = (!labels.is_empty()).then_some(TargetTemplate { metadata: TemplateMetadata { labels } });
+    ExternalSecret {
+        api_version: format!("external-secrets.io/{version}"),
+        kind: "ExternalSecret",
+        metadata,
+        spec: ExternalSecretSpec {
+            data,
+            refresh_interval: format!("{}s", secret.refresh),
+            secret_store_ref: SecretStoreRef {
+                kind: store_kind,
+                name: secret.store.as_ref().map(|it| it.value.clone()),
+            },
+            target: ExternalSecretTarget { creation_policy: "Owner", name: secret.name.value.clone(), template },
         },
-    })
+    }
 }
 
 /// Labels the synced Secret must carry for its readers: Kong finds JWT credentials by label.
