@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::source::Span;
 
 /// Why an edit could not be made (boxed: errors are rare and a diagnostic is large).
 pub type EditError = Box<Diagnostic>;
@@ -67,16 +68,32 @@ fn table_like<'a>(parent: &'a mut dyn toml_edit::TableLike, key: &str) -> &'a mu
     parent.get_mut(key).and_then(Item::as_table_like_mut).expect("just made a table")
 }
 
-/// The service's image as written in the base platform.
-pub fn base_image(text: &str, service: &str) -> Result<Option<String>, EditError> {
-    let document = parse(text)?;
-    let table = document
-        .get("services")
-        .and_then(Item::as_table_like)
-        .and_then(|it| it.get(service))
-        .and_then(Item::as_table_like);
-    let Some(table) = table else { return Err(unknown_service(&document, service)) };
-    Ok(table.get("image").and_then(Item::as_str).map(str::to_owned))
+/// Replaces one string value in place: the text at `span` (a string value, quotes included, where the
+/// loader found it) becomes `value` as toml_edit writes a new string, a basic string, when `value` is
+/// printable ASCII with nothing to escape and the old value is a one-line string. Then the edit needs no
+/// parse of the whole document (a large platform's took a tenth of `set-image`); otherwise `None`, and
+/// the caller edits through toml_edit. The tests hold the two ways to the same text.
+pub fn replace_string_at(text: &str, span: Span, value: &str) -> Option<String> {
+    let old = text.get(span.start..span.end)?;
+    let one_line = |quote: &str, triple: &str| {
+        old.len() >= 2
+            && old.starts_with(quote)
+            && old.ends_with(quote)
+            && !old.starts_with(triple)
+            && !old.contains('\n')
+    };
+    let string = one_line("\"", "\"\"\"") || one_line("'", "'''");
+    let plain = value.bytes().all(|byte| byte.is_ascii_graphic() && !matches!(byte, b'"' | b'\\' | b'\''));
+    if !string || !plain {
+        return None;
+    }
+    let mut edited = String::with_capacity(text.len() + value.len());
+    edited.push_str(&text[..span.start]);
+    edited.push('"');
+    edited.push_str(value);
+    edited.push('"');
+    edited.push_str(&text[span.end..]);
+    Some(edited)
 }
 
 /// Sets the image of `service`, in the base platform or in `environment`'s overlay.

@@ -540,3 +540,50 @@ fn an_environment_refuses_image_tags_its_pattern_does_not_match() {
     assert_eq!(in_dev.code, 0, "{}", in_dev.stderr);
     assert_eq!(support::slipway(&dir, &["check"]).code, 0);
 }
+
+/// `set-image` replaces an image written as a one-line string in place, without parsing the document
+/// with toml_edit; the text must be exactly what toml_edit's edit gives, on every image of the shipped
+/// platform, the edit fixture and the valid fixtures, in the base and in each overlay.
+#[test]
+fn an_image_replaced_in_place_is_what_toml_edit_writes() {
+    let mut texts = vec![
+        std::fs::read_to_string("platform/platform.toml").unwrap(),
+        std::fs::read_to_string(support::fixture("edit/commented.toml")).unwrap(),
+        // A literal string, a dotted key, an inline table and comments around the values.
+        "[platform]\nname = \"p\"\nrepo = \"https://example.com/p.git\"\n[services.api]\nimage = 'ghcr.io/p/api:1.0' # pinned\n[services]\nweb.image = \"ghcr.io/p/web:1.0\"\nworker = { image = \"ghcr.io/p/worker:1.0\", runtime = \"go\" }\n[environments.dev]\nservices.api.image   =   \"ghcr.io/p/api:0.9\"\n".to_owned(),
+    ];
+    for entry in std::fs::read_dir("tests/fixtures/valid").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|it| it == "toml") {
+            texts.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
+    let mut compared = 0;
+    for text in &texts {
+        let source = slipway::source::SourceFile::new("platform.toml", text.as_str());
+        let platform = slipway::load::parse(&source).expect("a valid platform");
+        let base = platform.services.iter().map(|(name, spec)| (None, name, spec));
+        let overlays = platform.environments.iter().flat_map(|(environment, overlay)| {
+            overlay.services.iter().map(move |(name, spec)| (Some(environment.value.as_str()), name, spec))
+        });
+        for (environment, service, spec) in base.chain(overlays) {
+            let Some(image) = &spec.image else { continue };
+            let new_image = slipway::edit::with_tag(&image.value, "2.0.0-rc.1");
+            let fast = slipway::edit::replace_string_at(text, image.span, &new_image).expect("a one-line string");
+            let through_toml_edit = slipway::edit::set_image(text, &service.value, &new_image, environment).unwrap();
+            assert_eq!(fast, through_toml_edit, "{} in {environment:?}", service.value);
+            compared += 1;
+        }
+    }
+    assert!(compared > 40, "only {compared} images compared");
+    // What toml_edit would escape, or write as another kind of string, is left to it.
+    let text = "[services.api]\nimage = \"ghcr.io/p/api:1.0\"\n";
+    let span = slipway::source::Span::new(text.find('"').unwrap(), text.rfind('"').unwrap() + 1);
+    assert!(slipway::edit::replace_string_at(text, span, "ghcr.io/p/api:2.0").is_some());
+    for value in ["a b", "a\"b", "a\\b", "a'b", "é", "a\tb"] {
+        assert_eq!(slipway::edit::replace_string_at(text, span, value), None, "{value:?}");
+    }
+    let triple = "[services.api]\nimage = \"\"\"ghcr.io/p/api:1.0\"\"\"\n";
+    let span = slipway::source::Span::new(triple.find('"').unwrap(), triple.rfind('"').unwrap() + 1);
+    assert_eq!(slipway::edit::replace_string_at(triple, span, "x:2"), None);
+}

@@ -24,11 +24,14 @@ pub fn set_image(project: &Project, service: &str, tag: &str, environment: Optio
     }
     let envs = project.resolve(&source, &platform).0;
     let current = images_of(&envs);
+    // The base's image as written (the loaded platform holds the file's text, not yet resolved).
+    let base_spec = platform.services.iter().find(|(name, _)| name.value == service).map(|(_, spec)| spec);
+    let base = base_spec.and_then(|spec| spec.image.as_ref()).map(|image| image.value.clone());
     // The image to re-tag: the environment's, else the base's.
     let image = environment
         .and_then(|environment| current.get(&(environment.to_owned(), service.to_owned())))
         .cloned()
-        .or_else(|| edit::base_image(&source.text, service).ok().flatten());
+        .or_else(|| base.clone());
     let Some(image) = image else {
         return Err(Error::Edit(Box::new(
             Diagnostic::error(Code::MissingKey, format!("service `{service}` has no image to re-tag"))
@@ -37,7 +40,6 @@ pub fn set_image(project: &Project, service: &str, tag: &str, environment: Optio
     };
     let new_image = edit::with_tag(&image, tag);
     // The environments the new image reaches: the one named, else those that run the base's image.
-    let base = edit::base_image(&source.text, service).ok().flatten();
     for env in &envs {
         let reached = match environment {
             Some(environment) => env.name.value == environment,
@@ -55,7 +57,20 @@ pub fn set_image(project: &Project, service: &str, tag: &str, environment: Optio
             )]));
         }
     }
-    let text = edit::set_image(&source.text, service, &new_image, environment).map_err(Error::Edit)?;
+    // Where the image being replaced is written, when it is written in the table the edit changes.
+    let written = match environment {
+        None => base_spec.and_then(|spec| spec.image.as_ref()),
+        Some(environment) => platform
+            .environments
+            .iter()
+            .find(|(name, _)| name.value == environment)
+            .and_then(|(_, overlay)| overlay.services.iter().find(|(name, _)| name.value == service))
+            .and_then(|(_, spec)| spec.image.as_ref()),
+    };
+    let text = match written.and_then(|image| edit::replace_string_at(&source.text, image.span, &new_image)) {
+        Some(text) => text,
+        None => edit::set_image(&source.text, service, &new_image, environment).map_err(Error::Edit)?,
+    };
     Ok(Edit {
         text,
         change: Change::Image {
