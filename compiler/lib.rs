@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod diagnostic;
 pub mod edit;
 pub mod emit;
+mod fast_hash;
 pub mod k8s_rules;
 pub mod load;
 pub mod manifests;
@@ -296,7 +297,7 @@ pub fn fuzz_platform(recipe: &[u8]) -> String {
 #[derive(Default)]
 struct Identities {
     /// Hashed: looked up for every object, and across environments on one cluster.
-    seen: std::collections::HashMap<(String, String, String), String>,
+    seen: fast_hash::FastMap<(String, String, String), String>,
     problems: Vec<Diagnostic>,
 }
 

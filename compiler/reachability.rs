@@ -7,13 +7,15 @@
 //! `ipBlock` peers are taken to match addresses outside the cluster only: the API leaves their effect on
 //! pod addresses to the network plugin.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
+
+use crate::fast_hash::{FastMap, hash_of};
 
 /// A pod, as policies see it: its namespace and labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,9 +76,9 @@ impl Rule {
         Rule { peers, ports, by_label, others }
     }
 
-    /// The peers that could match `pod`: those not indexed, and those indexed under one of its labels. A
-    /// peer is indexed under one label key (with one value, or each value of an `In`), and a pod has one
-    /// value per key, so no peer comes twice.
+    /// The peers that could match `pod`: those not indexed, and those indexed under one of its labels (or
+    /// under a hash alike). A peer may come twice only when hashes collide; callers ask whether any
+    /// matches, which that does not change.
     fn candidates<'r>(&'r self, pod: &'r Pod) -> impl Iterator<Item = &'r Peer> {
         let peers = self.peers.as_deref().unwrap_or_default();
         let indexed = pod.labels.iter().flat_map(|(key, value)| self.by_label.get(&pod.namespace, key, value));
@@ -88,32 +90,19 @@ impl Rule {
     }
 }
 
-/// Indices of policies or peers by (namespace, label key, label value), looked up by borrowed text: the
-/// check asks once per label of each pod on each edge, tens of thousands of times on a large platform.
+/// Indices of policies or peers by a hash of (namespace, label key, label value): the check asks once per
+/// label of each pod on each edge, tens of thousands of times on a large platform, and keeps no text. A
+/// lookup may also give what only hashes alike; every caller checks each candidate in full.
 #[derive(Default)]
-struct LabelIndex(HashMap<String, HashMap<String, HashMap<String, Vec<usize>>>>);
+struct LabelIndex(FastMap<u64, Vec<usize>>);
 
 impl LabelIndex {
     fn insert(&mut self, namespace: &str, key: &str, value: &str, index: usize) {
-        let keys = self.0.entry(namespace.to_owned()).or_default();
-        let values = match keys.get_mut(key) {
-            Some(values) => values,
-            None => keys.entry(key.to_owned()).or_default(),
-        };
-        match values.get_mut(value) {
-            Some(indices) => indices.push(index),
-            None => {
-                values.insert(value.to_owned(), vec![index]);
-            }
-        }
+        self.0.entry(hash_of(&(namespace, key, value))).or_default().push(index);
     }
 
     fn get(&self, namespace: &str, key: &str, value: &str) -> &[usize] {
-        self.0
-            .get(namespace)
-            .and_then(|keys| keys.get(key))
-            .and_then(|values| values.get(value))
-            .map_or(&[], Vec::as_slice)
+        self.0.get(&hash_of(&(namespace, key, value))).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -221,7 +210,7 @@ pub struct Network {
     /// label, by namespace: a pod is only matched against the policies that could select it, so the
     /// check stays linear in the platform's size (one policy per service in a namespace of thousands).
     by_label: LabelIndex,
-    any_pod: HashMap<String, Vec<usize>>,
+    any_pod: FastMap<String, Vec<usize>>,
 }
 
 impl Network {
@@ -316,14 +305,15 @@ impl Network {
         matches: &dyn Fn(&Rule, &Policy) -> bool,
     ) -> bool {
         let mut selected = false;
-        // A policy is indexed under one label of its selector, or under none (`any_pod`), and a pod has
-        // one value per key, so none comes twice.
+        // A policy is indexed under one label of its selector, or under none (`any_pod`). One found by a
+        // hash alike is of another namespace or does not select the subject, and is passed over; one found
+        // twice (hashes alike again) changes neither what is selected nor what is allowed.
         let unlabelled = self.any_pod.get(&subject.namespace).map_or(&[][..], Vec::as_slice);
         let labelled = subject.labels.iter().flat_map(|(key, value)| self.by_label.get(&subject.namespace, key, value));
         for policy in unlabelled.iter().chain(labelled).map(|index| &self.policies[*index]) {
             let rules = if ingress { &policy.ingress } else { &policy.egress };
             let Some(rules) = rules else { continue };
-            if !policy.selector.selects(&subject.labels) {
+            if policy.namespace != subject.namespace || !policy.selector.selects(&subject.labels) {
                 continue;
             }
             selected = true;

@@ -7,7 +7,7 @@ mod guard;
 mod inplace;
 pub mod yaml;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Read as _};
@@ -19,6 +19,7 @@ pub use guard::{
 };
 pub use inplace::{JOURNAL, PAUSE_VARIABLE, WriteError, Writer, begin, write, write_file};
 
+use crate::fast_hash::{FastMap, FastSet};
 use crate::render::Manifest;
 
 /// The first line of every generated file begins with one of these; it is how Slipway recognises its own
@@ -128,7 +129,7 @@ enum Kind {
 #[derive(Debug, Default)]
 struct Listing {
     entries: Vec<(String, Kind)>,
-    directories: HashSet<String>,
+    directories: FastSet<String>,
 }
 
 /// `out/` as read once: every entry below it (hidden ones skipped, symbolic links never followed) and the
@@ -199,7 +200,7 @@ pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
 pub fn compare_tree(directory: &Path, tree: &Tree, files: &Files) -> Comparison {
     // Looked up by hash: thousands of paths share long prefixes (`dev/services/`), which ordered lookups
     // compare again and again. Each notes whether anything is on disk at its path.
-    let mut expected: HashMap<&str, (&String, bool)> =
+    let mut expected: FastMap<&str, (&String, bool)> =
         files.iter().map(|(path, text)| (path.as_str(), (text, false))).collect();
     let mut comparison = Comparison::default();
     for (relative, kind, actual) in tree.entries() {
@@ -234,7 +235,7 @@ pub fn compare_tree(directory: &Path, tree: &Tree, files: &Files) -> Comparison 
         .filter(|parent| !tree.listing.directories.contains(*parent))
         .collect();
     if !missing.is_empty() {
-        let entries: HashSet<&str> = tree.listing.entries.iter().map(|(relative, _)| relative.as_str()).collect();
+        let entries: FastSet<&str> = tree.listing.entries.iter().map(|(relative, _)| relative.as_str()).collect();
         comparison.conflicts.extend(missing.into_iter().filter(|parent| entries.contains(parent)).map(str::to_owned));
     }
     comparison.conflicts.extend(files.keys().filter(|relative| tree.listing.directories.contains(*relative)).cloned());
