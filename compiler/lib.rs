@@ -183,7 +183,9 @@ pub fn compile_observed<T>(
     if let Some(root) = &root {
         problems.extend(root_identity(&envs, &identities, root));
     }
-    problems.extend(identities.into_iter().flat_map(|it| it.problems));
+    let mut identities = identities;
+    problems.extend(identities.iter_mut().flat_map(|it| std::mem::take(&mut it.problems)));
+    parallel::drop_later(identities);
     if !problems.is_empty() {
         let mut diagnostics = diagnostics;
         diagnostics.extend(problems);
@@ -194,6 +196,10 @@ pub fn compile_observed<T>(
         let (path, text) = emit::to_file(source.file_name(), &root);
         files.insert(path, text);
     }
+    // What borrows the environments goes first, here; the environments themselves on another thread.
+    drop((jobs, trees));
+    drop((clusters, facts));
+    parallel::drop_later((envs, cluster_trees));
     (Compiled { files: Some(files), diagnostics, environments }, observed)
 }
 

@@ -32,3 +32,13 @@ pub(crate) fn map<'a, T: Sync, R: Send>(items: &'a [T], work: impl Fn(&'a T) -> 
             .collect()
     })
 }
+
+/// Frees `value` on a thread of its own, so that whoever made it goes on at once: a large platform's
+/// resolved environments and loaded model are hundreds of thousands of small allocations, and freeing
+/// them one by one took some 50 ms of a `check` on the one thread that had work left. The thread is not
+/// waited for; if the process ends first, the operating system takes the memory back whole.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    let spawned = std::thread::Builder::new().name("drop".to_owned()).spawn(move || drop(value));
+    // No thread to be had: the value was dropped with the closure, here.
+    let _ = spawned;
+}

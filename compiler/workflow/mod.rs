@@ -141,7 +141,12 @@ impl Project {
     /// files to read depend on what the platform declares.
     pub fn compile_source(&self, source: &SourceFile) -> Compiled {
         match load::parse(source) {
-            Ok(platform) => crate::compile_platform(&platform, source, &self.attachments(&platform)),
+            Ok(platform) => {
+                let attachments = self.attachments(&platform);
+                let compiled = crate::compile_platform(&platform, source, &attachments);
+                crate::parallel::drop_later((platform, attachments));
+                compiled
+            }
             Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
         }
     }
