@@ -19,7 +19,7 @@ pub use guard::{
 };
 pub use inplace::{JOURNAL, PAUSE_VARIABLE, WriteError, Writer, begin, write, write_file};
 
-use crate::fast_hash::{FastMap, FastSet};
+use crate::fast_hash::FastSet;
 use crate::render::Manifest;
 
 /// The first line of every generated file begins with one of these; it is how Slipway recognises its own
@@ -198,16 +198,15 @@ pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
 
 /// Compares `files` with `tree`, as read from `directory`: only the files that differ keep their old text.
 pub fn compare_tree(directory: &Path, tree: &Tree, files: &Files) -> Comparison {
-    // Looked up by hash: thousands of paths share long prefixes (`dev/services/`), which ordered lookups
-    // compare again and again. Each notes whether anything is on disk at its path.
-    let mut expected: FastMap<&str, (&String, bool)> =
-        files.iter().map(|(path, text)| (path.as_str(), (text, false))).collect();
+    // Both are in the byte order of their paths (`files` is a sorted map, the listing is sorted as it is
+    // read), so one walk over the two pairs them, and what is expected but not on disk comes out sorted.
     let mut comparison = Comparison::default();
+    let mut expected = files.iter().peekable();
     for (relative, kind, actual) in tree.entries() {
-        let wanted = expected.get_mut(relative.as_str()).map(|(text, found)| {
-            *found = true;
-            *text
-        });
+        while let Some((path, _)) = expected.next_if(|(path, _)| path.as_str() < relative.as_str()) {
+            comparison.added.push(path.clone());
+        }
+        let wanted = expected.next_if(|(path, _)| *path == relative).map(|(_, text)| text);
         match kind {
             Kind::File => {}
             Kind::Symlink => comparison.symlinks.push(relative.clone()),
@@ -228,6 +227,7 @@ pub fn compare_tree(directory: &Path, tree: &Tree, files: &Files) -> Comparison 
             None => comparison.unmanaged.push(relative.clone()),
         }
     }
+    comparison.added.extend(expected.map(|(path, _)| path.clone()));
     // So does anything but a directory where a generated file needs one: looked for only among the
     // directories that are not there as directories (none, when `out/` is current).
     let missing: Vec<&str> = directories_of(files.keys().map(String::as_str))
@@ -239,8 +239,6 @@ pub fn compare_tree(directory: &Path, tree: &Tree, files: &Files) -> Comparison 
         comparison.conflicts.extend(missing.into_iter().filter(|parent| entries.contains(parent)).map(str::to_owned));
     }
     comparison.conflicts.extend(files.keys().filter(|relative| tree.listing.directories.contains(*relative)).cloned());
-    comparison.added = expected.into_iter().filter(|(_, (_, found))| !found).map(|(path, _)| path.to_owned()).collect();
-    comparison.added.sort();
     comparison.changed.sort();
     comparison.removed.sort();
     comparison.unmanaged.sort();
@@ -341,6 +339,8 @@ fn list_tree(directory: &Path) -> io::Result<Listing> {
             }
         }
     }
+    // In the byte order of the paths, as `Files` holds them, for `compare_tree`'s single walk.
+    listing.entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(listing)
 }
 
