@@ -163,7 +163,7 @@ impl Tree {
 }
 
 /// Reads `directory` (which may not exist yet) as a [`Tree`], on `threads` threads: each regular file is
-/// read once, whole.
+/// read once, whole; symbolic links, FIFOs, devices and sockets are listed, never opened.
 pub fn read_tree(directory: &Path, threads: usize) -> io::Result<Tree> {
     let listing = list_tree(directory)?;
     let read_chunk = |chunk: &[(String, Kind)]| -> io::Result<Chunk> {

@@ -32,12 +32,6 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
                 annotations: Some(labels::custom_resource_annotations()),
                 ..meta::ObjectMeta::default()
             };
-            let kind = match secret.backend.value {
-                Backend::ExternalSecrets => "ExternalSecret",
-                Backend::AwsSecretsManager => "SecretProviderClass",
-                Backend::SealedSecrets => "SealedSecret",
-                Backend::Existing => continue,
-            };
             // Kong's JWT credentials may hold keys the identity provider has only once it runs: they come
             // with the consumers, in the Application synced last, so that waiting for them blocks nothing
             // (and routes refuse every token until they arrive).
@@ -46,18 +40,24 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             } else {
                 super::SECRETS
             };
-            let path = format!(
-                "{}/{directory}/{}-{namespace}-{}.yaml",
-                env.name.value,
-                kind.to_ascii_lowercase(),
-                secret.name.value
-            );
+            let path = |kind: &str| {
+                format!(
+                    "{}/{directory}/{}-{namespace}-{}.yaml",
+                    env.name.value,
+                    kind.to_ascii_lowercase(),
+                    secret.name.value
+                )
+            };
             let origin = format!("secrets.{}", secret.name.value);
             out.push(match secret.backend.value {
-                Backend::ExternalSecrets => Manifest::new(path, origin, external_secret(env, secret, metadata)),
-                Backend::AwsSecretsManager => Manifest::new(path, origin, provider_class(env, secret, &metadata)),
+                Backend::ExternalSecrets => {
+                    Manifest::new(path("ExternalSecret"), origin, external_secret(env, secret, metadata))
+                }
+                Backend::AwsSecretsManager => {
+                    Manifest::new(path("SecretProviderClass"), origin, provider_class(env, secret, &metadata))
+                }
                 Backend::SealedSecrets => match sealed(secret) {
-                    Some(object) => Manifest::new(path, origin, object),
+                    Some(object) => Manifest::new(path("SealedSecret"), origin, object),
                     None => continue,
                 },
                 Backend::Existing => continue,
