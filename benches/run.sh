@@ -33,6 +33,8 @@ case "${1:-}" in
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 if $quick; then runs=2 warmup=0; else runs=${RUNS:-10} warmup=2; fi
+# A median ratio of pairs varies more than a median time: twice as many pairs, and one more.
+pair_runs=$((2 * runs + 1))
 
 command -v hyperfine >/dev/null || { echo "benches/run.sh needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "benches/run.sh needs GNU time (apt-get install time)" >&2; exit 2; }
@@ -79,7 +81,7 @@ ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2
 # differ by more than the target allows; pairs see the same machine. Prints the median of each (ms) and
 # the median of the pairs' ratios.
 pairs() { # check-command command [preparation]
-  python3 - "$runs" "$warmup" "$1" "$2" "${3:-true}" <<'PY'
+  python3 - "$pair_runs" "$warmup" "$1" "$2" "${3:-true}" <<'PY'
 import statistics, subprocess, sys, time
 runs, warmup, check, command, prepare = int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:]
 def timed(line):
@@ -141,7 +143,7 @@ row "full N=1000 x 3, \`check\`, out/ current" disk "$check_disk ms" ""
 read -r paired_check unchanged unchanged_ratio < <(pairs "cd '$full_disk' && '$slipway' check" \
   "cd '$full_disk' && '$slipway' build")
 row "full N=1000 x 3, \`build\` with nothing changed" disk "$unchanged ms" \
-  "no slower than \`check\`: build / check = $unchanged_ratio ($runs interleaved pairs; \`check\` $paired_check ms in them)"
+  "no slower than \`check\`: build / check = $unchanged_ratio ($pair_runs interleaved pairs; \`check\` $paired_check ms in them)"
 # Each timed run moves one service's tag from 1.0.0 to 2.0.0; the untimed preparation moves it back, so
 # every timed run rewrites the service's files in every environment.
 service=$(sed -n 's/^\[services\.\([^].]*\)\]$/\1/p;T;q' "$full_disk/platform/platform.toml")
@@ -153,7 +155,7 @@ changed=$(cd "$full_disk" && "$slipway" set-image "$service" 2.0.0 2>&1 | awk 'm
 grep -q "$service:2.0.0" "$full_disk/out/dev/services/$service/deployment-$service.yaml" \
   || { echo "set-image did not change the Deployment of $service" >&2; exit 1; }
 row "full N=1000 x 3, \`set-image\` of one service ($changed)" disk "$bump ms" \
-  "at most 1.2 x \`check\`: set-image / check = $bump_ratio ($runs interleaved pairs; \`check\` $paired_check ms in them)"
+  "at most 1.2 x \`check\`: set-image / check = $bump_ratio ($pair_runs interleaved pairs; \`check\` $paired_check ms in them)"
 check_rss=$(cd "$full_tmpfs" && rss "$slipway" check)
 row "full N=1000 x 3, peak RSS of \`check\`" tmpfs "$check_rss MB" "at most 200 MB"
 
