@@ -7,9 +7,6 @@ use crate::source::SourceFile;
 use crate::workflow;
 
 pub(super) fn run(context: &Context, printer: &mut Printer) -> ExitStatus {
-    if let Err(error) = context.project.guard_writes() {
-        return printer.failed(error);
-    }
     let writer = match begin(context, printer) {
         Ok(writer) => writer,
         Err(status) => return status,
@@ -22,7 +19,8 @@ pub(super) fn run(context: &Context, printer: &mut Printer) -> ExitStatus {
 }
 
 /// Begins the write of `out/` before the platform (or an edit of it) is compiled, so that `out/` is read
-/// meanwhile (`workflow::begin_write`).
+/// meanwhile; the output directory and the schema path are refused here if they are not Slipway's to write
+/// (`workflow::begin_write`).
 pub(super) fn begin(context: &Context, printer: &mut Printer) -> Result<emit::Writer, ExitStatus> {
     workflow::begin_write(&context.project).map_err(|error| printer.failed(error))
 }

@@ -56,7 +56,7 @@ pub enum WriteError {
 /// Makes `directory` hold exactly `files`, plus anything already there that Slipway did not generate.
 /// Nothing is touched when nothing changed. See the module documentation for how it stays safe.
 pub fn write(directory: &Path, files: &Files) -> Result<Comparison, WriteError> {
-    begin(directory)?.finish(files)
+    begin(directory, None)?.finish(files)
 }
 
 /// A write of `out/` begun before the platform is compiled: the output directory is checked, its lock
@@ -69,9 +69,10 @@ pub struct Writer {
     started: Option<(Lock, std::thread::JoinHandle<io::Result<super::Tree>>)>,
 }
 
-/// Begins a write of `directory`: see [`Writer`].
-pub fn begin(directory: &Path) -> Result<Writer, WriteError> {
-    guard::check_output_directory(directory, None).map_err(WriteError::Refused)?;
+/// Begins a write of `directory`: see [`Writer`]. The directory is refused first if it is not Slipway's
+/// to write (`check_output_directory`, told of the platform file when there is one).
+pub fn begin(directory: &Path, platform: Option<&Path>) -> Result<Writer, WriteError> {
+    guard::check_output_directory(directory, platform).map_err(WriteError::Refused)?;
     if fs::symlink_metadata(directory).is_err() {
         return Ok(Writer { directory: directory.to_path_buf(), started: None });
     }

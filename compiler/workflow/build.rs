@@ -27,7 +27,6 @@ pub struct Built {
 /// Compiles the platform and writes `out/` and the schema, as `slipway build` does; `out/` is read while
 /// the platform compiles.
 pub fn build(project: &Project) -> Result<Built, Error> {
-    project.guard_writes()?;
     let writer = begin_write(project)?;
     let (_, compiled) = project.compile()?;
     let files = compiled.files.as_ref().expect("a platform without errors has files");
@@ -36,10 +35,14 @@ pub fn build(project: &Project) -> Result<Built, Error> {
     Ok(Built { compiled, written, schema_changed })
 }
 
-/// Begins the write of `out/` before the platform is compiled: takes its lock and reads it meanwhile (see
-/// `emit::Writer`); [`finish_write`] completes it.
+/// Begins the write of `out/` before the platform is compiled: refuses an output directory or a schema
+/// path that is not Slipway's to write (as [`Project::guard_writes`]), then takes the lock of `out/` and
+/// reads it meanwhile (see `emit::Writer`); [`finish_write`] completes it.
 pub fn begin_write(project: &Project) -> Result<emit::Writer, Error> {
-    emit::begin(&project.out).map_err(|error| write_error(&project.out, error))
+    let writer =
+        emit::begin(&project.out, Some(&project.platform)).map_err(|error| write_error(&project.out, error))?;
+    emit::check_schema_path(&project.schema).map_err(Error::Io)?;
+    Ok(writer)
 }
 
 /// Makes `out/` hold exactly `files`, through a write begun by [`begin_write`].
