@@ -53,6 +53,18 @@ pub enum WriteError {
     Interrupted(String),
 }
 
+impl WriteError {
+    /// ``cannot WHAT `PATH`: ERROR``, before any file of `out/` changed.
+    fn io(what: &str, path: &Path, error: impl std::fmt::Display) -> WriteError {
+        WriteError::Io(format!("cannot {what} `{}`: {error}", path.display()))
+    }
+
+    /// ``cannot WHAT `PATH`: ERROR``, once files were replaced: the journal stays for the next build.
+    fn interrupted(what: &str, path: &Path, error: impl std::fmt::Display) -> WriteError {
+        WriteError::Interrupted(format!("cannot {what} `{}`: {error}", path.display()))
+    }
+}
+
 /// Makes `directory` hold exactly `files`, plus anything already there that Slipway did not generate.
 /// Nothing is touched when nothing changed. See the module documentation for how it stays safe.
 pub fn write(directory: &Path, files: &Files) -> Result<Comparison, WriteError> {
@@ -87,9 +99,6 @@ impl Writer {
     /// generate: see [`write`].
     pub fn finish(self, files: &Files) -> Result<Comparison, WriteError> {
         let directory = self.directory.as_path();
-        let io_error = |what: &str, path: &Path, error: io::Error| {
-            WriteError::Io(format!("cannot {what} `{}`: {error}", path.display()))
-        };
         // The names check already refuses names that could escape; this is the last line of defence.
         if let Some(path) = files.keys().find(|path| !is_inside(path)) {
             return Err(WriteError::Io(format!(
@@ -99,12 +108,12 @@ impl Writer {
         }
         let (_lock, tree) = if let Some((lock, reading)) = self.started {
             let tree = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (lock, tree.map_err(|error| io_error("read", directory, error))?)
+            (lock, tree.map_err(|error| WriteError::io("read", directory, error))?)
         } else {
             // Made since `begin`, perhaps: checked again.
             guard::check_output_directory(directory, None).map_err(WriteError::Refused)?;
             let lock = Lock::acquire(directory)?;
-            (lock, super::read_tree(directory, 2).map_err(|error| io_error("read", directory, error))?)
+            (lock, super::read_tree(directory, 2).map_err(|error| WriteError::io("read", directory, error))?)
         };
         write_compared(directory, files, super::compare_tree(directory, &tree, files))
     }
@@ -112,9 +121,6 @@ impl Writer {
 
 /// The write itself, under the lock, once `out/` is compared with `files`.
 fn write_compared(directory: &Path, files: &Files, comparison: Comparison) -> Result<Comparison, WriteError> {
-    let io_error = |what: &str, path: &Path, error: io::Error| {
-        WriteError::Io(format!("cannot {what} `{}`: {error}", path.display()))
-    };
     if !comparison.special.is_empty() || !comparison.conflicts.is_empty() {
         return Err(WriteError::Conflicts(Box::new(comparison)));
     }
@@ -123,7 +129,7 @@ fn write_compared(directory: &Path, files: &Files, comparison: Comparison) -> Re
     }
     let hook = Hook::from_environment();
     hook.check(0);
-    fs::create_dir_all(directory).map_err(|error| io_error("create", directory, error))?;
+    fs::create_dir_all(directory).map_err(|error| WriteError::io("create", directory, error))?;
     if comparison.interrupted {
         clean_interrupted(directory)?;
     }
@@ -165,15 +171,12 @@ fn write_compared(directory: &Path, files: &Files, comparison: Comparison) -> Re
     rename_all(&renames, &hook)?;
 
     // Then the generated files no longer rendered; a directory they leave empty goes too.
-    let interrupted = |what: &str, path: &Path, error: io::Error| {
-        WriteError::Interrupted(format!("cannot {what} `{}`: {error}", path.display()))
-    };
     let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
     for relative in &removals {
         let path = directory.join(relative);
         // Still a regular file (the comparison read it as generated, under the lock).
         if fs::symlink_metadata(&path).is_ok_and(|metadata| metadata.is_file()) {
-            fs::remove_file(&path).map_err(|error| interrupted("remove", &path, error))?;
+            fs::remove_file(&path).map_err(|error| WriteError::interrupted("remove", &path, error))?;
         }
         for ancestor in super::ancestors(relative) {
             emptied.insert(directory.join(ancestor));
@@ -187,7 +190,7 @@ fn write_compared(directory: &Path, files: &Files, comparison: Comparison) -> Re
     hook.step();
 
     let journal = directory.join(JOURNAL);
-    fs::remove_file(&journal).map_err(|error| interrupted("remove", &journal, error))?;
+    fs::remove_file(&journal).map_err(|error| WriteError::interrupted("remove", &journal, error))?;
     Ok(comparison)
 }
 
@@ -250,13 +253,11 @@ fn new_roots(directory: &Path, writes: &[&str]) -> Result<BTreeSet<String>, Writ
 /// Makes each new root's hidden directory (the directories below it are made as their files are
 /// written); gives the hidden roots, which are this build's alone (also on failure, for the undo).
 fn make_roots(directory: &Path, roots: &BTreeSet<String>) -> Result<Vec<PathBuf>, (WriteError, Vec<PathBuf>)> {
-    let io_error =
-        |path: &Path, error: io::Error| WriteError::Io(format!("cannot create `{}`: {error}", path.display()));
     let mut made = Vec::with_capacity(roots.len());
     for root in roots {
         let hidden = temporary_path(&directory.join(root));
         if let Err(error) = fs::create_dir(&hidden) {
-            return Err((io_error(&hidden, error), made));
+            return Err((WriteError::io("create", &hidden, error), made));
         }
         made.push(hidden);
     }
@@ -277,8 +278,7 @@ fn write_files(files: &Files, staged: &[Staged<'_>], hook: &Hook) -> Result<(), 
                 if let Some(parent) = directory
                     && let Err(error) = fs::create_dir_all(parent)
                 {
-                    let error = WriteError::Io(format!("cannot create `{}`: {error}", parent.display()));
-                    return Err((error, made));
+                    return Err((WriteError::io("create", parent, error), made));
                 }
             }
             match write_new(&it.written, files[it.relative].as_bytes(), false) {
@@ -288,8 +288,7 @@ fn write_files(files: &Files, staged: &[Staged<'_>], hook: &Hook) -> Result<(), 
                     }
                 }
                 Err(error) => {
-                    let error = WriteError::Io(format!("cannot write `{}`: {error}", it.written.display()));
-                    return Err((error, made));
+                    return Err((WriteError::io("write", &it.written, error), made));
                 }
             }
             hook.step();
@@ -315,8 +314,7 @@ fn write_files(files: &Files, staged: &[Staged<'_>], hook: &Hook) -> Result<(), 
 fn rename_all(renames: &[(PathBuf, PathBuf)], hook: &Hook) -> Result<(), WriteError> {
     let results = in_parallel(renames, hook, |chunk| {
         for (from, to) in chunk {
-            fs::rename(from, to)
-                .map_err(|error| WriteError::Interrupted(format!("cannot replace `{}`: {error}", to.display())))?;
+            fs::rename(from, to).map_err(|error| WriteError::interrupted("replace", to, error))?;
             hook.step();
         }
         Ok(())
@@ -424,27 +422,23 @@ fn write_journal(
     }
     let temporary = directory.join(JOURNAL_TEMPORARY);
     let journal = directory.join(JOURNAL);
-    let io_error =
-        |path: &Path, error: io::Error| WriteError::Io(format!("cannot write `{}`: {error}", path.display()));
-    write_new(&temporary, text.as_bytes(), true).map_err(|error| io_error(&temporary, error))?;
-    fs::rename(&temporary, &journal).map_err(|error| io_error(&journal, error))?;
-    sync_directory(directory).map_err(|error| io_error(directory, error))
+    write_new(&temporary, text.as_bytes(), true).map_err(|error| WriteError::io("write", &temporary, error))?;
+    fs::rename(&temporary, &journal).map_err(|error| WriteError::io("write", &journal, error))?;
+    sync_directory(directory).map_err(|error| WriteError::io("write", directory, error))
 }
 
 /// Removes what an interrupted build left: the temporary files its journal names (regular files only),
 /// and the journal's own temporary file. The journal itself is replaced by this build's.
 fn clean_interrupted(directory: &Path) -> Result<(), WriteError> {
     let journal = directory.join(JOURNAL);
-    let metadata = fs::symlink_metadata(&journal)
-        .map_err(|error| WriteError::Io(format!("cannot read `{}`: {error}", journal.display())))?;
+    let metadata = fs::symlink_metadata(&journal).map_err(|error| WriteError::io("read", &journal, error))?;
     if !metadata.is_file() {
         return Err(WriteError::Io(format!(
             "`{}` is not a regular file; slipway does not open it: move it away",
             journal.display()
         )));
     }
-    let text = fs::read_to_string(&journal)
-        .map_err(|error| WriteError::Io(format!("cannot read `{}`: {error}", journal.display())))?;
+    let text = fs::read_to_string(&journal).map_err(|error| WriteError::io("read", &journal, error))?;
     let mut parents = BTreeSet::new();
     for relative in text.lines().filter_map(|line| line.strip_prefix("write ")) {
         if !is_inside(relative) {
@@ -526,8 +520,7 @@ impl Lock {
     fn acquire(directory: &Path) -> Result<Lock, WriteError> {
         let path = sibling(directory, "lock");
         let parent = path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)
-            .map_err(|error| WriteError::Io(format!("cannot create `{}`: {error}", parent.display())))?;
+        fs::create_dir_all(parent).map_err(|error| WriteError::io("create", parent, error))?;
         for _ in 0..2 {
             match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut file) => {
@@ -552,7 +545,7 @@ impl Lock {
                     }
                     let _ = fs::remove_file(&path);
                 }
-                Err(error) => return Err(WriteError::Io(format!("cannot create `{}`: {error}", path.display()))),
+                Err(error) => return Err(WriteError::io("create", &path, error)),
             }
         }
         Err(WriteError::Io(format!("cannot take the lock `{}`", path.display())))
