@@ -763,3 +763,44 @@ fn a_sealed_secret_whose_name_is_a_path_is_never_read() {
     assert!(check.stderr.contains("N001"), "the names check reports it: {}", check.stderr);
     assert!(!check.stderr.contains("TOPSECRET") && !check.stdout.contains("TOPSECRET"), "{}", check.stderr);
 }
+
+/// Files are read into blocks of a mebibyte, each file whole in one: files that fill a block, that no
+/// longer fit in what is left of one (and move with what was read of them), and that are larger than a
+/// block are all read back exactly, and a changed last byte or a truncation is seen.
+#[test]
+fn files_across_the_reading_blocks_are_read_whole() {
+    const MIB: usize = 1 << 20;
+    let sizes = [MIB - 100, 5_000, MIB + 17, 30, MIB - 1, MIB, 2 * MIB + 1, 10, 3 * MIB, 64];
+    let files: slipway::emit::Files = sizes
+        .iter()
+        .enumerate()
+        .map(|(index, &size)| {
+            let mut text = format!("{} from a test\n", slipway::emit::HEADER_PREFIX);
+            text.extend((text.len()..size).map(|at| char::from(b"abcdefghijklmnopqrstuvwxyz"[(at * 7 + index) % 26])));
+            (format!("{}/{index:02}.yaml", if index % 3 == 0 { "one" } else { "two/deeper" }), text)
+        })
+        .collect();
+    let out = support::temp_dir("blocks").join("out");
+    for (path, text) in &files {
+        std::fs::create_dir_all(out.join(path).parent().unwrap()).unwrap();
+        std::fs::write(out.join(path), text).unwrap();
+    }
+    let check = slipway::emit::compare(&out, &files).unwrap();
+    assert!(
+        check.is_current() && check.unmanaged.is_empty(),
+        "{:?}",
+        check.changed.iter().map(|it| &it.0).collect::<Vec<_>>()
+    );
+
+    let (last_byte, truncated) = ("two/deeper/05.yaml", "one/06.yaml");
+    let mut changed = files[last_byte].clone().into_bytes();
+    *changed.last_mut().unwrap() = b'!';
+    std::fs::write(out.join(last_byte), &changed).unwrap();
+    std::fs::write(out.join(truncated), &files[truncated].as_bytes()[..MIB + 3]).unwrap();
+    let check = slipway::emit::compare(&out, &files).unwrap();
+    let changed_files: BTreeMap<&str, &str> =
+        check.changed.iter().map(|(path, old)| (path.as_str(), old.as_str())).collect();
+    assert_eq!(changed_files.keys().copied().collect::<Vec<_>>(), [truncated, last_byte]);
+    assert_eq!(changed_files[last_byte].as_bytes(), changed);
+    assert_eq!(changed_files[truncated], &files[truncated][..MIB + 3]);
+}

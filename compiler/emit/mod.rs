@@ -137,18 +137,74 @@ struct Listing {
 #[derive(Debug, Default)]
 pub struct Tree {
     listing: Listing,
-    /// The entries of `listing` in consecutive chunks, each read by one thread. One buffer per thread
-    /// rather than one per file: tens of thousands of allocations fewer, and a buffer that grows by
-    /// doubling instead of a heap that grows a page at a time.
+    /// The entries of `listing` in consecutive chunks, each read by one thread.
     chunks: Vec<Chunk>,
 }
 
-/// The bytes of some consecutive entries' regular files, one after another, and where each entry's lie
-/// (`None`: not a regular file).
+/// The bytes of some consecutive entries' regular files, and where each entry's lie (`None`: not a
+/// regular file).
 #[derive(Debug, Default)]
 struct Chunk {
-    bytes: Vec<u8>,
-    ranges: Vec<Option<Range<usize>>>,
+    blocks: Blocks,
+    places: Vec<Option<Place>>,
+}
+
+/// Files read into blocks of at least [`Blocks::SIZE`], each file whole in one block: tens of thousands
+/// of files in a few dozen allocations. A buffer that grew by doubling instead held up to twice the
+/// bytes read, and copied them at each step.
+#[derive(Debug, Default)]
+struct Blocks {
+    /// Each block is zero-filled to its full length when made, so files are read straight into it.
+    blocks: Vec<Vec<u8>>,
+    /// How much of the last block holds files.
+    used: usize,
+}
+
+/// Where a file's bytes lie in [`Blocks`]: the block, and the range in it.
+#[derive(Debug, Clone)]
+struct Place {
+    block: usize,
+    range: Range<usize>,
+}
+
+impl Blocks {
+    const SIZE: usize = 1 << 20;
+
+    /// Reads the file at `path` whole into the last block, or into a new one when it does not fit: one
+    /// read, and the read that finds its end (`fs::read` also asks for the file's size first, a fifth more
+    /// system calls for small files).
+    fn read(&mut self, path: &Path) -> io::Result<Place> {
+        let mut file = fs::File::open(path)?;
+        let mut length = 0;
+        loop {
+            let start = self.used;
+            let Some(block) = self.blocks.last_mut().filter(|it| start + length < it.len()) else {
+                // The file does not fit in what is left: it moves, with what was read of it, to a new
+                // block that holds it and as much again.
+                let size = Self::SIZE.max(2 * (length + 1));
+                let mut block = vec![0; size];
+                if let Some(last) = self.blocks.last() {
+                    block[..length].copy_from_slice(&last[start..start + length]);
+                }
+                self.blocks.push(block);
+                self.used = 0;
+                continue;
+            };
+            match file.read(&mut block[start + length..]) {
+                Ok(0) => {
+                    self.used = start + length;
+                    return Ok(Place { block: self.blocks.len() - 1, range: start..start + length });
+                }
+                Ok(read) => length += read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    fn get(&self, place: &Place) -> &[u8] {
+        &self.blocks[place.block][place.range.clone()]
+    }
 }
 
 impl Tree {
@@ -157,7 +213,7 @@ impl Tree {
         let contents = self
             .chunks
             .iter()
-            .flat_map(|chunk| chunk.ranges.iter().map(|range| range.clone().map(|it| &chunk.bytes[it])));
+            .flat_map(|chunk| chunk.places.iter().map(|place| place.as_ref().map(|it| chunk.blocks.get(it))));
         self.listing.entries.iter().zip(contents).map(|((relative, kind), contents)| (relative, *kind, contents))
     }
 }
@@ -167,24 +223,21 @@ impl Tree {
 pub fn read_tree(directory: &Path, threads: usize) -> io::Result<Tree> {
     let listing = list_tree(directory)?;
     let read_chunk = |chunk: &[(String, Kind)]| -> io::Result<Chunk> {
-        let (mut bytes, mut buffer) = (Vec::new(), Vec::new());
-        let mut ranges = Vec::with_capacity(chunk.len());
+        let mut blocks = Blocks::default();
+        let mut places = Vec::with_capacity(chunk.len());
         let mut path = PathBuf::new();
         for (relative, kind) in chunk {
-            ranges.push(if *kind == Kind::File {
+            places.push(if *kind == Kind::File {
                 // One path, rebuilt in place for each file.
                 path.as_mut_os_string().clear();
                 path.push(directory);
                 path.push(relative);
-                let length = read_file(&path, &mut buffer)?;
-                let start = bytes.len();
-                bytes.extend_from_slice(&buffer[..length]);
-                Some(start..bytes.len())
+                Some(blocks.read(&path)?)
             } else {
                 None
             });
         }
-        Ok(Chunk { bytes, ranges })
+        Ok(Chunk { blocks, places })
     };
     let chunks =
         crate::parallel::chunks(&listing.entries, threads, read_chunk).into_iter().collect::<io::Result<_>>()?;
@@ -254,29 +307,6 @@ pub fn compare_tree(directory: &Path, tree: &Tree, files: &Files) -> Comparison 
 /// A file's bytes as text.
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Reads the file at `path` into the front of `buffer` and gives its length. The buffer is kept longer
-/// than the file, so a file takes one read and the read that finds its end (`fs::read` also asks for the
-/// file's size first: a fifth more system calls for small files).
-fn read_file(path: &Path, buffer: &mut Vec<u8>) -> io::Result<usize> {
-    // Generated files are a few kilobytes; a larger one grows the buffer for the files after it.
-    let mut file = fs::File::open(path)?;
-    if buffer.is_empty() {
-        buffer.resize(16 * 1024, 0);
-    }
-    let mut length = 0;
-    loop {
-        if length == buffer.len() {
-            buffer.resize(2 * buffer.len(), 0);
-        }
-        match file.read(&mut buffer[length..]) {
-            Ok(0) => return Ok(length),
-            Ok(read) => length += read,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
 }
 
 /// The directories that sorted relative paths lie in. A directory's files come together, so only the first
