@@ -1020,22 +1020,24 @@ const YAML_WORDS: [&str; 9] = ["true", "false", "yes", "no", "on", "off", "y", "
 fn is_plain_safe(text: &str) -> bool {
     let bytes = text.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return false };
-    if first == b' ' || last == b' ' || last == b':' {
+    if BYTE_CLASS[usize::from(first)] & NOT_FIRST != 0 || last == b' ' || last == b':' {
         return false;
     }
-    if b"-?:,[]{}#&*!|>'\"%@`<=~.+".contains(&first) || first.is_ascii_digit() {
-        return false;
-    }
-    // One pass over the bytes: no `: `, no ` #`, no ASCII control character; past ASCII, the restricted
-    // characters are looked for once.
-    let mut previous = 0u8;
+    // One pass over the bytes, which stops only at the few that need a look: a blank or `:` (for `: `
+    // and ` #`), an ASCII control character, or a byte past ASCII (its restricted characters are looked
+    // for once, after).
     let mut ascii = true;
-    for &byte in bytes {
-        if byte < 0x20 || byte == 0x7f || (previous == b':' && byte == b' ') || (previous == b' ' && byte == b'#') {
-            return false;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if BYTE_CLASS[usize::from(byte)] & LOOK == 0 {
+            continue;
         }
-        ascii &= byte.is_ascii();
-        previous = byte;
+        match byte {
+            b' ' if bytes.get(index + 1) == Some(&b'#') => return false,
+            b':' if bytes.get(index + 1) == Some(&b' ') => return false,
+            b' ' | b':' => {}
+            0x80.. => ascii = false,
+            _ => return false,
+        }
     }
     if !ascii && text.chars().any(is_restricted) {
         return false;
@@ -1043,10 +1045,83 @@ fn is_plain_safe(text: &str) -> bool {
     !(text.len() <= 5 && YAML_WORDS.iter().any(|word| word.eq_ignore_ascii_case(text)))
 }
 
+/// [`BYTE_CLASS`]: a plain scalar may not start with this byte.
+const NOT_FIRST: u8 = 1;
+/// [`BYTE_CLASS`]: this byte needs a look wherever it is.
+const LOOK: u8 = 2;
+
+/// What [`is_plain_safe`] must know of each byte, looked up once instead of compared many times.
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [0; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        if byte < 0x20 || byte >= 0x7f || byte == b' ' as usize || byte == b':' as usize {
+            class[byte] |= LOOK;
+        }
+        if byte < 0x20 || byte == b' ' as usize || (byte >= b'0' as usize && byte <= b'9' as usize) {
+            class[byte] |= NOT_FIRST;
+        }
+        byte += 1;
+    }
+    let indicators = b"-?:,[]{}#&*!|>'\"%@`<=~.+";
+    let mut index = 0;
+    while index < indicators.len() {
+        class[indicators[index] as usize] |= NOT_FIRST;
+        index += 1;
+    }
+    class
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The rule of [`is_plain_safe`] as it was first written, byte after byte, without the class table.
+    fn plain_safe_by_comparisons(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return false };
+        if first == b' ' || last == b' ' || last == b':' {
+            return false;
+        }
+        if b"-?:,[]{}#&*!|>'\"%@`<=~.+".contains(&first) || first.is_ascii_digit() {
+            return false;
+        }
+        let mut previous = 0u8;
+        for &byte in bytes {
+            if byte < 0x20 || byte == 0x7f || (previous == b':' && byte == b' ') || (previous == b' ' && byte == b'#') {
+                return false;
+            }
+            previous = byte;
+        }
+        !text.chars().any(is_restricted) && !YAML_WORDS.iter().any(|word| word.eq_ignore_ascii_case(text))
+    }
+
+    #[test]
+    fn the_class_table_gives_the_rule_written_out() {
+        // Every string of up to three characters from an alphabet of each kind the rule tells apart, and
+        // every byte after a letter and before one.
+        let alphabet =
+            ["a", "Y", "1", " ", ":", "#", "-", ".", "\t", "\n", "\u{7f}", "\u{85}", "é", "\u{2028}", "\u{feff}", "'"];
+        let mut texts = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> =
+                texts.iter().flat_map(|text| alphabet.iter().map(move |c| format!("{text}{c}"))).collect();
+            texts.extend(longer);
+        }
+        texts.sort();
+        texts.dedup();
+        texts.extend((0..=0x7f_u8).flat_map(|byte| {
+            let c = char::from(byte);
+            [format!("{c}"), format!("a{c}"), format!("{c}a"), format!("a{c}b")]
+        }));
+        texts.extend(YAML_WORDS.iter().map(|word| word.to_uppercase()));
+        texts.extend(["a: b", "a :b", "a #b", "a# b", "http://host:80/x", "x:", "~", "no", "on!"].map(String::from));
+        for text in &texts {
+            assert_eq!(is_plain_safe(text), plain_safe_by_comparisons(text), "{text:?}");
+        }
+        assert!(texts.len() > 4_000, "{}", texts.len());
+    }
 
     #[test]
     fn writes_block_style_with_quoting_where_needed() {
