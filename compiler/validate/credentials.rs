@@ -309,7 +309,12 @@ const TOKEN_FORMATS: [(&str, Charset, usize, usize, &str); 28] = [
 ];
 
 fn token_at(text: &str) -> Option<&'static str> {
+    let first = text.as_bytes().first();
     for (prefix, charset, least, most, what) in TOKEN_FORMATS {
+        // Most words start with none of the prefixes: their first byte rules out all but a few.
+        if prefix.as_bytes().first() != first {
+            continue;
+        }
         let Some(rest) = text.strip_prefix(prefix) else { continue };
         let length = rest.bytes().take_while(|byte| charset(*byte)).count();
         // A fixed-length format must end there, not run on into more letters.
