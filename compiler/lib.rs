@@ -129,7 +129,6 @@ pub fn compile_observed<T>(
             if !prefix.is_empty() {
                 manifest.path.insert_str(0, prefix);
             }
-            identities.add(facts.env, &manifest);
             // The reachability check reads Slipway's own policies and namespaces as they were made; only a
             // plain manifest's (kept as JSON) is read from its value.
             if let Some(policy) = manifest.typed::<k8s_openapi::api::networking::v1::NetworkPolicy>() {
@@ -148,8 +147,21 @@ pub fn compile_observed<T>(
             if text.len() >= validate::MEASURED_FROM {
                 identities.problems.extend(validate::object_size(facts.env, &manifest));
             }
-            if files.insert(path.clone(), text).is_some() {
-                identities.same_path(facts.env, &path, &manifest.origin);
+            let same_path = match files.entry(path) {
+                std::collections::btree_map::Entry::Vacant(vacant) => {
+                    vacant.insert(text);
+                    None
+                }
+                std::collections::btree_map::Entry::Occupied(mut occupied) => {
+                    occupied.insert(text);
+                    Some((occupied.key().clone(), manifest.origin.clone()))
+                }
+            };
+            // The manifest's identity and origin move into the map of identities, which is freed on
+            // the side (only a duplicate, an error, is copied).
+            identities.add(facts.env, manifest);
+            if let Some((path, origin)) = same_path {
+                identities.same_path(facts.env, &path, &origin);
             }
         });
         let (path, text) = match cluster {
@@ -308,27 +320,23 @@ struct Identities {
 }
 
 impl Identities {
-    fn add(&mut self, env: &resolved::Env, manifest: &render::Manifest) {
-        let object = &manifest.identity;
-        let identity = (
-            format!("{}/{}", object.api_version, object.kind),
-            object.namespace.clone().unwrap_or_default(),
-            object.name.clone(),
-        );
-        // The key moves into the map; only a duplicate, which is an error, is looked at again.
-        let message = match self.seen.entry(identity) {
+    fn add(&mut self, env: &resolved::Env, manifest: render::Manifest) {
+        let render::Manifest { identity: object, origin, .. } = manifest;
+        let identity = ([object.api_version, object.kind].join("/"), object.namespace.unwrap_or_default(), object.name);
+        // The key and the origin move into the map; only a duplicate, which is an error, is looked at again.
+        let (message, origin) = match self.seen.entry(identity) {
             std::collections::hash_map::Entry::Vacant(vacant) => {
-                vacant.insert(manifest.origin.clone());
+                vacant.insert(origin);
                 return;
             }
             std::collections::hash_map::Entry::Occupied(mut occupied) => {
-                let first = occupied.insert(manifest.origin.clone());
+                let first = occupied.insert(origin.clone());
                 let (kind, namespace, name) = occupied.key();
                 let place = if namespace.is_empty() { String::new() } else { format!(" in `{namespace}`") };
-                format!("two objects would be the {kind} `{name}`{place}: from `{first}` and `{}`", manifest.origin)
+                (format!("two objects would be the {kind} `{name}`{place}: from `{first}` and `{origin}`"), origin)
             }
         };
-        self.push(env, &manifest.origin, message);
+        self.push(env, &origin, message);
     }
 
     fn same_path(&mut self, env: &resolved::Env, path: &str, origin: &str) {

@@ -5,7 +5,8 @@ use crate::resolved;
 
 /// The ArgoCD Application of a service or of the platform objects: `<env>-<name>`.
 pub fn application(env: &resolved::Env, name: &str) -> String {
-    format!("{}-{name}", env.name.value)
+    // Made for every object: `join` sizes it once, where `format!` costs several times as much.
+    [env.name.value.as_str(), name].join("-")
 }
 
 /// The AppProject of an environment: `<platform>-<env>`.
