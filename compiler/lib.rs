@@ -188,14 +188,13 @@ pub fn compile_observed<T>(
         .chain(clusters.iter().map(|cluster| (&cluster.tree, Some(cluster))))
         .collect();
     let rendered: Vec<(emit::Files, Identities)> = parallel::map(&jobs, |(facts, cluster)| render_one(facts, *cluster));
-    let (rendered, identities): (Vec<emit::Files>, Vec<Identities>) = rendered.into_iter().unzip();
+    let (rendered, mut identities): (Vec<emit::Files>, Vec<Identities>) = rendered.into_iter().unzip();
     let trees: Vec<&analysis::Facts<'_>> = jobs.iter().map(|(facts, _)| *facts).collect();
     let mut problems: Vec<Diagnostic> = shared_clusters(&trees, &identities);
     let root = render::root_of_roots(&envs, &cluster_trees);
     if let Some(root) = &root {
         problems.extend(root_identity(&envs, &identities, root));
     }
-    let mut identities = identities;
     problems.extend(identities.iter_mut().flat_map(|it| std::mem::take(&mut it.problems)));
     parallel::drop_later(identities);
     if !problems.is_empty() {

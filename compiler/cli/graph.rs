@@ -22,7 +22,7 @@ pub(super) fn run(context: &Context, env: Option<&str>, printer: &mut Printer) -
     if env.is_none() {
         let names: Vec<&str> = graph.environments.iter().map(String::as_str).collect();
         let others = if names.len() > 1 {
-            format!(" (the first by name of {}; choose one with `--env`)", workflow::quoted_list(&names))
+            format!(" (the first by name of {}; choose one with `--env`)", crate::diagnostic::quoted_list(&names))
         } else {
             String::new()
         };

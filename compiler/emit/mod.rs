@@ -292,13 +292,9 @@ pub fn compare_tree(directory: &Path, tree: &Tree, files: &Files) -> Comparison 
         comparison.conflicts.extend(missing.into_iter().filter(|parent| entries.contains(parent)).map(str::to_owned));
     }
     comparison.conflicts.extend(files.keys().filter(|relative| tree.listing.directories.contains(*relative)).cloned());
-    comparison.changed.sort();
-    comparison.removed.sort();
-    comparison.unmanaged.sort();
+    // The other lists came out of the walk in the paths' order; the conflicts come from three places.
     comparison.conflicts.sort();
     comparison.conflicts.dedup();
-    comparison.symlinks.sort();
-    comparison.special.sort();
     comparison.interrupted = fs::symlink_metadata(directory.join(JOURNAL)).is_ok();
     comparison.leftovers = inplace::leftovers(directory);
     comparison

@@ -262,8 +262,12 @@ pub(super) fn token(text: &str) -> Option<&'static str> {
         .find_map(|at| token_at(window(text, at, 16 * 1024)))
 }
 
-/// The bytes a token can start with: the first of each format's prefix, `S` of SendGrid's `SG.` and `e`
-/// of a JSON Web Token's `eyJ`. A table, since every byte of every text is looked up.
+/// SendGrid's keys and each part of a JSON Web Token begin so; their other rules are their own functions'.
+const SENDGRID_PREFIX: &str = "SG.";
+const JWT_PART_PREFIX: &str = "eyJ";
+
+/// The bytes a token can start with: the first of each format's prefix, of SendGrid's and of a JSON Web
+/// Token's. A table, since every byte of every text is looked up.
 const TOKEN_STARTS: [bool; 256] = {
     let mut starts = [false; 256];
     let mut index = 0;
@@ -271,8 +275,8 @@ const TOKEN_STARTS: [bool; 256] = {
         starts[TOKEN_FORMATS[index].0.as_bytes()[0] as usize] = true;
         index += 1;
     }
-    starts[b'S' as usize] = true;
-    starts[b'e' as usize] = true;
+    starts[SENDGRID_PREFIX.as_bytes()[0] as usize] = true;
+    starts[JWT_PART_PREFIX.as_bytes()[0] as usize] = true;
     starts
 };
 
@@ -337,7 +341,7 @@ fn token_at(text: &str) -> Option<&'static str> {
             return Some(what);
         }
     }
-    if let Some(rest) = text.strip_prefix("SG.") {
+    if let Some(rest) = text.strip_prefix(SENDGRID_PREFIX) {
         let parts: Vec<usize> =
             rest.split('.').take(2).map(|part| part.bytes().take_while(|b| url_safe(*b)).count()).collect();
         if parts == [22, 43] {
@@ -353,7 +357,7 @@ fn jwt(text: &str) -> bool {
     let (Some(header), Some(payload), Some(signature)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    let part = |part: &str| part.len() >= 10 && part.starts_with("eyJ") && part.bytes().all(url_safe);
+    let part = |part: &str| part.len() >= 10 && part.starts_with(JWT_PART_PREFIX) && part.bytes().all(url_safe);
     let signature = signature.bytes().take_while(|byte| url_safe(*byte)).count();
     part(header) && part(payload) && signature >= 16
 }

@@ -19,7 +19,7 @@ mod set_image;
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{self, Code, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic, quoted_list};
 use crate::source::SourceFile;
 use crate::{Compiled, emit, load, model, resolve, resolved};
 
@@ -234,8 +234,6 @@ pub fn known_service(platform: &model::Platform, name: &str) -> Result<(), Error
         Diagnostic::error(Code::UnknownServiceArgument, format!("there is no service `{name}`")).with_help(help),
     )))
 }
-
-pub(crate) use crate::diagnostic::quoted_list;
 
 /// (environment, service) -> image, after merging.
 fn images_of(envs: &[resolved::Env]) -> std::collections::BTreeMap<(String, String), String> {
