@@ -38,10 +38,15 @@ use source::SourceFile;
 /// The result of compiling a platform: the files of `out/` if there was no error, and every diagnostic.
 #[derive(Debug)]
 pub struct Compiled {
+    /// The files of `out/`: all of them, or, compiled against `out/` ([`compile_against`]), only those that
+    /// differ from it (added or changed).
     pub files: Option<emit::Files>,
     pub diagnostics: Vec<Diagnostic>,
     /// The environments compiled, by name.
     pub environments: Vec<String>,
+    /// Compiled against `out/` without error: how `out/` compares with the render, each file compared as
+    /// it was made.
+    pub compared: Option<std::io::Result<emit::Compared>>,
 }
 
 impl Compiled {
@@ -59,7 +64,7 @@ pub fn compile(source: &SourceFile) -> Compiled {
 pub fn compile_with(source: &SourceFile, attachments: &load::Attachments) -> Compiled {
     match load::parse(source) {
         Ok(platform) => compile_platform(&platform, source, attachments),
-        Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
+        Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new(), compared: None },
     }
 }
 
@@ -101,6 +106,28 @@ pub fn compile_observed<T>(
     attachments: &load::Attachments,
     observe: impl Fn(&analysis::Facts<'_>) -> T,
 ) -> (Compiled, Vec<T>) {
+    compile_into(platform, source, attachments, observe, None)
+}
+
+/// Compiles an already loaded platform against `out/`: each rendered file is compared with `against` as
+/// it is made and only those that differ are kept, so neither the render nor `out/` is held whole (see
+/// [`Compiled::compared`]).
+pub fn compile_against(
+    platform: &model::Platform,
+    source: &SourceFile,
+    attachments: &load::Attachments,
+    against: &emit::Against,
+) -> Compiled {
+    compile_into(platform, source, attachments, |_| (), Some(against)).0
+}
+
+fn compile_into<T>(
+    platform: &model::Platform,
+    source: &SourceFile,
+    attachments: &load::Attachments,
+    observe: impl Fn(&analysis::Facts<'_>) -> T,
+    against: Option<&emit::Against>,
+) -> (Compiled, Vec<T>) {
     let (mut envs, mut diagnostics) = resolve::resolve(platform, source, attachments);
     // The trees of the shared clusters: their cluster-wide components, once each.
     let cluster_trees = resolve::clusters(platform, &mut envs);
@@ -114,14 +141,15 @@ pub fn compile_observed<T>(
     let diagnostics = diagnostic::consolidate(diagnostics);
     let environments = envs.iter().map(|env| env.name.value.clone()).collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return (Compiled { files: None, diagnostics, environments }, observed);
+        return (Compiled { files: None, diagnostics, environments, compared: None }, observed);
     }
     // Environments render independently: one thread each, so both cores work on a multi-environment platform.
     // A shared cluster's tree renders into `out/clusters/<name>/`, with the cluster's budget as its README.
     let render_one = |facts: &analysis::Facts<'_>, cluster: Option<&analysis::ClusterFacts<'_>>| {
         let prefix = if cluster.is_some() { "clusters/" } else { "" };
-        // Each object is written out as soon as it is rendered, so only its text stays in memory.
-        let mut files = emit::Files::new();
+        // Each object is written out as soon as it is rendered, so only its text stays in memory (and,
+        // compiled against `out/`, only while it is compared).
+        let mut output = Output::new(against);
         let mut identities = Identities::default();
         let mut network = reachability::Network::default();
         let mut pods = std::collections::BTreeMap::new();
@@ -141,22 +169,14 @@ pub fn compile_observed<T>(
             if let Some(deployment) = manifest.typed::<k8s_openapi::api::apps::v1::Deployment>() {
                 pods.insert(manifest.identity.name.clone(), reachability::pod_of(deployment));
             }
-            let (path, text) = emit::to_file(source.file_name(), &manifest);
+            let header = emit::header(source.file_name(), &manifest);
             // Its size is checked here, the one place an object exists whole: the API server (and
             // client-side apply's annotation) refuse objects too large.
-            if text.len() >= validate::MEASURED_FROM {
+            if header.len() + manifest.yaml.len() >= validate::MEASURED_FROM {
                 identities.problems.extend(validate::object_size(facts.env, &manifest));
             }
-            let same_path = match files.entry(path) {
-                std::collections::btree_map::Entry::Vacant(vacant) => {
-                    vacant.insert(text);
-                    None
-                }
-                std::collections::btree_map::Entry::Occupied(mut occupied) => {
-                    occupied.insert(text);
-                    Some((occupied.key().clone(), manifest.origin.clone()))
-                }
-            };
+            let again = !output.add(&manifest.path, &[&header, &manifest.yaml]);
+            let same_path = again.then(|| (manifest.path.clone(), manifest.origin.clone()));
             // The manifest's identity and origin move into the map of identities, which is freed on
             // the side (only a duplicate, an error, is copied).
             identities.add(facts.env, manifest);
@@ -170,7 +190,7 @@ pub fn compile_observed<T>(
             }
             None => emit::summary_file(source.file_name(), &facts.env.name.value, &render::summary(facts)),
         };
-        files.insert(path, text);
+        output.add(&path, &[&text]);
         // The rendered policies must allow every declared edge (and the property tests show that they
         // allow nothing else).
         for edge in reachability::blocked_edges(facts.env, &network, &pods) {
@@ -180,15 +200,15 @@ pub fn compile_observed<T>(
             diagnostic.environments = vec![facts.env.name.value.clone()];
             identities.problems.push(diagnostic);
         }
-        (files, identities)
+        (output, identities)
     };
     let jobs: Vec<(&analysis::Facts<'_>, Option<&analysis::ClusterFacts<'_>>)> = facts
         .iter()
         .map(|facts| (facts, None))
         .chain(clusters.iter().map(|cluster| (&cluster.tree, Some(cluster))))
         .collect();
-    let rendered: Vec<(emit::Files, Identities)> = parallel::map(&jobs, |(facts, cluster)| render_one(facts, *cluster));
-    let (rendered, mut identities): (Vec<emit::Files>, Vec<Identities>) = rendered.into_iter().unzip();
+    let rendered: Vec<(Output<'_>, Identities)> = parallel::map(&jobs, |(facts, cluster)| render_one(facts, *cluster));
+    let (rendered, mut identities): (Vec<Output<'_>>, Vec<Identities>) = rendered.into_iter().unzip();
     let trees: Vec<&analysis::Facts<'_>> = jobs.iter().map(|(facts, _)| *facts).collect();
     let mut problems: Vec<Diagnostic> = shared_clusters(&trees, &identities);
     let root = render::root_of_roots(&envs, &cluster_trees);
@@ -200,18 +220,35 @@ pub fn compile_observed<T>(
     if !problems.is_empty() {
         let mut diagnostics = diagnostics;
         diagnostics.extend(problems);
-        return (Compiled { files: None, diagnostics: diagnostic::consolidate(diagnostics), environments }, observed);
+        return (
+            Compiled { files: None, diagnostics: diagnostic::consolidate(diagnostics), environments, compared: None },
+            observed,
+        );
     }
-    let mut files: emit::Files = rendered.into_iter().flatten().collect();
+    let mut output = Output::new(against);
     if let Some(root) = root {
         let (path, text) = emit::to_file(source.file_name(), &root);
-        files.insert(path, text);
+        output.add(&path, &[&text]);
     }
+    let mut files = emit::Files::new();
+    let mut found = Vec::new();
+    for output in rendered.into_iter().chain([output]) {
+        match output {
+            Output::All(some) => files.extend(some),
+            Output::Against(comparer) => found.push(comparer.found()),
+        }
+    }
+    let compared = against.map(|against| {
+        against.finish(found).map(|(compared, stale)| {
+            files = stale;
+            compared
+        })
+    });
     // What borrows the environments goes first, here; the environments themselves on another thread.
     drop((jobs, trees));
     drop((clusters, facts));
     parallel::drop_later((envs, cluster_trees));
-    (Compiled { files: Some(files), diagnostics, environments }, observed)
+    (Compiled { files: Some(files), diagnostics, environments, compared }, observed)
 }
 
 /// Runs arbitrary bytes through the whole pipeline, as the fuzzer does: load, resolve, validate, render,
@@ -311,6 +348,28 @@ pub fn fuzz_platform(recipe: &[u8]) -> String {
 
 /// Object identities of one environment as they are rendered: no two objects may share a kind,
 /// namespace and name, nor two a file; either would silently replace the other (N007).
+/// Where one tree's rendered files go: all kept, or, compiled against `out/`, each compared as it comes
+/// and only those that differ kept.
+enum Output<'a> {
+    All(emit::Files),
+    Against(emit::Comparer<'a>),
+}
+
+impl<'a> Output<'a> {
+    fn new(against: Option<&'a emit::Against>) -> Output<'a> {
+        against.map_or_else(|| Output::All(emit::Files::new()), |against| Output::Against(against.comparer()))
+    }
+
+    /// Takes the file at `path`, whose text is `parts` one after the other; `false` if the tree already
+    /// had a file there (kept whole, the later one wins).
+    fn add(&mut self, path: &str, parts: &[&str]) -> bool {
+        match self {
+            Output::All(files) => files.insert(path.to_owned(), parts.concat()).is_none(),
+            Output::Against(comparer) => comparer.add(path, parts),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Identities {
     /// Hashed: looked up for every object, and across environments on one cluster.

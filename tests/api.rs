@@ -55,7 +55,7 @@ fn the_workflow_runs_without_the_cli() {
         }
     );
     assert!(!std::fs::read_to_string(&project.platform).unwrap().contains("web:1.4.1"), "not written yet");
-    edit.apply(&project).unwrap();
+    edit.apply(&project, None).unwrap();
     assert!(std::fs::read_to_string(&project.platform).unwrap().contains("web:1.4.1\"   # bumped by CI"));
     let review = workflow::review(&project, Some("production"), Base::Out).unwrap();
     assert_eq!(review.summaries.len(), 1);
@@ -70,7 +70,24 @@ fn the_workflow_runs_without_the_cli() {
     }
     let promoted = workflow::promote(&project, "dev", "staging", &["web".to_owned()]).unwrap().unwrap();
     assert!(matches!(&promoted.change, Change::Promoted { images, .. } if images.len() == 1));
-    promoted.apply(&project).unwrap();
+    // Applied through a write begun before it, as `slipway promote` does: the render is compared with
+    // out/ as it is made, and only the files that differ are kept, and written.
+    let writer = workflow::begin_write(&project).unwrap();
+    let (_, mut compiled) = promoted.apply(&project, Some(writer.against())).unwrap();
+    let written = workflow::finish_write(&project, writer, &mut compiled).unwrap();
+    let changed: Vec<&String> = written.comparison.changed.iter().map(|(path, _)| path).collect();
+    // The image, and the version label of the web service's objects.
+    assert_eq!(
+        changed,
+        [
+            "staging/services/web/deployment-web.yaml",
+            "staging/services/web/service-web.yaml",
+            "staging/services/web/serviceaccount-web.yaml"
+        ]
+    );
+    assert_eq!(compiled.files.unwrap().keys().collect::<Vec<_>>(), changed);
+    assert!(written.rendered > 10 && written.comparison.added.is_empty() && written.comparison.removed.is_empty());
+    assert!(fresh(&project).problems.is_empty(), "the promotion is written");
     assert!(workflow::promote(&project, "dev", "staging", &["web".to_owned()]).unwrap().is_none(), "nothing left");
 
     // new service: refused names are usage errors; an invalid result is never written.
@@ -83,14 +100,14 @@ fn the_workflow_runs_without_the_cli() {
     assert!(matches!(workflow::new_service(&project, &service("web", &[])), Err(Error::Usage(_))));
     let before = std::fs::read_to_string(&project.platform).unwrap();
     let broken = workflow::new_service(&project, &service("billing", &["nothing"])).unwrap();
-    match broken.apply(&project) {
+    match broken.apply(&project, None) {
         Err(Error::WouldBreak { diagnostics, .. }) => {
             assert!(diagnostics.iter().any(|d| d.is_error() && d.code.as_str() == "R003"), "{diagnostics:#?}");
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(std::fs::read_to_string(&project.platform).unwrap(), before);
-    workflow::new_service(&project, &service("billing", &["api"])).unwrap().apply(&project).unwrap();
+    workflow::new_service(&project, &service("billing", &["api"])).unwrap().apply(&project, None).unwrap();
     workflow::build(&project).unwrap();
     assert!(dir.join("out/dev/services/billing/deployment-billing.yaml").exists());
     assert!(fresh(&project).problems.is_empty());

@@ -767,8 +767,115 @@ fn a_sealed_secret_whose_name_is_a_path_is_never_read() {
 /// Files are read into blocks of a mebibyte, each file whole in one: files that fill a block, that no
 /// longer fit in what is left of one (and move with what was read of them), and that are larger than a
 /// block are all read back exactly, and a changed last byte or a truncation is seen.
+/// A render compared with `out/` file by file as it is made, on any number of threads and in any order,
+/// gives the comparison of the whole render held at once, and keeps the texts of exactly the files that
+/// differ; a path given twice is told.
 #[test]
-fn files_across_the_reading_blocks_are_read_whole() {
+fn a_render_compared_as_it_is_made_gives_the_comparison_of_the_whole_render() {
+    use slipway::emit::{Against, Comparison, Files, HEADER_PREFIX};
+    let generated = |body: &str| format!("{HEADER_PREFIX} from a test\n{body}");
+    let out = support::temp_dir("compared").join("out");
+    let on_disk: [(&str, String); 8] = [
+        ("dev/same.yaml", generated("same")),
+        ("dev/changed.yaml", generated("old")),
+        ("dev/mine.yaml", "# a hand-written file where a generated one goes\n".to_owned()),
+        ("dev/gone.yaml", generated("no longer rendered")),
+        ("dev/notes.md", "hand-written, left alone\n".to_owned()),
+        // A file where the render needs a directory.
+        ("dev/services", "a file\n".to_owned()),
+        ("prod/a.yaml", generated("same")),
+        ("target.txt", "what the links point at\n".to_owned()),
+    ];
+    for (path, text) in &on_disk {
+        std::fs::create_dir_all(out.join(path).parent().unwrap()).unwrap();
+        std::fs::write(out.join(path), text).unwrap();
+    }
+    // A directory where the render puts a file, and links at a rendered path and elsewhere.
+    std::fs::create_dir_all(out.join("prod/b.yaml")).unwrap();
+    std::os::unix::fs::symlink("../target.txt", out.join("prod/link.yaml")).unwrap();
+    std::os::unix::fs::symlink("../target.txt", out.join("prod/other-link.yaml")).unwrap();
+
+    let files: Files = [
+        ("dev/same.yaml", generated("same")),
+        ("dev/changed.yaml", generated("new")),
+        ("dev/mine.yaml", generated("mine")),
+        ("dev/new.yaml", generated("added")),
+        ("dev/services/api/deployment.yaml", generated("needs dev/services to be a directory")),
+        ("dev/services/api/service.yaml", generated("and so does this")),
+        ("prod/a.yaml", generated("same")),
+        ("prod/b.yaml", generated("a directory is there")),
+        ("prod/link.yaml", generated("a link is there")),
+    ]
+    .into_iter()
+    .map(|(path, text)| (path.to_owned(), text))
+    .collect();
+    let strings = |paths: &[&str]| paths.iter().map(|it| (*it).to_owned()).collect::<Vec<_>>();
+    let expected = Comparison {
+        // What is in the way of a file is not the file: it is also missing, or hand-written.
+        added: strings(&[
+            "dev/new.yaml",
+            "dev/services/api/deployment.yaml",
+            "dev/services/api/service.yaml",
+            "prod/b.yaml",
+        ]),
+        changed: vec![("dev/changed.yaml".to_owned(), generated("old"))],
+        removed: vec![("dev/gone.yaml".to_owned(), generated("no longer rendered"))],
+        unmanaged: strings(&["dev/notes.md", "dev/services", "target.txt"]),
+        conflicts: strings(&["dev/mine.yaml", "dev/services", "prod/b.yaml", "prod/link.yaml"]),
+        symlinks: strings(&["prod/link.yaml", "prod/other-link.yaml"]),
+        ..Comparison::default()
+    };
+    assert_eq!(slipway::emit::compare(&out, &files).unwrap(), expected, "the whole render");
+
+    // Three threads, each given every third file, last first, each text in two parts.
+    let against = Against::begin(&out);
+    let all: Vec<(&String, &String)> = files.iter().rev().collect();
+    let found: Vec<_> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..3)
+            .map(|thread| {
+                let (against, all) = (&against, &all);
+                scope.spawn(move || {
+                    let mut comparer = against.comparer();
+                    for (path, text) in all.iter().skip(thread).step_by(3) {
+                        let (head, tail) = text.split_at(HEADER_PREFIX.len() + thread);
+                        assert!(comparer.add(path, &[head, tail]), "{path} is given once");
+                    }
+                    comparer.found()
+                })
+            })
+            .collect();
+        threads.into_iter().map(|thread| thread.join().unwrap()).collect()
+    });
+    let (compared, kept) = against.finish(found).unwrap();
+    assert_eq!(compared.comparison, expected, "file by file");
+    assert_eq!(compared.rendered, files.len());
+    let stale: Files =
+        files.iter().filter(|(path, _)| kept.contains_key(*path)).map(|(p, t)| (p.clone(), t.clone())).collect();
+    assert_eq!(kept, stale, "the texts kept are the rendered ones");
+    let kept_paths: Vec<&str> = kept.keys().map(String::as_str).collect();
+    assert_eq!(
+        kept_paths,
+        [
+            "dev/changed.yaml",
+            "dev/new.yaml",
+            "dev/services/api/deployment.yaml",
+            "dev/services/api/service.yaml",
+            "prod/b.yaml"
+        ],
+        "only the files added or changed are kept"
+    );
+
+    // A path given twice, whether it is in out/ or not.
+    let against = Against::now(&out);
+    let mut once = against.comparer();
+    for path in ["dev/same.yaml", "dev/new.yaml"] {
+        assert!(once.add(path, &[&files[path]]));
+        assert!(!once.add(path, &[&files[path]]), "{path} given again");
+    }
+}
+
+#[test]
+fn files_of_any_size_are_read_whole() {
     const MIB: usize = 1 << 20;
     let sizes = [MIB - 100, 5_000, MIB + 17, 30, MIB - 1, MIB, 2 * MIB + 1, 10, 3 * MIB, 64];
     let files: slipway::emit::Files = sizes
@@ -780,7 +887,9 @@ fn files_across_the_reading_blocks_are_read_whole() {
             (format!("{}/{index:02}.yaml", if index % 3 == 0 { "one" } else { "two/deeper" }), text)
         })
         .collect();
-    let out = support::temp_dir("blocks").join("out");
+    // Read one after the other into one buffer, which grows to the largest: a file after a larger one
+    // is compared with its own bytes alone.
+    let out = support::temp_dir("sizes").join("out");
     for (path, text) in &files {
         std::fs::create_dir_all(out.join(path).parent().unwrap()).unwrap();
         std::fs::write(out.join(path), text).unwrap();

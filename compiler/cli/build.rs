@@ -11,15 +11,15 @@ pub(super) fn run(context: &Context, printer: &mut Printer) -> ExitStatus {
         Ok(writer) => writer,
         Err(status) => return status,
     };
-    let (_, compiled) = match compile(context, printer) {
+    let (_, compiled) = match compile(context, Some(writer.against()), printer) {
         Ok(it) => it,
         Err(status) => return status,
     };
     write(context, compiled, writer, printer)
 }
 
-/// Begins the write of `out/` before the platform (or an edit of it) is compiled, so that `out/` is read
-/// meanwhile; the output directory and the schema path are refused here if they are not Slipway's to write
+/// Begins the write of `out/` before the platform (or an edit of it) is compiled, so that `out/` is listed
+/// meanwhile and each rendered file compared with it as it is made; the output directory and the schema path are refused here if they are not Slipway's to write
 /// (`workflow::begin_write`).
 pub(super) fn begin(context: &Context, printer: &mut Printer) -> Result<emit::Writer, ExitStatus> {
     workflow::begin_write(&context.project).map_err(|error| printer.failed(error))
@@ -41,10 +41,9 @@ pub(super) fn edited(
 }
 
 /// Writes a compiled platform's `out/` and schema, and says what changed.
-fn write(context: &Context, compiled: Compiled, writer: emit::Writer, printer: &mut Printer) -> ExitStatus {
+fn write(context: &Context, mut compiled: Compiled, writer: emit::Writer, printer: &mut Printer) -> ExitStatus {
     let project = &context.project;
-    let files = compiled.files.as_ref().expect("a platform without errors has files");
-    let written = match workflow::finish_write(project, writer, files) {
+    let written = match workflow::finish_write(project, writer, &mut compiled) {
         Ok(written) => written,
         Err(error) => return printer.failed(error),
     };
@@ -63,7 +62,7 @@ fn write(context: &Context, compiled: Compiled, writer: emit::Writer, printer: &
         comparison.added.len(),
         comparison.changed.len(),
         comparison.removed.len(),
-        files.len() - comparison.added.len() - comparison.changed.len(),
+        written.rendered - comparison.added.len() - comparison.changed.len(),
         if schema_changed { format!("; wrote `{}`", project.schema.display()) } else { String::new() }
     ));
     release(compiled);

@@ -13,23 +13,20 @@ pub(super) fn run(context: &Context, show_diff: bool, printer: &mut Printer) -> 
     if let Err(error) = project.guard_out() {
         return printer.failed(error);
     }
-    // `out/` is read on a thread of its own while the platform compiles, which mostly runs on one core
-    // until it renders; if the platform does not compile, the reading is abandoned with the process.
-    let out = project.out.clone();
-    let reading = std::thread::spawn(move || workflow::read_out(&out, 1));
-    let (_, compiled) = match compile(context, printer) {
+    // `out/` is listed on a thread of its own while the platform compiles, and each rendered file is
+    // compared with it as it is made; if the platform does not compile, the listing is abandoned.
+    let against = emit::Against::begin(&project.out);
+    let (_, mut compiled) = match compile(context, Some(&against), printer) {
         Ok(it) => it,
         Err(status) => return status,
     };
-    let files = compiled.files.as_ref().expect("a platform without errors has files");
-    let tree = match reading.join().expect("reading out/ does not panic") {
-        Ok(tree) => tree,
-        Err(error) => return printer.failed(error),
-    };
-    let checked = match workflow::compare_tree(project, files, &tree) {
+    let compared = compiled.compared.take().expect("a platform compiled against `out/` without errors is compared");
+    let checked = match workflow::checked(project, compared) {
         Ok(checked) => checked,
         Err(error) => return printer.failed(error),
     };
+    // Only the files that differ from `out/`, for their diffs.
+    let files = compiled.files.as_ref().expect("a platform without errors has files");
     let problems = &checked.problems;
     printer.diagnostics(problems, None);
     if problems.iter().any(Diagnostic::is_error) {

@@ -373,9 +373,14 @@ fn print_error(message: &str) {
     let _ = writeln!(std::io::stderr(), "error: {}", diagnostic::sanitize(message));
 }
 
-/// Loads and compiles the platform, printing its diagnostics; `Err` carries the exit status.
-fn compile(context: &Context, printer: &mut Printer) -> Result<(SourceFile, Compiled), ExitStatus> {
-    let (source, compiled) = context.project.compile().map_err(|error| printer.failed(error))?;
+/// Loads and compiles the platform (against `out/` when `against` is given: see
+/// `workflow::Project::compile_against`), printing its diagnostics; `Err` carries the exit status.
+fn compile(
+    context: &Context,
+    against: Option<&crate::emit::Against>,
+    printer: &mut Printer,
+) -> Result<(SourceFile, Compiled), ExitStatus> {
+    let (source, compiled) = context.project.compile_against(against).map_err(|error| printer.failed(error))?;
     report(context, &source, &compiled, printer)?;
     Ok((source, compiled))
 }

@@ -19,12 +19,12 @@ pub(super) fn run(
         }
         Err(error) => return printer.failed(error),
     };
-    // `out/` is read while the edited platform compiles.
+    // `out/` is listed while the edited platform compiles.
     let writer = match build::begin(context, printer) {
         Ok(writer) => writer,
         Err(status) => return status,
     };
-    let (source, compiled) = match edit.apply(&context.project) {
+    let (source, compiled) = match edit.apply(&context.project, Some(writer.against())) {
         Ok(it) => it,
         Err(error) => return printer.failed(error),
     };

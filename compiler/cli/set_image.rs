@@ -4,7 +4,7 @@ use super::{Context, ExitStatus, Printer, build};
 use crate::workflow::{self, Change};
 
 pub(super) fn run(context: &Context, service: &str, tag: &str, env: Option<&str>, printer: &mut Printer) -> ExitStatus {
-    // `out/` is read while the platform is read, edited and compiled.
+    // `out/` is listed while the platform is read, edited and compiled.
     let writer = match build::begin(context, printer) {
         Ok(writer) => writer,
         Err(status) => return status,
@@ -13,7 +13,7 @@ pub(super) fn run(context: &Context, service: &str, tag: &str, env: Option<&str>
         Ok(edit) => edit,
         Err(error) => return printer.failed(error),
     };
-    let (source, compiled) = match edit.apply(&context.project) {
+    let (source, compiled) = match edit.apply(&context.project, Some(writer.against())) {
         Ok(it) => it,
         Err(error) => return printer.failed(error),
     };

@@ -25,7 +25,7 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{Comparison, Files, guard, is_inside};
+use super::{Against, Compared, Comparison, Files, guard, is_inside};
 
 /// The journal of a build in progress, inside the output directory.
 pub const JOURNAL: &str = ".slipway-build";
@@ -72,13 +72,14 @@ pub fn write(directory: &Path, files: &Files) -> Result<Comparison, WriteError> 
 }
 
 /// A write of `out/` begun before the platform is compiled: the output directory is checked, its lock
-/// taken, and its files read on a thread of its own while the caller compiles; [`Writer::finish`] then
-/// writes what the compiled files need. Dropped unfinished, it releases the lock and writes nothing.
+/// taken, and it is listed on a thread of its own while the caller compiles (and compares the render
+/// with it, file by file: [`Writer::against`]); [`Writer::finish_compared`] then writes what differs.
+/// Dropped unfinished, it releases the lock and writes nothing.
 pub struct Writer {
-    directory: PathBuf,
-    /// The lock and the reading of `out/`, when it exists; else both wait for `finish`, so that a
-    /// platform that does not compile leaves no directory behind.
-    started: Option<(Lock, std::thread::JoinHandle<io::Result<super::Tree>>)>,
+    against: Against,
+    /// When `out/` exists at `begin`; else the lock waits for `finish`, so that a platform that does not
+    /// compile leaves no directory behind.
+    lock: Option<Lock>,
 }
 
 /// Begins a write of `directory`: see [`Writer`]. The directory is refused first if it is not Slipway's
@@ -86,36 +87,48 @@ pub struct Writer {
 pub fn begin(directory: &Path, platform: Option<&Path>) -> Result<Writer, WriteError> {
     guard::check_output_directory(directory, platform).map_err(WriteError::Refused)?;
     if fs::symlink_metadata(directory).is_err() {
-        return Ok(Writer { directory: directory.to_path_buf(), started: None });
+        return Ok(Writer { against: Against::now(directory), lock: None });
     }
     let lock = Lock::acquire(directory)?;
-    let path = directory.to_path_buf();
-    let reading = std::thread::spawn(move || super::read_tree(&path, 1));
-    Ok(Writer { directory: directory.to_path_buf(), started: Some((lock, reading)) })
+    Ok(Writer { against: Against::begin(directory), lock: Some(lock) })
 }
 
 impl Writer {
-    /// Makes the directory hold exactly `files`, plus anything already there that Slipway did not
-    /// generate: see [`write`].
+    /// `out/` as it was when the write began, for a render to be compared with as it is made.
+    pub fn against(&self) -> &Against {
+        &self.against
+    }
+
+    /// Makes the directory hold exactly `files` (a whole render), plus anything already there that
+    /// Slipway did not generate: see [`write`].
     pub fn finish(self, files: &Files) -> Result<Comparison, WriteError> {
-        let directory = self.directory.as_path();
-        // The names check already refuses names that could escape; this is the last line of defence.
-        if let Some(path) = files.keys().find(|path| !is_inside(path)) {
+        let compared = self.against.compare_files(files);
+        self.finish_compared(files, compared)
+    }
+
+    /// [`Writer::finish`] for a render compared with [`Writer::against`] as it was made: `stale` holds
+    /// the texts of the files that differ from `out/` (added or changed), the only ones written.
+    pub fn finish_compared(self, stale: &Files, compared: io::Result<Compared>) -> Result<Comparison, WriteError> {
+        let directory = self.against.directory();
+        // The names check already refuses names that could escape; this is the last line of defence (a
+        // path outside `out/` is never found there, so it is among the files that differ).
+        if let Some(path) = stale.keys().find(|path| !is_inside(path)) {
             return Err(WriteError::Io(format!(
                 "refusing to write `{path}`, which is not inside `{}`",
                 directory.display()
             )));
         }
-        let (_lock, tree) = if let Some((lock, reading)) = self.started {
-            let tree = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (lock, tree.map_err(|error| WriteError::io("read", directory, error))?)
+        let (_lock, comparison) = if let Some(lock) = self.lock {
+            (lock, compared.map_err(|error| WriteError::io("read", directory, error))?.comparison)
         } else {
-            // Made since `begin`, perhaps: checked again.
+            // `out/` did not exist when the write began, so every file was new and `stale` is the whole
+            // render; the directory may have been made since, so it is checked and compared again.
             guard::check_output_directory(directory, None).map_err(WriteError::Refused)?;
             let lock = Lock::acquire(directory)?;
-            (lock, super::read_tree(directory, 2).map_err(|error| WriteError::io("read", directory, error))?)
+            let compared = Against::now(directory).compare_files(stale);
+            (lock, compared.map_err(|error| WriteError::io("read", directory, error))?.comparison)
         };
-        write_compared(directory, files, super::compare_tree(directory, &tree, files))
+        write_compared(directory, stale, comparison)
     }
 }
 

@@ -3,6 +3,7 @@
 //! deleted or overwritten; symbolic links are never followed below `out/`, and FIFOs, devices and sockets
 //! are never opened.
 
+mod compare;
 mod guard;
 mod inplace;
 pub mod yaml;
@@ -10,16 +11,15 @@ pub mod yaml;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{self, Read as _};
-use std::ops::Range;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+pub use compare::{Against, Compared, Comparer, Found, compare, generated_files};
 pub use guard::{
     SCHEMA_TITLE, check_output_directory, check_schema_path, is_generated_schema, read_schema, write_schema,
 };
 pub use inplace::{JOURNAL, PAUSE_VARIABLE, WriteError, Writer, begin, write, write_file};
 
-use crate::fast_hash::FastSet;
 use crate::render::Manifest;
 
 /// The first line of every generated file begins with one of these; it is how Slipway recognises its own
@@ -37,25 +37,29 @@ pub fn to_files(source_name: &str, manifests: &[Manifest]) -> Files {
 
 /// One manifest as a file: its path, and its text with the generated header.
 pub fn to_file(source_name: &str, manifest: &Manifest) -> (String, String) {
-    // The header is about 120 bytes plus the origin and the file name twice: sized once, with no copy.
-    let mut text = String::with_capacity(manifest.yaml.len() + 2 * source_name.len() + manifest.origin.len() + 160);
+    (manifest.path.clone(), [header(source_name, manifest).as_str(), &manifest.yaml].concat())
+}
+
+/// The generated header of a manifest's file, which its YAML follows: kept apart, so that a file compared
+/// with `out/` is put together only if it differs (see [`Comparer::add`]).
+pub fn header(source_name: &str, manifest: &Manifest) -> String {
+    // About 110 bytes, the origin, and the file name twice: sized once.
+    let mut header = String::with_capacity(2 * source_name.len() + manifest.origin.len() + 128);
     if manifest.origin.starts_with("manifests/") {
         // A plain manifest, copied from its file beside the platform.
         let _ = writeln!(
-            text,
+            header,
             "{HEADER_PREFIX} from {} ({source_name}'s directory). Do not edit: change that file and run `slipway build`.",
             manifest.origin
         );
-        text.push_str(&manifest.yaml);
-        return (manifest.path.clone(), text);
+    } else {
+        let _ = writeln!(
+            header,
+            "{HEADER_PREFIX} from {source_name} ({}). Do not edit: change {source_name} and run `slipway build`.",
+            manifest.origin
+        );
     }
-    let _ = writeln!(
-        text,
-        "{HEADER_PREFIX} from {source_name} ({}). Do not edit: change {source_name} and run `slipway build`.",
-        manifest.origin
-    );
-    text.push_str(&manifest.yaml);
-    (manifest.path.clone(), text)
+    header
 }
 
 /// A shared cluster's summary file `clusters/<cluster>/README.md`, with its generated header.
@@ -116,195 +120,6 @@ impl Comparison {
     }
 }
 
-/// What an entry of `out/` is, read without following symbolic links.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    File,
-    Symlink,
-    Special(&'static str),
-}
-
-/// Every entry below a directory, except directories themselves and hidden entries: its path relative to
-/// the directory, and what it is.
-#[derive(Debug, Default)]
-struct Listing {
-    entries: Vec<(String, Kind)>,
-    directories: FastSet<String>,
-}
-
-/// `out/` as read once: every entry below it (hidden ones skipped, symbolic links never followed) and the
-/// bytes of each regular file. `check` reads it on a thread of its own while the platform compiles.
-#[derive(Debug, Default)]
-pub struct Tree {
-    listing: Listing,
-    /// The entries of `listing` in consecutive chunks, each read by one thread.
-    chunks: Vec<Chunk>,
-}
-
-/// The bytes of some consecutive entries' regular files, and where each entry's lie (`None`: not a
-/// regular file).
-#[derive(Debug, Default)]
-struct Chunk {
-    blocks: Blocks,
-    places: Vec<Option<Place>>,
-}
-
-/// Files read into blocks of at least [`Blocks::SIZE`], each file whole in one block: tens of thousands
-/// of files in a few dozen allocations. A buffer that grew by doubling instead held up to twice the
-/// bytes read, and copied them at each step.
-#[derive(Debug, Default)]
-struct Blocks {
-    /// Each block is zero-filled to its full length when made, so files are read straight into it.
-    blocks: Vec<Vec<u8>>,
-    /// How much of the last block holds files.
-    used: usize,
-}
-
-/// Where a file's bytes lie in [`Blocks`]: the block, and the range in it.
-#[derive(Debug, Clone)]
-struct Place {
-    block: usize,
-    range: Range<usize>,
-}
-
-impl Blocks {
-    const SIZE: usize = 1 << 20;
-
-    /// Reads the file at `path` whole into the last block, or into a new one when it does not fit: one
-    /// read, and the read that finds its end (`fs::read` also asks for the file's size first, a fifth more
-    /// system calls for small files).
-    fn read(&mut self, path: &Path) -> io::Result<Place> {
-        let mut file = fs::File::open(path)?;
-        let mut length = 0;
-        loop {
-            let start = self.used;
-            let Some(block) = self.blocks.last_mut().filter(|it| start + length < it.len()) else {
-                // The file does not fit in what is left: it moves, with what was read of it, to a new
-                // block that holds it and as much again.
-                let size = Self::SIZE.max(2 * (length + 1));
-                let mut block = vec![0; size];
-                if let Some(last) = self.blocks.last() {
-                    block[..length].copy_from_slice(&last[start..start + length]);
-                }
-                self.blocks.push(block);
-                self.used = 0;
-                continue;
-            };
-            match file.read(&mut block[start + length..]) {
-                Ok(0) => {
-                    self.used = start + length;
-                    return Ok(Place { block: self.blocks.len() - 1, range: start..start + length });
-                }
-                Ok(read) => length += read,
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(error),
-            }
-        }
-    }
-
-    fn get(&self, place: &Place) -> &[u8] {
-        &self.blocks[place.block][place.range.clone()]
-    }
-}
-
-impl Tree {
-    /// Each entry's relative path and kind, with its bytes when it is a regular file.
-    fn entries(&self) -> impl Iterator<Item = (&String, Kind, Option<&[u8]>)> {
-        let contents = self
-            .chunks
-            .iter()
-            .flat_map(|chunk| chunk.places.iter().map(|place| place.as_ref().map(|it| chunk.blocks.get(it))));
-        self.listing.entries.iter().zip(contents).map(|((relative, kind), contents)| (relative, *kind, contents))
-    }
-}
-
-/// Reads `directory` (which may not exist yet) as a [`Tree`], on `threads` threads: each regular file is
-/// read once, whole; symbolic links, FIFOs, devices and sockets are listed, never opened.
-pub fn read_tree(directory: &Path, threads: usize) -> io::Result<Tree> {
-    let listing = list_tree(directory)?;
-    let read_chunk = |chunk: &[(String, Kind)]| -> io::Result<Chunk> {
-        let mut blocks = Blocks::default();
-        let mut places = Vec::with_capacity(chunk.len());
-        let mut path = PathBuf::new();
-        for (relative, kind) in chunk {
-            places.push(if *kind == Kind::File {
-                // One path, rebuilt in place for each file.
-                path.as_mut_os_string().clear();
-                path.push(directory);
-                path.push(relative);
-                Some(blocks.read(&path)?)
-            } else {
-                None
-            });
-        }
-        Ok(Chunk { blocks, places })
-    };
-    let chunks =
-        crate::parallel::chunks(&listing.entries, threads, read_chunk).into_iter().collect::<io::Result<_>>()?;
-    Ok(Tree { listing, chunks })
-}
-
-/// Compares `files` with what is in `directory` (which may not exist yet), read on two threads.
-pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
-    Ok(compare_tree(directory, &read_tree(directory, 2)?, files))
-}
-
-/// Compares `files` with `tree`, as read from `directory`: only the files that differ keep their old text.
-pub fn compare_tree(directory: &Path, tree: &Tree, files: &Files) -> Comparison {
-    // Both are in the byte order of their paths (`files` is a sorted map, the listing is sorted as it is
-    // read), so one walk over the two pairs them, and what is expected but not on disk comes out sorted.
-    let mut comparison = Comparison::default();
-    let mut expected = files.iter().peekable();
-    for (relative, kind, actual) in tree.entries() {
-        while let Some((path, _)) = expected.next_if(|(path, _)| path.as_str() < relative.as_str()) {
-            comparison.added.push(path.clone());
-        }
-        let wanted = expected.next_if(|(path, _)| *path == relative).map(|(_, text)| text);
-        match kind {
-            Kind::File => {}
-            Kind::Symlink => comparison.symlinks.push(relative.clone()),
-            Kind::Special(what) => comparison.special.push((relative.clone(), what)),
-        }
-        let Some(actual) = actual else {
-            // Not a regular file: it stands in the way of a generated file of that path.
-            if wanted.is_some() {
-                comparison.conflicts.push(relative.clone());
-            }
-            continue;
-        };
-        match wanted {
-            Some(_) if !is_generated(actual) => comparison.conflicts.push(relative.clone()),
-            Some(wanted) if actual != wanted.as_bytes() => comparison.changed.push((relative.clone(), text(actual))),
-            Some(_) => {}
-            None if is_generated(actual) => comparison.removed.push((relative.clone(), text(actual))),
-            None => comparison.unmanaged.push(relative.clone()),
-        }
-    }
-    comparison.added.extend(expected.map(|(path, _)| path.clone()));
-    // So does anything but a directory where a generated file needs one: looked for only among the
-    // directories that are not there as directories (none, when `out/` is current).
-    let missing: Vec<&str> = directories_of(files.keys().map(String::as_str))
-        .into_iter()
-        .filter(|parent| !tree.listing.directories.contains(*parent))
-        .collect();
-    if !missing.is_empty() {
-        let entries: FastSet<&str> = tree.listing.entries.iter().map(|(relative, _)| relative.as_str()).collect();
-        comparison.conflicts.extend(missing.into_iter().filter(|parent| entries.contains(parent)).map(str::to_owned));
-    }
-    comparison.conflicts.extend(files.keys().filter(|relative| tree.listing.directories.contains(*relative)).cloned());
-    // The other lists came out of the walk in the paths' order; the conflicts come from three places.
-    comparison.conflicts.sort();
-    comparison.conflicts.dedup();
-    comparison.interrupted = fs::symlink_metadata(directory.join(JOURNAL)).is_ok();
-    comparison.leftovers = inplace::leftovers(directory);
-    comparison
-}
-
-/// A file's bytes as text.
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 /// The directories that sorted relative paths lie in. A directory's files come together, so only the first
 /// of each adds its ancestors: thousands of files in a few thousand directories.
 fn directories_of<'a>(sorted: impl Iterator<Item = &'a str>) -> BTreeSet<&'a str> {
@@ -323,75 +138,6 @@ fn directories_of<'a>(sorted: impl Iterator<Item = &'a str>) -> BTreeSet<&'a str
 /// The directories a relative path lies in, innermost last: `a/b/c.yaml` gives `a` and `a/b`.
 fn ancestors(relative: &str) -> impl Iterator<Item = &str> {
     relative.match_indices('/').map(move |(index, _)| &relative[..index])
-}
-
-/// The files below `directory` that Slipway generated, as text: what `out/` held before a change.
-pub fn generated_files(directory: &Path) -> io::Result<Files> {
-    let tree = read_tree(directory, 2)?;
-    Ok(tree
-        .entries()
-        .filter_map(|(relative, _, contents)| {
-            contents.filter(|it| is_generated(it)).map(|it| (relative.clone(), text(it)))
-        })
-        .collect())
-}
-
-/// Every entry below `directory` by relative path, with its full path and what it is. Hidden entries
-/// (`.git`, `.gitkeep`, editor files, Slipway's own journal and temporary files) are skipped; symbolic
-/// links are listed, never followed (only `directory` itself may be one).
-fn list_tree(directory: &Path) -> io::Result<Listing> {
-    let mut listing = Listing::default();
-    match fs::metadata(directory) {
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(listing),
-        Err(error) => return Err(error),
-        Ok(_) => {}
-    }
-    let mut pending = vec![(directory.to_path_buf(), String::new())];
-    while let Some((dir, prefix)) = pending.pop() {
-        for entry in fs::read_dir(&dir)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') {
-                continue;
-            }
-            // `join` sizes the path once; `format!` costs several times as much, for every entry.
-            let relative = if prefix.is_empty() { name } else { [prefix.as_str(), &name].join("/") };
-            // `DirEntry::file_type` does not follow symbolic links.
-            let file_type = entry.file_type()?;
-            if file_type.is_dir() {
-                listing.directories.insert(relative.clone());
-                pending.push((entry.path(), relative));
-            } else {
-                listing.entries.push((relative, kind_of(file_type)));
-            }
-        }
-    }
-    // In the byte order of the paths, as `Files` holds them, for `compare_tree`'s single walk.
-    listing.entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(listing)
-}
-
-fn kind_of(file_type: fs::FileType) -> Kind {
-    if file_type.is_file() {
-        return Kind::File;
-    }
-    if file_type.is_symlink() {
-        return Kind::Symlink;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt as _;
-        if file_type.is_fifo() {
-            return Kind::Special("a FIFO");
-        }
-        if file_type.is_block_device() || file_type.is_char_device() {
-            return Kind::Special("a device file");
-        }
-        if file_type.is_socket() {
-            return Kind::Special("a socket");
-        }
-    }
-    Kind::Special("not a regular file")
 }
 
 /// Whether the regular file at `path` begins with a generated header: reads its first bytes only, and

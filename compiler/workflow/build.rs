@@ -12,6 +12,8 @@ pub struct Written {
     pub comparison: Comparison,
     /// Files in `out/` Slipway did not generate, links, and what an older build left.
     pub warnings: Vec<Diagnostic>,
+    /// How many files the render has.
+    pub rendered: usize,
 }
 
 /// What `build` did.
@@ -24,20 +26,20 @@ pub struct Built {
     pub schema_changed: bool,
 }
 
-/// Compiles the platform and writes `out/` and the schema, as `slipway build` does; `out/` is read while
-/// the platform compiles.
+/// Compiles the platform and writes `out/` and the schema, as `slipway build` does; `out/` is listed
+/// while the platform compiles, and each rendered file compared with it as it is made (so `compiled`
+/// holds only the files that changed: see [`Compiled::compared`]).
 pub fn build(project: &Project) -> Result<Built, Error> {
     let writer = begin_write(project)?;
-    let (_, compiled) = project.compile()?;
-    let files = compiled.files.as_ref().expect("a platform without errors has files");
-    let written = finish_write(project, writer, files)?;
+    let (_, mut compiled) = project.compile_against(Some(writer.against()))?;
+    let written = finish_write(project, writer, &mut compiled)?;
     let schema_changed = write_schema(project)?;
     Ok(Built { compiled, written, schema_changed })
 }
 
 /// Begins the write of `out/` before the platform is compiled: refuses an output directory or a schema
 /// path that is not Slipway's to write (as [`Project::guard_writes`]), then takes the lock of `out/` and
-/// reads it meanwhile (see `emit::Writer`); [`finish_write`] completes it.
+/// lists it meanwhile (see `emit::Writer`); [`finish_write`] completes it.
 pub fn begin_write(project: &Project) -> Result<emit::Writer, Error> {
     let writer =
         emit::begin(&project.out, Some(&project.platform)).map_err(|error| write_error(&project.out, error))?;
@@ -45,12 +47,21 @@ pub fn begin_write(project: &Project) -> Result<emit::Writer, Error> {
     Ok(writer)
 }
 
-/// Makes `out/` hold exactly `files`, through a write begun by [`begin_write`].
-pub fn finish_write(project: &Project, writer: emit::Writer, files: &emit::Files) -> Result<Written, Error> {
+/// Makes `out/` hold exactly the files of `compiled` (a platform without errors), through a write begun
+/// by [`begin_write`]: compiled against its `against` (and its comparison taken from it), or not.
+pub fn finish_write(project: &Project, writer: emit::Writer, compiled: &mut Compiled) -> Result<Written, Error> {
     let out = &project.out;
-    let comparison = writer.finish(files).map_err(|error| write_error(out, error))?;
+    let files = compiled.files.as_ref().expect("a platform without errors has files");
+    let (finished, rendered) = match compiled.compared.take() {
+        Some(compared) => {
+            let rendered = compared.as_ref().map_or(files.len(), |it| it.rendered);
+            (writer.finish_compared(files, compared), rendered)
+        }
+        None => (writer.finish(files), files.len()),
+    };
+    let comparison = finished.map_err(|error| write_error(out, error))?;
     let warnings = output::build_warnings(out, &comparison);
-    Ok(Written { comparison, warnings })
+    Ok(Written { comparison, warnings, rendered })
 }
 
 /// What a failed write of `out/` tells the user.

@@ -1,5 +1,6 @@
 //! `check`: whether `out/` and the schema are what a fresh render gives.
 
+use std::io;
 use std::path::Path;
 
 use super::{Error, Project, display, output};
@@ -29,17 +30,14 @@ impl Checked {
 /// Compares `out/` with `files` (a fresh render of the project's platform) and the schema on disk with a
 /// fresh one.
 pub fn compare(project: &Project, files: &emit::Files) -> Result<Checked, Error> {
-    compare_tree(project, files, &read_out(&project.out, 2)?)
+    checked(project, emit::Against::now(&project.out).compare_files(files))
 }
 
-/// Reads `out/` whole, on `threads` threads, for [`compare_tree`].
-pub fn read_out(out: &Path, threads: usize) -> Result<emit::Tree, Error> {
-    emit::read_tree(out, threads).map_err(|error| Error::Io(format!("cannot read `{}`: {error}", out.display())))
-}
-
-/// [`compare`], with `out/` already read (`check` reads it while the platform compiles).
-pub fn compare_tree(project: &Project, files: &emit::Files, tree: &emit::Tree) -> Result<Checked, Error> {
-    let comparison = emit::compare_tree(&project.out, tree, files);
+/// [`compare`], for a render compared with `out/` as it was made (`check` compiles against `out/`).
+pub fn checked(project: &Project, compared: io::Result<emit::Compared>) -> Result<Checked, Error> {
+    let out = &project.out;
+    let comparison =
+        compared.map_err(|error| Error::Io(format!("cannot read `{}`: {error}", out.display())))?.comparison;
     let mut problems = output::check_diagnostics(&project.out, &comparison);
     let fresh_schema = schema::generate();
     let schema_on_disk = emit::read_schema(&project.schema).map_err(Error::Io)?;

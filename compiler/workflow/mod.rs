@@ -25,7 +25,7 @@ use crate::{Compiled, emit, load, model, resolve, resolved};
 
 pub use budget::{Budgets, budget};
 pub use build::{Built, Written, begin_write, build, finish_write, write_schema};
-pub use check::{Checked, compare, compare_tree, read_out, stale_diffs};
+pub use check::{Checked, checked, compare, stale_diffs};
 pub use diff::{Base, Review, Working, review, working};
 pub use graph::{Graph, GraphFormat, graph};
 pub use init::init;
@@ -129,25 +129,35 @@ impl Project {
 
     /// Reads and compiles the platform; `Err` when it has an error. The compiled platform carries its warnings.
     pub fn compile(&self) -> Result<(SourceFile, Compiled), Error> {
+        self.compile_against(None)
+    }
+
+    /// [`Project::compile`], against `out/` when `against` is given: each rendered file is compared with
+    /// it as it is made, and only those that differ are kept (see [`Compiled::compared`]).
+    pub fn compile_against(&self, against: Option<&emit::Against>) -> Result<(SourceFile, Compiled), Error> {
         let source = self.read()?;
-        let compiled = self.compile_source(&source);
+        let compiled = self.compile_source(&source, against);
         if compiled.has_errors() {
             return Err(Error::Invalid { source, diagnostics: compiled.diagnostics });
         }
         Ok((source, compiled))
     }
 
-    /// Compiles a text of the platform with the files it refers to. Parsed here, because the SealedSecret
-    /// files to read depend on what the platform declares.
-    pub fn compile_source(&self, source: &SourceFile) -> Compiled {
+    /// Compiles a text of the platform with the files it refers to, against `out/` when `against` is
+    /// given (see [`Project::compile_against`]). Parsed here, because the SealedSecret files to read depend
+    /// on what the platform declares.
+    pub fn compile_source(&self, source: &SourceFile, against: Option<&emit::Against>) -> Compiled {
         match load::parse(source) {
             Ok(platform) => {
                 let attachments = self.attachments(&platform);
-                let compiled = crate::compile_platform(&platform, source, &attachments);
+                let compiled = match against {
+                    Some(against) => crate::compile_against(&platform, source, &attachments, against),
+                    None => crate::compile_platform(&platform, source, &attachments),
+                };
                 crate::parallel::drop_later((platform, attachments));
                 compiled
             }
-            Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new() },
+            Err(diagnostics) => Compiled { files: None, diagnostics, environments: Vec::new(), compared: None },
         }
     }
 
@@ -185,12 +195,12 @@ pub enum Change {
 
 impl Edit {
     /// Writes the edited platform if it compiles (with the files it refers to, as `check` reads them);
-    /// otherwise writes nothing. Gives the platform as written and compiled, which a build then writes
-    /// out without compiling it again.
-    pub fn apply(&self, project: &Project) -> Result<(SourceFile, Compiled), Error> {
+    /// otherwise writes nothing. Gives the platform as written and compiled (against `out/` when `against`
+    /// is given, as [`Project::compile_against`]), which a build then writes out without compiling it again.
+    pub fn apply(&self, project: &Project, against: Option<&emit::Against>) -> Result<(SourceFile, Compiled), Error> {
         project.guard_writes()?;
         let source = SourceFile::new(project.platform.display().to_string(), self.text.as_str());
-        let compiled = project.compile_source(&source);
+        let compiled = project.compile_source(&source, against);
         if compiled.has_errors() {
             return Err(Error::WouldBreak { source, diagnostics: compiled.diagnostics });
         }
