@@ -192,12 +192,14 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     let (cluster_kinds, namespaced_kinds) = kinds(&out.kinds);
     let has_gateway = has_directory(super::GATEWAY);
     let has_identity = has_directory(super::IDENTITY);
-    let mut apps = Vec::new();
+    let has_secrets = has_directory(super::SECRETS);
+    let has_consumers = has_directory(crate::render::secrets::CONSUMERS);
+    let has_manifests = has_directory(crate::render::MANIFESTS);
 
     let service_namespaces = &facts.namespaces.services;
     // The services' project also reaches the components' namespaces, for their network policies, quotas
     // and limit ranges (kinds it allows are only those Slipway renders).
-    apps.push(app_project(
+    out.push(app_project(
         env,
         &project,
         vec![env.platform.repo.clone()],
@@ -221,7 +223,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         for component in components().filter(|it| it.external.is_none()) {
             destinations.extend(crate::catalog::kind_info(component.kind.value).extra_namespaces.iter().copied());
         }
-        apps.push(app_project(
+        out.push(app_project(
             env,
             &infra_project,
             repos.into_iter().collect(),
@@ -233,7 +235,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     }
 
     if let Some(first_namespace) = facts.namespaces.all.first() {
-        apps.push(directory_app(
+        out.push(directory_app(
             env,
             super::PLATFORM,
             super::PLATFORM,
@@ -248,7 +250,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         let origin = format!("components.{}", component.name.value);
         if component.external.is_some() {
             let directory = format!("components/{}", component.name.value);
-            apps.push(directory_app(
+            out.push(directory_app(
                 env,
                 &component.name,
                 &directory,
@@ -261,7 +263,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             if let Some(version) = &component.chart.version
                 && let Some((crds, crds_version)) = crate::catalog::crds_chart(component.kind.value, &version.value)
             {
-                apps.push(crds_app(env, component, crds, crds_version, &infra_project, wave - 1));
+                out.push(crds_app(env, component, crds, crds_version, &infra_project, wave - 1));
             }
             // Custom resources of the chart's CRDs (MetalLB's pools, the ArangoDeployment) are an
             // Application of their own, a wave after the chart's.
@@ -273,7 +275,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             if let Some(suffix) = custom_resources {
                 let directory = format!("components/{}", component.name.value);
                 let name = format!("{}-{suffix}", component.name.value);
-                apps.push(directory_app(
+                out.push(directory_app(
                     env,
                     &name,
                     &directory,
@@ -283,7 +285,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
                     origin.clone(),
                 ));
             }
-            apps.push(chart_app(env, component, &infra_project, wave, origin));
+            out.push(chart_app(env, component, &infra_project, wave, origin));
         }
     }
     // Secrets are delivered after the operators that deliver them, and before the data stores, gateways,
@@ -291,10 +293,10 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
     // would never become healthy, and the sync would stop there.
     let first_service_wave = facts.waves.after_components(env);
     if let Some(secrets_wave) = facts.waves.secrets
-        && has_directory(super::SECRETS)
+        && has_secrets
         && let Some(first_namespace) = service_namespaces.first()
     {
-        apps.push(directory_app(
+        out.push(directory_app(
             env,
             super::SECRETS,
             super::SECRETS,
@@ -311,7 +313,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             .and_then(|it| it.component.as_ref())
             .and_then(|it| waves.get(it.value.as_str()).copied())
             .map(|wave| wave + 1);
-        apps.push(directory_app(
+        out.push(directory_app(
             env,
             super::GATEWAY,
             super::GATEWAY,
@@ -326,7 +328,7 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         if let Some(component) = component {
             // The realm must exist before the identity provider starts and imports it.
             let wave = waves[component.name.value.as_str()] - 1;
-            apps.push(directory_app(
+            out.push(directory_app(
                 env,
                 super::IDENTITY,
                 super::IDENTITY,
@@ -338,11 +340,9 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         }
     }
     // Synced last: its credentials may wait for the identity provider, and nothing waits for them.
-    if has_directory(crate::render::secrets::CONSUMERS)
-        && let Some(namespace) = env.gateway_namespace()
-    {
+    if has_consumers && let Some(namespace) = env.gateway_namespace() {
         let last = waves.values().copied().max().unwrap_or(0) + 1;
-        apps.push(directory_app(
+        out.push(directory_app(
             env,
             crate::render::secrets::CONSUMERS,
             crate::render::secrets::CONSUMERS,
@@ -353,14 +353,16 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
         ));
     }
     if let Some(wave) = facts.waves.manifests
-        && has_directory(crate::render::MANIFESTS)
+        && has_manifests
     {
-        apps.extend(manifests_apps(facts, out, wave));
+        for app in manifests_apps(facts, out, wave) {
+            out.push(app);
+        }
     }
     for service in env.services.values() {
         let directory = format!("services/{}", service.name.value);
         let wave = waves[service.name.value.as_str()];
-        apps.push(directory_app(
+        out.push(directory_app(
             env,
             &service.name,
             &directory,
@@ -384,9 +386,6 @@ pub(super) fn render(facts: &Facts<'_>, out: &mut Out<'_>) {
             ignore_differences: Vec::new(),
         },
     };
-    for app in apps {
-        out.push(app);
-    }
     out.push(Manifest::new(
         format!("{}/{}.yaml", env.name.value, super::ROOT),
         format!("environments.{}", env.name.value),
