@@ -9,27 +9,26 @@ pub(crate) fn chunks<T: Sync, R: Send>(items: &[T], threads: usize, work: impl F
         return vec![work(items)];
     }
     let size = items.len().div_ceil(threads);
-    let work = &work;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items.chunks(size).map(|chunk| scope.spawn(move || work(chunk))).collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    })
+    let chunks: Vec<&[T]> = items.chunks(size).collect();
+    map(&chunks, |chunk| work(chunk))
 }
 
-/// `work` applied to each item, in the items' order; on scoped threads when there is more than one item.
+/// `work` applied to each item, in the items' order; each item but the first on a scoped thread of its
+/// own, the first on this thread. This thread's allocator then hands what it freed before (the parsed
+/// platform's intermediate tables, some ten megabytes at N=1000) to that item's work, where a new thread
+/// would touch fresh pages.
 pub(crate) fn map<'a, T: Sync, R: Send>(items: &'a [T], work: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
-    if items.len() < 2 {
-        return items.iter().map(work).collect();
-    }
+    let Some((first, rest)) = items.split_first() else { return Vec::new() };
     let work = &work;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items.iter().map(|item| scope.spawn(move || work(item))).collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        let handles: Vec<_> = rest.iter().map(|item| scope.spawn(move || work(item))).collect();
+        let first = work(first);
+        std::iter::once(first)
+            .chain(
+                handles
+                    .into_iter()
+                    .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))),
+            )
             .collect()
     })
 }
@@ -42,4 +41,23 @@ pub(crate) fn drop_later<T: Send + 'static>(value: T) {
     let spawned = std::thread::Builder::new().name("drop".to_owned()).spawn(move || drop(value));
     // No thread to be had: the value was dropped with the closure, here.
     let _ = spawned;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{chunks, map};
+
+    #[test]
+    fn results_come_in_the_items_order_and_the_first_item_runs_on_this_thread() {
+        let here = std::thread::current().id();
+        let items: Vec<usize> = (0..5).collect();
+        let done = map(&items, |item| (*item * 10, std::thread::current().id() == here));
+        assert_eq!(done, [(0, true), (10, false), (20, false), (30, false), (40, false)]);
+        assert!(map(&[] as &[usize], |item| *item).is_empty());
+
+        let many: Vec<usize> = (0..100).collect();
+        let sums = chunks(&many, 3, |chunk| (chunk[0], chunk.len(), std::thread::current().id() == here));
+        assert_eq!(sums, [(0, 34, true), (34, 34, false), (68, 32, false)]);
+        assert_eq!(chunks(&many[..10], 3, <[usize]>::len), [10], "too few to share");
+    }
 }
