@@ -121,6 +121,7 @@ pub fn compile_against(
     compile_into(platform, source, attachments, |_| (), Some(against)).0
 }
 
+/// [`compile_observed`], against `out/` when `against` is given ([`compile_against`]).
 fn compile_into<T>(
     platform: &model::Platform,
     source: &SourceFile,
@@ -346,8 +347,6 @@ pub fn fuzz_platform(recipe: &[u8]) -> String {
     text
 }
 
-/// Object identities of one environment as they are rendered: no two objects may share a kind,
-/// namespace and name, nor two a file; either would silently replace the other (N007).
 /// Where one tree's rendered files go: all kept, or, compiled against `out/`, each compared as it comes
 /// and only those that differ kept.
 enum Output<'a> {
@@ -370,6 +369,8 @@ impl<'a> Output<'a> {
     }
 }
 
+/// Object identities of one environment as they are rendered: no two objects may share a kind,
+/// namespace and name, nor two a file; either would silently replace the other (N007).
 #[derive(Default)]
 struct Identities {
     /// Hashed: looked up for every object, and across environments on one cluster.

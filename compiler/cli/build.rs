@@ -19,8 +19,8 @@ pub(super) fn run(context: &Context, printer: &mut Printer) -> ExitStatus {
 }
 
 /// Begins the write of `out/` before the platform (or an edit of it) is compiled, so that `out/` is listed
-/// meanwhile and each rendered file compared with it as it is made; the output directory and the schema path are refused here if they are not Slipway's to write
-/// (`workflow::begin_write`).
+/// meanwhile and each rendered file compared with it as it is made; the output directory and the schema
+/// path are refused here if they are not Slipway's to write (`workflow::begin_write`).
 pub(super) fn begin(context: &Context, printer: &mut Printer) -> Result<emit::Writer, ExitStatus> {
     workflow::begin_write(&context.project).map_err(|error| printer.failed(error))
 }
