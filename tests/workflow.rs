@@ -530,6 +530,13 @@ fn an_environment_refuses_image_tags_its_pattern_does_not_match() {
         "{}",
         in_base.stderr
     );
+    // Found as the edited platform compiles: located at the edited line of the changed file.
+    assert!(
+        in_base.stderr.contains("image = \"registry.example.com/shop/api:main\"\n   |         ^^^"),
+        "{}",
+        in_base.stderr
+    );
+    assert!(in_base.stderr.contains("would make `platform/platform.toml` invalid"), "{}", in_base.stderr);
     assert_eq!(platform_text(&dir), before, "nothing was written");
 
     let release = support::slipway(&dir, &["set-image", "api", "v2.1.0", "--env", "production"]);

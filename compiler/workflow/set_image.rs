@@ -1,7 +1,6 @@
 //! `set-image`: a service's image re-tagged, in the base platform or in one environment's overlay.
 
 use super::{Change, Edit, Error, Project, images_of, known_environment, known_service};
-use crate::delivery::TagPattern;
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::edit;
 
@@ -22,16 +21,19 @@ pub fn set_image(project: &Project, service: &str, tag: &str, environment: Optio
     if let Some(environment) = environment {
         known_environment(&platform, environment)?;
     }
-    let envs = project.resolve(&source, &platform).0;
-    let current = images_of(&envs);
     // The base's image as written (the loaded platform holds the file's text, not yet resolved).
     let base_spec = platform.services.iter().find(|(name, _)| name.value == service).map(|(_, spec)| spec);
     let base = base_spec.and_then(|spec| spec.image.as_ref()).map(|image| image.value.clone());
-    // The image to re-tag: the environment's, else the base's.
-    let image = environment
-        .and_then(|environment| current.get(&(environment.to_owned(), service.to_owned())))
-        .cloned()
-        .or_else(|| base.clone());
+    // The image to re-tag: the environment's, resolved (it may come from the base, a group or a default),
+    // else the base's. The environments the new image reaches hold it to their image tags (D005) when the
+    // edited platform compiles, before anything is written.
+    let image = match environment {
+        Some(environment) => {
+            let envs = project.resolve(&source, &platform).0;
+            images_of(&envs).remove(&(environment.to_owned(), service.to_owned())).or_else(|| base.clone())
+        }
+        None => base.clone(),
+    };
     let Some(image) = image else {
         return Err(Error::Edit(Box::new(
             Diagnostic::error(Code::MissingKey, format!("service `{service}` has no image to re-tag"))
@@ -39,24 +41,6 @@ pub fn set_image(project: &Project, service: &str, tag: &str, environment: Optio
         )));
     };
     let new_image = edit::with_tag(&image, tag);
-    // The environments the new image reaches: the one named, else those that run the base's image.
-    for env in &envs {
-        let reached = match environment {
-            Some(environment) => env.name.value == environment,
-            None => current.get(&(env.name.value.clone(), service.to_owned())) == base.as_ref(),
-        };
-        if let Some(pattern) = env.image_tags.as_ref().filter(|_| reached)
-            && let Ok(glob) = TagPattern::parse(pattern)
-            && !crate::delivery::image_accepted(&glob, &new_image)
-        {
-            return Err(Error::Refused(vec![crate::validate::image_tag_not_accepted(
-                &env.name.value,
-                service,
-                &new_image,
-                pattern,
-            )]));
-        }
-    }
     // Where the image being replaced is written, when it is written in the table the edit changes.
     let written = match environment {
         None => base_spec.and_then(|spec| spec.image.as_ref()),
