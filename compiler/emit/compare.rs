@@ -75,7 +75,7 @@ impl Against {
         }
     }
 
-    pub fn directory(&self) -> &Path {
+    pub(super) fn directory(&self) -> &Path {
         &self.directory
     }
 
@@ -171,7 +171,7 @@ pub struct Compared {
 #[derive(Debug, Default)]
 pub struct Found {
     /// The files given that are missing from `out/` or differ from it: their paths and texts.
-    pub files: Files,
+    files: Files,
     added: Vec<String>,
     changed: Vec<(String, String)>,
     conflicts: Vec<String>,
