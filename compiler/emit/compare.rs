@@ -12,7 +12,7 @@ use std::sync::{Mutex, OnceLock};
 use std::thread::JoinHandle;
 
 use super::{Comparison, Files, JOURNAL, ancestors, inplace, is_generated};
-use crate::fast_hash::{FastMap, FastSet};
+use crate::fast_hash::{FastMap, FastSet, hash_of};
 
 /// What an entry of `out/` is, read without following symbolic links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,20 +31,43 @@ struct Listing {
     directories: FastSet<String>,
 }
 
-/// `out/` as listed, with each entry's place by path, and which entries the render has given.
+/// `out/` as listed, with each entry's place by the hash of its path, and which entries the render has
+/// given.
 #[derive(Debug)]
 struct Listed {
     listing: Listing,
-    index: FastMap<String, usize>,
+    /// Hashes, not paths: a second copy of every path was a tenth of the listing's memory. Each entry
+    /// found is checked against its path.
+    index: FastMap<u64, usize>,
+    /// The entries whose hash an earlier entry had (none, but for a 64-bit coincidence).
+    collided: Vec<usize>,
     rendered: Vec<AtomicBool>,
 }
 
 impl Listed {
     fn of(directory: &Path) -> io::Result<Listed> {
         let listing = list_tree(directory)?;
-        let index = listing.entries.iter().enumerate().map(|(at, (relative, _))| (relative.clone(), at)).collect();
+        let mut index = FastMap::default();
+        index.reserve(listing.entries.len());
+        let mut collided = Vec::new();
+        for (at, (relative, _)) in listing.entries.iter().enumerate() {
+            if let Some(earlier) = index.insert(hash_of(&relative.as_str()), at) {
+                // The later entry takes the slot; the earlier is looked for among the collided.
+                collided.push(earlier);
+            }
+        }
         let rendered = listing.entries.iter().map(|_| AtomicBool::new(false)).collect();
-        Ok(Listed { listing, index, rendered })
+        Ok(Listed { listing, index, collided, rendered })
+    }
+
+    /// The place of the entry at `relative`.
+    fn find(&self, relative: &str) -> Option<usize> {
+        let at = *self.index.get(&hash_of(&relative))?;
+        let is_it = |at: &usize| self.listing.entries[*at].0 == relative;
+        if is_it(&at) {
+            return Some(at);
+        }
+        self.collided.iter().copied().find(is_it)
     }
 }
 
@@ -236,12 +259,12 @@ impl Comparer<'_> {
         if parent != self.parent.as_deref() {
             self.parent = parent.map(str::to_owned);
             for ancestor in ancestors(relative) {
-                if !directories.contains(ancestor) && listed.index.contains_key(ancestor) {
+                if !directories.contains(ancestor) && listed.find(ancestor).is_some() {
                     self.found.conflicts.push(ancestor.to_owned());
                 }
             }
         }
-        let Some(&at) = listed.index.get(relative) else {
+        let Some(at) = listed.find(relative) else {
             if self.found.files.contains_key(relative) {
                 return Verdict::Again;
             }
@@ -366,12 +389,13 @@ fn list_tree(directory: &Path) -> io::Result<Listing> {
     while let Some((dir, prefix)) = pending.pop() {
         for entry in fs::read_dir(&dir)? {
             let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
             if name.starts_with('.') {
                 continue;
             }
             // `join` sizes the path once; `format!` costs several times as much, for every entry.
-            let relative = if prefix.is_empty() { name } else { [prefix.as_str(), &name].join("/") };
+            let relative = if prefix.is_empty() { name.into_owned() } else { [prefix.as_str(), &name].join("/") };
             // `DirEntry::file_type` does not follow symbolic links.
             let file_type = entry.file_type()?;
             if file_type.is_dir() {
@@ -407,4 +431,42 @@ fn kind_of(file_type: fs::FileType) -> Kind {
         }
     }
     Kind::Special("not a regular file")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use super::{FastMap, FastSet, Kind, Listed, Listing, hash_of};
+
+    fn listed(paths: &[&str]) -> Listed {
+        let listing = Listing {
+            entries: paths.iter().map(|path| ((*path).to_owned(), Kind::File)).collect(),
+            directories: FastSet::default(),
+        };
+        let rendered = paths.iter().map(|_| AtomicBool::default()).collect();
+        Listed { listing, index: FastMap::default(), collided: Vec::new(), rendered }
+    }
+
+    #[test]
+    fn entries_are_found_by_path_even_when_their_hashes_collide() {
+        let directory = std::env::temp_dir().join(format!("slipway-listed-{}", std::process::id()));
+        for path in ["a.yaml", "b/c.yaml", "b/d.yaml"] {
+            std::fs::create_dir_all(directory.join(path).parent().unwrap()).unwrap();
+            std::fs::write(directory.join(path), "x").unwrap();
+        }
+        let found = Listed::of(&directory).unwrap();
+        let _ = std::fs::remove_dir_all(&directory);
+        let places: Vec<Option<usize>> =
+            ["a.yaml", "b/c.yaml", "b/d.yaml", "b", "b/e.yaml"].iter().map(|path| found.find(path)).collect();
+        assert_eq!(places, [Some(0), Some(1), Some(2), None, None]);
+
+        // Two paths with one hash, as `Listed::of` keeps them: the later in the slot, the earlier among
+        // the collided.
+        let mut collided = listed(&["first.yaml", "second.yaml"]);
+        collided.index.insert(hash_of(&"first.yaml"), 1);
+        collided.collided.push(0);
+        assert_eq!(collided.find("first.yaml"), Some(0));
+        assert_eq!(collided.find("third.yaml"), None);
+    }
 }
