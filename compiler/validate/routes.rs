@@ -4,10 +4,10 @@
 //! Every host here is the analysis' `RouteFact::host`, the one render writes.
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 
 use crate::analysis::{Facts, RouteFact};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::fast_hash::{FastMap, FastSet};
 use crate::resolved::{self, GatewayKind, RouteProtocol};
 use crate::source::Span;
 
@@ -29,7 +29,8 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
     }
     tls(facts, diagnostics);
     options(facts, diagnostics);
-    let mut claimed: HashMap<(&str, &str), (&str, Span)> = HashMap::new();
+    let mut claimed: FastMap<(&str, &str), (&str, Span)> = FastMap::default();
+    claimed.reserve(facts.routes.len());
     {
         for fact in &facts.routes {
             let (service, route) = (fact.service, fact.route);
@@ -92,14 +93,18 @@ pub(super) fn check(facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
 pub(super) fn across_environments(facts: &[Facts<'_>], diagnostics: &mut Vec<Diagnostic>) {
     type Claim<'a> = (&'a str, &'a str, Span, Option<Span>);
     // Hashed, not ordered: thousands of routes share their server and controller, so ordered keys were
-    // compared string by string; the diagnostics follow the order of the routes, not of the map.
-    let mut claimed: HashMap<(&str, &str, &str, &str), Claim<'_>> = HashMap::new();
+    // compared string by string; the diagnostics follow the order of the routes, not of the map. Sized
+    // once, with the fast hash: a std map growing step by step made about 14,000 of the 105,000 page faults
+    // of `check` at N=5000 x 3.
+    let mut claimed: FastMap<(&str, &str, &str, &str), Claim<'_>> = FastMap::default();
+    claimed.reserve(facts.iter().map(|facts| facts.routes.len()).sum());
     let controllers: Vec<Option<String>> =
         facts.iter().map(|facts| facts.env.gateway.as_ref().map(controller)).collect();
     for (facts, controller) in facts.iter().zip(&controllers) {
         let env = facts.env;
         let Some(controller) = controller else { continue };
-        let mut own = HashSet::new();
+        let mut own = FastSet::default();
+        own.reserve(facts.routes.len());
         for fact in facts.served_routes() {
             let path = &fact.route.path;
             if path_problem(path).is_some() || fact.route.host.as_ref().is_some_and(|host| host_problem(host).is_some())
