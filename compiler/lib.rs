@@ -109,16 +109,16 @@ pub fn compile_observed<T>(
     compile_into(platform, source, attachments, observe, None)
 }
 
-/// Compiles an already loaded platform against `out/`: each rendered file is compared with `against` as
-/// it is made and only those that differ are kept, so neither the render nor `out/` is held whole (see
-/// [`Compiled::compared`]).
+/// Compiles an already loaded platform against `out/` when `against` is given: each rendered file is
+/// compared with it as it is made and only those that differ are kept, so neither the render nor `out/`
+/// is held whole (see [`Compiled::compared`]). Without it, as [`compile_platform`].
 pub fn compile_against(
     platform: &model::Platform,
     source: &SourceFile,
     attachments: &load::Attachments,
-    against: &emit::Against,
+    against: Option<&emit::Against>,
 ) -> Compiled {
-    compile_into(platform, source, attachments, |_| (), Some(against)).0
+    compile_into(platform, source, attachments, |_| (), against).0
 }
 
 /// [`compile_observed`], against `out/` when `against` is given ([`compile_against`]).
@@ -228,8 +228,7 @@ fn compile_into<T>(
     }
     let mut output = Output::new(against);
     if let Some(root) = root {
-        let (path, text) = emit::to_file(source.file_name(), &root);
-        output.add(&path, &[&text]);
+        output.add(&root.path, &[&emit::header(source.file_name(), &root), &root.yaml]);
     }
     let mut files = emit::Files::new();
     let mut found = Vec::new();

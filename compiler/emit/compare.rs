@@ -359,19 +359,9 @@ pub fn compare(directory: &Path, files: &Files) -> io::Result<Comparison> {
 
 /// The files below `directory` that Slipway generated, as text: what `out/` held before a change.
 pub fn generated_files(directory: &Path) -> io::Result<Files> {
-    let listing = list_tree(directory)?;
-    let mut files = Files::new();
-    let mut buffer = Vec::new();
-    let mut path = PathBuf::new();
-    for (relative, kind) in &listing.entries {
-        if *kind == Kind::File {
-            let contents = read_whole(&mut path, directory, relative, &mut buffer)?;
-            if is_generated(contents) {
-                files.insert(relative.clone(), text(contents));
-            }
-        }
-    }
-    Ok(files)
+    // Against an empty render, every generated file is one no longer rendered.
+    let (compared, _) = Against::now(directory).finish([])?;
+    Ok(compared.comparison.removed.into_iter().collect())
 }
 
 /// Every entry below `directory` by relative path, and what it is. Hidden entries (`.git`, `.gitkeep`,

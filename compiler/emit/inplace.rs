@@ -122,10 +122,14 @@ impl Writer {
             (lock, compared.map_err(|error| WriteError::io("read", directory, error))?.comparison)
         } else {
             // `out/` did not exist when the write began, so every file was new and `stale` is the whole
-            // render; the directory may have been made since, so it is checked and compared again.
+            // render; the directory may have been made since, so it is checked, and compared again if so.
             guard::check_output_directory(directory, None).map_err(WriteError::Refused)?;
             let lock = Lock::acquire(directory)?;
-            let compared = Against::now(directory).compare_files(stale);
+            let compared = if fs::symlink_metadata(directory).is_ok() {
+                Against::now(directory).compare_files(stale)
+            } else {
+                compared
+            };
             (lock, compared.map_err(|error| WriteError::io("read", directory, error))?.comparison)
         };
         write_compared(directory, stale, comparison)

@@ -150,10 +150,7 @@ impl Project {
         match load::parse(source) {
             Ok(platform) => {
                 let attachments = self.attachments(&platform);
-                let compiled = match against {
-                    Some(against) => crate::compile_against(&platform, source, &attachments, against),
-                    None => crate::compile_platform(&platform, source, &attachments),
-                };
+                let compiled = crate::compile_against(&platform, source, &attachments, against);
                 crate::parallel::drop_later((platform, attachments));
                 compiled
             }

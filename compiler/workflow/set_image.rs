@@ -1,6 +1,6 @@
 //! `set-image`: a service's image re-tagged, in the base platform or in one environment's overlay.
 
-use super::{Change, Edit, Error, Project, images_of, known_environment, known_service};
+use super::{Change, Edit, Error, Project, known_environment, known_service};
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::edit;
 
@@ -30,7 +30,8 @@ pub fn set_image(project: &Project, service: &str, tag: &str, environment: Optio
     let image = match environment {
         Some(environment) => {
             let envs = project.resolve(&source, &platform).0;
-            images_of(&envs).remove(&(environment.to_owned(), service.to_owned())).or_else(|| base.clone())
+            let resolved = envs.iter().find(|env| env.name.value == environment);
+            resolved.and_then(|env| env.services.get(service)).map(|it| it.image.value.clone()).or_else(|| base.clone())
         }
         None => base.clone(),
     };
